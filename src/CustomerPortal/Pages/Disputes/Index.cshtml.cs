@@ -1,0 +1,65 @@
+using Litiges.Accounts;
+using Litiges.Data;
+using Litiges.Disputes;
+using Litiges.Pages.Shared;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Litiges.CustomerPortal.Pages.Disputes;
+
+/// <summary>Every dispute of the company (all colleagues see them all), newest first.</summary>
+public sealed class IndexModel(LitigesDbContext db) : PageModel
+{
+    public const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)]
+    public DisputeStatus? Status { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Search { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public IReadOnlyList<DisputeRow> Rows { get; private set; } = [];
+
+    public PagerModel Pager { get; private set; } = null!;
+
+    public IReadOnlyDictionary<string, Localization.LocalizedText> Reasons { get; private set; } = new Dictionary<string, Localization.LocalizedText>();
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var customerId = User.CustomerAccountId();
+        var query = db.Disputes.AsNoTracking().Where(d => d.CustomerAccountId == customerId);
+        if (Status is { } status)
+        {
+            query = query.Where(d => d.Status == status);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Search))
+        {
+            var term = Search.Trim();
+            query = query.Where(d => d.Reference.Contains(term) || d.Items.Any(i => i.Invoice!.Number.Contains(term)));
+        }
+
+        if (KeysetCursor.TryDecode(After, out var ticks, out var lastId))
+        {
+            var last = new DateTimeOffset(ticks, TimeSpan.Zero);
+            query = query.Where(d => d.SubmittedAt < last || (d.SubmittedAt == last && d.Id < lastId));
+        }
+
+        var rows = await query
+            .OrderByDescending(d => d.SubmittedAt).ThenByDescending(d => d.Id)
+            .Select(d => new DisputeRow(d.Id, d.Reference, d.SubmittedAt, d.Status, d.ReasonCode, d.DisputedAmount, d.Currency, d.LastActivityAt))
+            .Take(PageSize + 1)
+            .ToListAsync(cancellationToken);
+
+        var next = rows.Count > PageSize ? KeysetCursor.Encode(rows[PageSize - 1].SubmittedAt.UtcTicks, rows[PageSize - 1].Id) : null;
+        Rows = rows.Take(PageSize).ToList();
+        Reasons = await db.ReasonCodes.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
+        Pager = new PagerModel(Request, next);
+    }
+
+    public sealed record DisputeRow(int Id, string Reference, DateTimeOffset SubmittedAt, DisputeStatus Status, string ReasonCode, decimal Amount, string Currency, DateTimeOffset LastActivityAt);
+}

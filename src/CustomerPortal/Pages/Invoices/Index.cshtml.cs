@@ -1,0 +1,66 @@
+using Litiges.Accounts;
+using Litiges.Data;
+using Litiges.Invoices;
+using Litiges.Pages.Shared;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Litiges.CustomerPortal.Pages.Invoices;
+
+/// <summary>The company's invoices, latest due date first, with what is still owed and what a dispute holds.</summary>
+public sealed class IndexModel(LitigesDbContext db) : PageModel
+{
+    public const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Search { get; set; }
+
+    /// <summary>"open" (default): invoices with a balance; "all": every invoice.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string Show { get; set; } = "open";
+
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public IReadOnlyList<InvoiceRow> Rows { get; private set; } = [];
+
+    public PagerModel Pager { get; private set; } = null!;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var customerId = User.CustomerAccountId();
+        var query = db.Invoices.AsNoTracking().Where(i => i.CustomerAccountId == customerId);
+        if (Show != "all")
+        {
+            query = query.Where(i => i.OpenBalance > 0);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Search))
+        {
+            var term = Search.Trim();
+            query = query.Where(i => i.Number.Contains(term));
+        }
+
+        if (KeysetCursor.TryDecode(After, out var dayNumber, out var lastId))
+        {
+            var lastDue = DateOnly.FromDayNumber((int)dayNumber);
+            query = query.Where(i => i.DueDate < lastDue || (i.DueDate == lastDue && i.Id < lastId));
+        }
+
+        var rows = await query
+            .OrderByDescending(i => i.DueDate).ThenByDescending(i => i.Id)
+            .Select(i => new InvoiceRow(i.Id, i.Number, i.IssueDate, i.DueDate, i.TotalGross, i.OpenBalance, i.BlockedAmount, i.Currency, i.Status))
+            .Take(PageSize + 1)
+            .ToListAsync(cancellationToken);
+
+        var next = rows.Count > PageSize ? KeysetCursor.Encode(rows[PageSize - 1].DueDate.DayNumber, rows[PageSize - 1].Id) : null;
+        Rows = rows.Take(PageSize).ToList();
+        Pager = new PagerModel(Request, next);
+    }
+
+    public sealed record InvoiceRow(int Id, string Number, DateOnly IssueDate, DateOnly DueDate, decimal Total, decimal Balance, decimal Blocked, string Currency, InvoiceStatus Status)
+    {
+        public bool Overdue(DateOnly today) => Balance > 0 && DueDate < today;
+    }
+}

@@ -1,0 +1,17 @@
+using Litiges.Accounts;
+using Litiges.Hosting;
+
+namespace Litiges.CustomerPortal;
+
+/// <summary>The customer portal: a company's users see its invoices and disputes, and contest invoices.</summary>
+public sealed class Program
+{
+    public static async Task Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddLitigesWeb(UserKind.Customer);
+        var app = builder.Build();
+        app.UseLitigesWeb();
+        await app.RunAsync();
+    }
+}

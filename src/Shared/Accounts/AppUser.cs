@@ -1,0 +1,108 @@
+using Litiges.Disputes;
+using Microsoft.AspNetCore.Identity;
+
+namespace Litiges.Accounts;
+
+public enum UserKind
+{
+    Customer,
+    Staff,
+}
+
+/// <summary>
+/// A person who signs in: a customer user (belongs to exactly one customer account) or a staff
+/// user (has roles, and a department when a resolver). Each app admits only its own kind.
+/// </summary>
+public sealed class AppUser : IdentityUser
+{
+    private AppUser()
+    {
+        DisplayName = string.Empty;
+        Language = "fr";
+    }
+
+    private AppUser(string email, string displayName, UserKind kind, string language)
+        : base(email)
+    {
+        Email = email;
+        DisplayName = displayName;
+        Kind = kind;
+        Language = language is "fr" or "en" ? language : "fr";
+    }
+
+    public UserKind Kind { get; private set; }
+
+    public string DisplayName { get; private set; }
+
+    /// <summary>"fr" or "en": the language of the pages and e-mails for this user.</summary>
+    public string Language { get; private set; }
+
+    public int? CustomerAccountId { get; private set; }
+
+    /// <summary>A customer admin invites and removes colleagues of the same company.</summary>
+    public bool IsCustomerAdmin { get; private set; }
+
+    public int? DepartmentId { get; private set; }
+
+    public bool IsActive { get; private set; } = true;
+
+    public static AppUser NewCustomer(string email, string displayName, int customerAccountId, bool isAdmin, string language = "fr") =>
+        new(email, displayName, UserKind.Customer, language)
+        {
+            CustomerAccountId = customerAccountId,
+            IsCustomerAdmin = isAdmin,
+        };
+
+    public static AppUser NewStaff(string email, string displayName, int? departmentId = null, string language = "fr") =>
+        new(email, displayName, UserKind.Staff, language)
+        {
+            DepartmentId = departmentId,
+        };
+
+    public void ChangeLanguage(string language) => Language = language is "fr" or "en" ? language : Language;
+
+    public void Rename(string displayName) =>
+        DisplayName = string.IsNullOrWhiteSpace(displayName) ? DisplayName : displayName.Trim();
+
+    public void MoveToDepartment(int? departmentId) => DepartmentId = Kind == UserKind.Staff ? departmentId : null;
+
+    public void Deactivate() => IsActive = false;
+
+    public void Reactivate() => IsActive = true;
+}
+
+/// <summary>Staff roles, as stored in Identity.</summary>
+public static class StaffRoles
+{
+    public const string Agent = nameof(Agent);
+    public const string Resolver = nameof(Resolver);
+    public const string CreditManager = nameof(CreditManager);
+    public const string Finance = nameof(Finance);
+    public const string Admin = nameof(Admin);
+
+    public static readonly IReadOnlyList<string> All = [Agent, Resolver, CreditManager, Finance, Admin];
+
+    /// <summary>The role a staff user acts with on a dispute: the most senior one they hold.</summary>
+    public static ActorRole ActingRole(IEnumerable<string> roles)
+    {
+        var set = roles.ToHashSet();
+        return set.Contains(CreditManager) ? ActorRole.CreditManager
+            : set.Contains(Finance) ? ActorRole.Finance
+            : set.Contains(Agent) ? ActorRole.Agent
+            : set.Contains(Resolver) ? ActorRole.Resolver
+            : set.Contains(Admin) ? ActorRole.Admin
+            : throw new DomainException("Account.NoStaffRole");
+    }
+}
+
+/// <summary>Claim types the apps add at sign-in, so pages know the user's kind, company and language.</summary>
+public static class LitigesClaims
+{
+    public const string Kind = "litiges:kind";
+    public const string CustomerAccountId = "litiges:customer";
+    public const string CustomerAdmin = "litiges:customer-admin";
+    public const string DepartmentId = "litiges:department";
+    public const string DisplayName = "litiges:name";
+    public const string Language = "litiges:lang";
+    public const string TwoFactorEnabled = "litiges:2fa";
+}

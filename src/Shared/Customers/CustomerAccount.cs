@@ -1,0 +1,70 @@
+namespace Litiges.Customers;
+
+/// <summary>A business customer: the company whose users see its invoices and disputes.</summary>
+public sealed class CustomerAccount : IVersioned
+{
+    private CustomerAccount()
+    {
+        CustomerNumber = LegalName = Siren = VatNumber = Language = Currency = string.Empty;
+        Address = new PostalAddress(string.Empty, null, string.Empty, string.Empty, string.Empty);
+    }
+
+    public CustomerAccount(
+        string customerNumber,
+        string legalName,
+        string siren,
+        string vatNumber,
+        PostalAddress address,
+        string language = "fr",
+        string currency = Finance.Money.Euro)
+    {
+        CustomerNumber = Require(customerNumber, nameof(customerNumber));
+        LegalName = Require(legalName, nameof(legalName));
+        Siren = RequireSiren(siren);
+        VatNumber = vatNumber.Trim().ToUpperInvariant();
+        Address = address;
+        Language = language is "fr" or "en" ? language : throw new DomainException("Customer.UnsupportedLanguage", language);
+        Currency = currency;
+    }
+
+    public int Id { get; private set; }
+
+    /// <summary>The ERP's customer number, unique.</summary>
+    public string CustomerNumber { get; private set; }
+
+    public string LegalName { get; private set; }
+
+    /// <summary>French company identifier, 9 digits.</summary>
+    public string Siren { get; private set; }
+
+    public string VatNumber { get; private set; }
+
+    public PostalAddress Address { get; private set; }
+
+    /// <summary>Language of documents and e-mails to the company: "fr" or "en".</summary>
+    public string Language { get; private set; }
+
+    public string Currency { get; private set; }
+
+    public int Version { get; private set; }
+
+    void IVersioned.IncrementVersion() => Version++;
+
+    public void UpdateIdentity(string legalName, string siren, string vatNumber, PostalAddress address, string language)
+    {
+        LegalName = Require(legalName, nameof(legalName));
+        Siren = RequireSiren(siren);
+        VatNumber = vatNumber.Trim().ToUpperInvariant();
+        Address = address;
+        Language = language is "fr" or "en" ? language : throw new DomainException("Customer.UnsupportedLanguage", language);
+    }
+
+    private static string Require(string value, string name) =>
+        string.IsNullOrWhiteSpace(value) ? throw new DomainException("Customer.Required", name) : value.Trim();
+
+    private static string RequireSiren(string siren)
+    {
+        var digits = new string(siren.Where(char.IsDigit).ToArray());
+        return digits.Length == 9 ? digits : throw new DomainException("Customer.InvalidSiren", siren);
+    }
+}

@@ -1,0 +1,99 @@
+using Litiges.Customers;
+using Litiges.Disputes;
+using Litiges.Invoices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Litiges.Data.Configurations;
+
+internal sealed class DisputeConfiguration : IEntityTypeConfiguration<Dispute>
+{
+    public void Configure(EntityTypeBuilder<Dispute> builder)
+    {
+        builder.Property(d => d.Reference).HasMaxLength(20);
+        builder.HasIndex(d => d.Reference).IsUnique();
+        builder.Property(d => d.ReasonCode).HasMaxLength(8);
+        builder.Property(d => d.Description).HasMaxLength(Dispute.MaxDescriptionLength);
+        builder.Property(d => d.ContactName).HasMaxLength(200);
+        builder.Property(d => d.ContactEmail).HasMaxLength(256);
+        builder.Property(d => d.ContactPhone).HasMaxLength(40);
+        builder.Property(d => d.OwnerUserId).HasMaxLength(450);
+        builder.Property(d => d.OwnerName).HasMaxLength(200);
+        builder.Property(d => d.Currency).HasMaxLength(3);
+        builder.Property(d => d.RejectionReason).HasMaxLength(Dispute.MaxMessageLength);
+        builder.Property(d => d.LastHistoryHash).HasMaxLength(64);
+        builder.Property(d => d.Version).IsConcurrencyToken();
+        builder.Ignore(d => d.IsOpen);
+        builder.Ignore(d => d.Amount);
+
+        builder.HasOne<CustomerAccount>().WithMany().HasForeignKey(d => d.CustomerAccountId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<ReasonCode>().WithMany().HasForeignKey(d => d.ReasonCode).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Department>().WithMany().HasForeignKey(d => d.DepartmentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<RootCause>().WithMany().HasForeignKey(d => d.RootCauseId).OnDelete(DeleteBehavior.Restrict);
+
+        builder.OwnsOne(d => d.Sla, sla =>
+        {
+            sla.Property(s => s.AcknowledgeBusinessDays).HasColumnName("SlaAcknowledgeDays");
+            sla.Property(s => s.FirstAnswerBusinessDays).HasColumnName("SlaFirstAnswerDays");
+            sla.Property(s => s.ResolveBusinessDays).HasColumnName("SlaResolveDays");
+            sla.Property(s => s.HardLimitMonths).HasColumnName("SlaHardLimitMonths");
+        });
+        builder.Navigation(d => d.Sla).IsRequired();
+
+        // Lists page by keyset: the company's disputes by submission, the queue by status and age.
+        builder.HasIndex(d => new { d.CustomerAccountId, d.SubmittedAt, d.Id });
+        builder.HasIndex(d => new { d.Status, d.SubmittedAt, d.Id });
+        builder.HasIndex(d => new { d.OwnerUserId, d.Status });
+        builder.HasIndex(d => new { d.DepartmentId, d.Status });
+
+        builder.HasMany(d => d.Items).WithOne().HasForeignKey(i => i.DisputeId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(d => d.Items).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.HasMany(d => d.History).WithOne().HasForeignKey(h => h.DisputeId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(d => d.History).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.HasMany(d => d.Messages).WithOne().HasForeignKey(m => m.DisputeId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(d => d.Messages).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.OwnsMany(d => d.Pauses, pause =>
+        {
+            pause.ToTable("DisputeSlaPauses");
+            pause.WithOwner().HasForeignKey("DisputeId");
+            pause.HasKey(p => p.Id);
+        });
+        builder.Navigation(d => d.Pauses).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class DisputedItemConfiguration : IEntityTypeConfiguration<DisputedItem>
+{
+    public void Configure(EntityTypeBuilder<DisputedItem> builder)
+    {
+        builder.Property(i => i.Quantity).HasPrecision(18, 4);
+        builder.HasOne(i => i.Invoice).WithMany().HasForeignKey(i => i.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(i => i.InvoiceLine).WithMany().HasForeignKey(i => i.InvoiceLineId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(i => i.InvoiceId);
+    }
+}
+
+internal sealed class DisputeHistoryEntryConfiguration : IEntityTypeConfiguration<DisputeHistoryEntry>
+{
+    public void Configure(EntityTypeBuilder<DisputeHistoryEntry> builder)
+    {
+        builder.ToTable("DisputeHistory");
+        builder.Property(h => h.ActorUserId).HasMaxLength(450);
+        builder.Property(h => h.ActorName).HasMaxLength(200);
+        builder.Property(h => h.Text).HasMaxLength(Dispute.MaxMessageLength);
+        builder.Property(h => h.PreviousHash).HasMaxLength(64);
+        builder.Property(h => h.Hash).HasMaxLength(64);
+        builder.HasIndex(h => new { h.DisputeId, h.Sequence }).IsUnique();
+    }
+}
+
+internal sealed class DisputeMessageConfiguration : IEntityTypeConfiguration<DisputeMessage>
+{
+    public void Configure(EntityTypeBuilder<DisputeMessage> builder)
+    {
+        builder.Property(m => m.AuthorUserId).HasMaxLength(450);
+        builder.Property(m => m.AuthorName).HasMaxLength(200);
+        builder.Property(m => m.Body).HasMaxLength(Dispute.MaxMessageLength);
+        builder.HasIndex(m => new { m.DisputeId, m.At });
+    }
+}

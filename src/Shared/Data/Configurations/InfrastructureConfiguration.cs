@@ -1,0 +1,46 @@
+using Litiges.Accounts;
+using Litiges.Customers;
+using Litiges.Disputes;
+using Litiges.Notifications;
+using Litiges.Numbering;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Litiges.Data.Configurations;
+
+internal sealed class DocumentSequenceConfiguration : IEntityTypeConfiguration<DocumentSequence>
+{
+    public void Configure(EntityTypeBuilder<DocumentSequence> builder)
+    {
+        builder.HasKey(s => s.Key);
+        builder.Property(s => s.Key).HasMaxLength(40);
+        builder.Property(s => s.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("Outbox");
+        builder.Property(m => m.Kind).HasMaxLength(64);
+        builder.Property(m => m.Recipient).HasMaxLength(320);
+        builder.Property(m => m.Subject).HasMaxLength(500);
+        builder.Property(m => m.LastError).HasMaxLength(2000);
+        builder.Property(m => m.LeaseOwner).HasMaxLength(100);
+        builder.Property(m => m.Version).IsConcurrencyToken();
+        builder.HasIndex(m => new { m.SentAt, m.FailedAt, m.NextAttemptAt });
+    }
+}
+
+internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
+{
+    public void Configure(EntityTypeBuilder<AppUser> builder)
+    {
+        builder.Property(u => u.DisplayName).HasMaxLength(200);
+        builder.Property(u => u.Language).HasMaxLength(2);
+        builder.HasOne<CustomerAccount>().WithMany().HasForeignKey(u => u.CustomerAccountId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Department>().WithMany().HasForeignKey(u => u.DepartmentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(u => new { u.Kind, u.CustomerAccountId });
+    }
+}

@@ -1,0 +1,43 @@
+using Litiges.Accounts;
+using Litiges.Demo;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Litiges.Data;
+
+/// <summary>
+/// The one explicit step that brings a database up to date: migrations, reference data, staff
+/// roles and, on request, the demo data. Run by the BackOffice's <c>migrate</c> command, never
+/// at application start, so two apps never race to migrate.
+/// </summary>
+public static class DatabaseMigrator
+{
+    public static async Task MigrateAsync(IServiceProvider services, bool demoData, CancellationToken cancellationToken = default)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Both apps share the file: WAL lets readers go on while one writes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        await ReferenceData.EnsureSeededAsync(db, cancellationToken);
+
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in StaffRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+
+        if (demoData)
+        {
+            await ActivatorUtilities.CreateInstance<DemoData>(scope.ServiceProvider).LoadAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Litiges.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+    SqlServer,
+}
+
+public static class DatabaseSetup
+{
+    /// <summary>
+    /// Registers <see cref="LitigesDbContext"/> for the provider named by <c>Database:Provider</c>
+    /// (Sqlite by default) and the connection string <c>ConnectionStrings:Litiges</c>. Without a
+    /// connection string, SQLite uses litiges.db in the data folder.
+    /// </summary>
+    public static IServiceCollection AddLitigesDatabase(this IServiceCollection services, IConfiguration configuration, string dataFolder)
+    {
+        var provider = configuration.GetValue("Database:Provider", DatabaseProvider.Sqlite);
+        var connectionString = configuration.GetConnectionString("Litiges");
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                Directory.CreateDirectory(dataFolder);
+                connectionString = string.IsNullOrWhiteSpace(connectionString)
+                    ? $"Data Source={Path.Combine(dataFolder, "litiges.db")};Default Timeout=30"
+                    : connectionString;
+                services.AddDbContext<LitigesDbContext, SqliteLitigesDbContext>(o => o.UseSqlite(connectionString));
+                break;
+            case DatabaseProvider.PostgreSql:
+                services.AddDbContext<LitigesDbContext, PostgreSqlLitigesDbContext>(o => o.UseNpgsql(Required(connectionString)));
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<LitigesDbContext, SqlServerLitigesDbContext>(o => o.UseSqlServer(Required(connectionString), sql => sql.EnableRetryOnFailure()));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Database:Provider '{provider}'.");
+        }
+
+        return services;
+    }
+
+    private static string Required(string? connectionString) =>
+        string.IsNullOrWhiteSpace(connectionString)
+            ? throw new InvalidOperationException("ConnectionStrings:Litiges is required for this Database:Provider.")
+            : connectionString;
+}

@@ -1,0 +1,90 @@
+using Litiges.Accounts;
+using Litiges.Customers;
+using Litiges.Disputes;
+using Litiges.Invoices;
+using Litiges.Notifications;
+using Litiges.Numbering;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Litiges.Data;
+
+/// <summary>
+/// The one database of both apps. Each provider has a derived context (see
+/// <see cref="DatabaseProvider"/>) so that it carries its own migrations.
+/// </summary>
+public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContext
+{
+    protected LitigesDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    public DbSet<CustomerAccount> CustomerAccounts => Set<CustomerAccount>();
+
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    public DbSet<DunningBlock> DunningBlocks => Set<DunningBlock>();
+
+    public DbSet<Dispute> Disputes => Set<Dispute>();
+
+    public DbSet<DisputedItem> DisputedItems => Set<DisputedItem>();
+
+    public DbSet<DisputeHistoryEntry> DisputeHistory => Set<DisputeHistoryEntry>();
+
+    public DbSet<DisputeMessage> DisputeMessages => Set<DisputeMessage>();
+
+    public DbSet<ReasonCode> ReasonCodes => Set<ReasonCode>();
+
+    public DbSet<Department> Departments => Set<Department>();
+
+    public DbSet<RootCause> RootCauses => Set<RootCause>();
+
+    public DbSet<DocumentSequence> DocumentSequences => Set<DocumentSequence>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(LitigesDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 2);
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    // The concurrency token is a plain integer that the context increments, because SQLite has no
+    // rowversion: the UPDATE carries "WHERE Version = @original" on every provider.
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Entity.IncrementVersion();
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using Litiges.Customers;
+using Litiges.Data;
+using Litiges.Disputes;
+using Litiges.Invoices;
+using Litiges.Numbering;
+using Microsoft.EntityFrameworkCore;
+
+namespace Litiges.Demo;
+
+/// <summary>How much to generate. Disputes are spread over every state of the life cycle.</summary>
+public sealed record GeneratorOptions(int Customers, int InvoicesPerCustomer, double DisputedShare = 0.15, int Seed = 2026)
+{
+    public int BatchSize { get; init; } = 2000;
+
+    /// <summary>Customer numbers start here, so several runs can add to the same database.</summary>
+    public int FirstCustomerNumber { get; init; } = 1;
+}
+
+public sealed record GeneratedData(IReadOnlyList<int> CustomerAccountIds, int Invoices, int Disputes);
+
+/// <summary>
+/// Fills any provider with customers, invoices, payments and disputes that respect the domain
+/// rules: every dispute is opened and moved through its states by the same methods the apps use.
+/// Used by the demo, the tests and the benchmarks.
+/// </summary>
+public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
+{
+    private static readonly string[] Cities = ["Lyon", "Paris", "Nantes", "Lille", "Bordeaux", "Toulouse", "Rennes", "Grenoble"];
+    private static readonly string[] Activities = ["Industries", "Distribution", "Bâtiment", "Logistique", "Équipements", "Services"];
+    private static readonly (string Description, decimal Price, decimal Vat)[] Catalogue =
+    [
+        ("Palette de granulés bois", 289.00m, 0.20m),
+        ("Câble électrique 3G2,5 — 100 m", 84.90m, 0.20m),
+        ("Intervention technicien (heure)", 72.00m, 0.20m),
+        ("Gants de protection (lot de 12)", 18.50m, 0.20m),
+        ("Ouvrage technique", 42.00m, 0.055m),
+        ("Travaux de rénovation énergétique", 1250.00m, 0.10m),
+        ("Transport et livraison", 95.00m, 0.20m),
+        ("Pompe à chaleur 8 kW", 4890.00m, 0.055m),
+    ];
+
+    // The states a generated dispute ends in, in turn, so that every state is represented.
+    private static readonly DisputeStatus[] TargetStates = Enum.GetValues<DisputeStatus>();
+
+    public async Task<GeneratedData> GenerateAsync(GeneratorOptions options, IReadOnlyList<Actor>? owners = null, CancellationToken cancellationToken = default)
+    {
+        var random = new Random(options.Seed);
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var reasonCodes = await db.ReasonCodes.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Code).ToListAsync(cancellationToken);
+        var rootCauses = await db.RootCauses.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        if (reasonCodes.Count == 0 || rootCauses.Count == 0)
+        {
+            throw new InvalidOperationException("Seed the reference data before generating.");
+        }
+
+        var agent = new Actor("generator-agent", "Service client", ActorRole.Agent);
+        var customerIds = new List<int>();
+        var invoiceCount = 0;
+        var disputeCount = 0;
+        var stateTurn = 0;
+        var pending = 0;
+
+        for (var c = 0; c < options.Customers; c++)
+        {
+            var number = options.FirstCustomerNumber + c;
+            var customer = new CustomerAccount(
+                FormattableString.Invariant($"C{number:000000}"),
+                $"{Activities[number % Activities.Length]} {Cities[number % Cities.Length]} {number}",
+                FormattableString.Invariant($"{(300000000 + number) % 1000000000:000000000}"),
+                FormattableString.Invariant($"FR{number % 97:00}{(300000000 + number) % 1000000000:000000000}"),
+                new PostalAddress(FormattableString.Invariant($"{1 + (number % 120)} rue de la République"), null, FormattableString.Invariant($"{69000 + (number % 900):00000}"), Cities[number % Cities.Length], "France"),
+                language: number % 5 == 0 ? "en" : "fr");
+            db.CustomerAccounts.Add(customer);
+            await db.SaveChangesAsync(cancellationToken);
+            customerIds.Add(customer.Id);
+
+            for (var i = 0; i < options.InvoicesPerCustomer; i++)
+            {
+                var issued = today.AddDays(-random.Next(1, 240));
+                var invoice = new Invoice(
+                    FormattableString.Invariant($"F{issued.Year}-{number:000000}-{i + 1:0000}"),
+                    customer.Id,
+                    issued,
+                    issued.AddDays(random.Next(2) == 0 ? 30 : 45));
+                var lines = 1 + random.Next(4);
+                for (var l = 0; l < lines; l++)
+                {
+                    var item = Catalogue[random.Next(Catalogue.Length)];
+                    invoice.AddLine(item.Description, 1 + random.Next(12), item.Price, item.Vat);
+                }
+
+                db.Invoices.Add(invoice);
+                invoiceCount++;
+                pending++;
+
+                var roll = random.NextDouble();
+                if (roll < options.DisputedShare)
+                {
+                    var target = TargetStates[stateTurn++ % TargetStates.Length];
+                    var submittedAt = now.AddDays(-random.Next(1, 100)).AddMinutes(-random.Next(600));
+                    var reference = await NextReferenceAsync(submittedAt.Year, cancellationToken);
+                    var reason = reasonCodes[random.Next(reasonCodes.Count)];
+                    var customerActor = new Actor("generator-customer", "Client", ActorRole.Customer, customer.Id);
+                    var claims = random.Next(2) == 0
+                        ? new[] { new DisputeClaim(invoice, null, Math.Round(invoice.TotalGross * (decimal)(0.2 + (random.NextDouble() * 0.8)), 2)) }
+                        : [new DisputeClaim(invoice, invoice.Lines[0], invoice.Lines[0].GrossAmount)];
+                    var dispute = Dispute.Open(reference, customer.Id, reason, "Écart constaté sur la facture " + invoice.Number, DesiredOutcome.CreditNote, claims, DisputeSource.CustomerPortal, customerActor, submittedAt);
+                    Advance(dispute, target, agent, customerActor, owners, rootCauses, random, submittedAt, now);
+                    db.Disputes.Add(dispute);
+                    disputeCount++;
+                }
+                else if (roll < options.DisputedShare + 0.45 && issued.AddDays(30) < today)
+                {
+                    var part = random.Next(3) == 0 ? Math.Round(invoice.TotalGross / 2, 2) : invoice.TotalGross;
+                    invoice.RecordPayment(part, issued.AddDays(random.Next(10, 50)), FormattableString.Invariant($"VIR-{number}-{i}"));
+                }
+
+                if (pending >= options.BatchSize)
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    db.ChangeTracker.Clear();
+                    pending = 0;
+                }
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            pending = 0;
+        }
+
+        return new GeneratedData(customerIds, invoiceCount, disputeCount);
+    }
+
+    /// <summary>Moves a freshly opened dispute, step by step, to the target state.</summary>
+    private static void Advance(Dispute dispute, DisputeStatus target, Actor agent, Actor customer, IReadOnlyList<Actor>? owners, List<RootCause> rootCauses, Random random, DateTimeOffset at, DateTimeOffset now)
+    {
+        var step = TimeSpan.FromHours(Math.Max(1, (now - at).TotalHours / 8));
+        DateTimeOffset Next() => at = at + step;
+
+        if (target == DisputeStatus.Submitted)
+        {
+            return;
+        }
+
+        if (target == DisputeStatus.Withdrawn)
+        {
+            dispute.Withdraw(customer, "Réglé directement avec le commercial.", Next());
+            return;
+        }
+
+        var owner = owners is { Count: > 0 } ? owners[random.Next(owners.Count)] : agent;
+        dispute.Acknowledge(owner, Next());
+        dispute.AssignOwner(owner, owner.UserId, owner.DisplayName, Next());
+        if (target == DisputeStatus.InReview)
+        {
+            return;
+        }
+
+        if (target == DisputeStatus.AwaitingCustomer)
+        {
+            dispute.RequestInformation(owner, "Pouvez-vous nous transmettre le bon de livraison signé ?", Next());
+            return;
+        }
+
+        if (target is DisputeStatus.Rejected || (target == DisputeStatus.Closed && random.Next(2) == 0))
+        {
+            dispute.Reject(owner, "Les quantités livrées correspondent au bon de livraison signé.", Next());
+        }
+        else
+        {
+            dispute.ProposeSettlement(owner, "Avoir du montant contesté.", Next());
+            if (target == DisputeStatus.SettlementProposed)
+            {
+                return;
+            }
+
+            dispute.AcceptSettlement(customer, Next());
+            if (target == DisputeStatus.Accepted)
+            {
+                return;
+            }
+
+            dispute.MarkResolved(owner, "Avoir émis.", Next());
+        }
+
+        if (target == DisputeStatus.Closed)
+        {
+            dispute.Close(owner, rootCauses[random.Next(rootCauses.Count)], Next());
+        }
+    }
+
+    private DocumentSequence? _sequence;
+
+    private async Task<string> NextReferenceAsync(int year, CancellationToken cancellationToken)
+    {
+        var key = FormattableString.Invariant($"LIT-{year}");
+        if (_sequence is null || _sequence.Key != key || db.Entry(_sequence).State == EntityState.Detached)
+        {
+            _sequence = await db.DocumentSequences.FindAsync([key], cancellationToken);
+            if (_sequence is null)
+            {
+                _sequence = new DocumentSequence(key);
+                db.DocumentSequences.Add(_sequence);
+            }
+        }
+
+        return DocumentSequence.Format("LIT", year, _sequence.Advance());
+    }
+}

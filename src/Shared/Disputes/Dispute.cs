@@ -1,0 +1,566 @@
+using Litiges.Deadlines;
+using Litiges.Finance;
+using Litiges.Invoices;
+
+namespace Litiges.Disputes;
+
+/// <summary>
+/// A customer's dispute of one or more invoices (or some of their lines), from submission to closing.
+/// Every change of state is a method named after the business act: it checks who acts and from
+/// which state, records a history entry, and keeps the covered invoices' dunning blocks right.
+/// </summary>
+public sealed class Dispute : IVersioned
+{
+    public const int MaxDescriptionLength = 4000;
+    public const int MaxMessageLength = 8000;
+
+    private readonly List<DisputedItem> _items = [];
+    private readonly List<DisputeHistoryEntry> _history = [];
+    private readonly List<DisputeMessage> _messages = [];
+    private readonly List<SlaPauseRecord> _pauses = [];
+
+    private Dispute()
+    {
+        Reference = ReasonCode = Description = Currency = LastHistoryHash = string.Empty;
+        Sla = SlaPolicy.Default with { };
+    }
+
+    private Dispute(string reference, int customerAccountId, string currency, ReasonCode reasonCode, DisputeSource source, DateTimeOffset now)
+    {
+        Reference = reference;
+        CustomerAccountId = customerAccountId;
+        Currency = currency;
+        ReasonCode = reasonCode.Code;
+        DepartmentId = reasonCode.DepartmentId;
+        Category = reasonCode.Category;
+        Sla = reasonCode.Sla with { }; // an owned value: each owner keeps its own copy
+        Source = source;
+        Status = DisputeStatus.Submitted;
+        Priority = DisputePriority.Normal;
+        SubmittedAt = now;
+        LastActivityAt = now;
+        Description = string.Empty;
+        LastHistoryHash = string.Empty;
+    }
+
+    public int Id { get; private set; }
+
+    /// <summary>The reference the customer quotes: LIT-2026-000123.</summary>
+    public string Reference { get; private set; }
+
+    public int CustomerAccountId { get; private set; }
+
+    public DisputeStatus Status { get; private set; }
+
+    public DisputeSource Source { get; private set; }
+
+    public string ReasonCode { get; private set; }
+
+    public DisputeCategory Category { get; private set; }
+
+    public int DepartmentId { get; private set; }
+
+    public string Description { get; private set; }
+
+    public DesiredOutcome DesiredOutcome { get; private set; }
+
+    public string? ContactName { get; private set; }
+
+    public string? ContactEmail { get; private set; }
+
+    public string? ContactPhone { get; private set; }
+
+    /// <summary>The single owner ("pilote") in customer service.</summary>
+    public string? OwnerUserId { get; private set; }
+
+    public string? OwnerName { get; private set; }
+
+    public DisputePriority Priority { get; private set; }
+
+    public string Currency { get; private set; }
+
+    /// <summary>Total contested, including VAT.</summary>
+    public decimal DisputedAmount { get; private set; }
+
+    /// <summary>The deadlines in force, copied from the reason code when the dispute was opened or requalified.</summary>
+    public SlaPolicy Sla { get; private set; }
+
+    public DateTimeOffset SubmittedAt { get; private set; }
+
+    public DateTimeOffset? AcknowledgedAt { get; private set; }
+
+    public DateTimeOffset? FirstAnsweredAt { get; private set; }
+
+    /// <summary>When the dispute reached Resolved, Rejected or Withdrawn.</summary>
+    public DateTimeOffset? EndedAt { get; private set; }
+
+    public DateTimeOffset? ClosedAt { get; private set; }
+
+    public DateTimeOffset LastActivityAt { get; private set; }
+
+    public string? RejectionReason { get; private set; }
+
+    public int? RootCauseId { get; private set; }
+
+    public int ReopenCount { get; private set; }
+
+    public int HistoryCount { get; private set; }
+
+    public string LastHistoryHash { get; private set; }
+
+    public int Version { get; private set; }
+
+    public IReadOnlyList<DisputedItem> Items => _items;
+
+    public IReadOnlyList<DisputeHistoryEntry> History => _history;
+
+    public IReadOnlyList<DisputeMessage> Messages => _messages;
+
+    public IReadOnlyList<SlaPauseRecord> Pauses => _pauses;
+
+    public bool IsOpen => Status.IsOpen();
+
+    public Money Amount => new(DisputedAmount, Currency);
+
+    void IVersioned.IncrementVersion() => Version++;
+
+    /// <summary>
+    /// Opens a dispute on the given claims. Amounts are checked to the cent: a line's claim cannot
+    /// exceed the line, and an invoice's claims cannot exceed what is still open and not already
+    /// blocked by another dispute. The contested amounts are blocked from dunning at once.
+    /// </summary>
+    public static Dispute Open(
+        string reference,
+        int customerAccountId,
+        ReasonCode reasonCode,
+        string description,
+        DesiredOutcome desiredOutcome,
+        IReadOnlyCollection<DisputeClaim> claims,
+        DisputeSource source,
+        Actor actor,
+        DateTimeOffset now,
+        DisputeContact? contact = null)
+    {
+        var allowed = actor.Role is ActorRole.Customer or ActorRole.Agent or ActorRole.CreditManager or ActorRole.System;
+        if (!allowed)
+        {
+            throw new DomainException("Dispute.RoleNotAllowed", actor.Role, "Open");
+        }
+
+        if (actor.Role == ActorRole.Customer && actor.CustomerAccountId != customerAccountId)
+        {
+            throw new DomainException("Dispute.NotYourCompany");
+        }
+
+        if (!reasonCode.IsActive)
+        {
+            throw new DomainException("Dispute.ReasonCodeInactive", reasonCode.Code);
+        }
+
+        if (claims.Count == 0)
+        {
+            throw new DomainException("Dispute.NothingClaimed");
+        }
+
+        description = RequireText(description, MaxDescriptionLength, "Dispute.DescriptionRequired");
+        var currency = claims.First().Invoice.Currency;
+        var dispute = new Dispute(reference, customerAccountId, currency, reasonCode, source, now)
+        {
+            Description = description,
+            DesiredOutcome = desiredOutcome,
+            ContactName = contact?.Name,
+            ContactEmail = contact?.Email,
+            ContactPhone = contact?.Phone,
+        };
+
+        foreach (var claim in claims)
+        {
+            ValidateClaim(claim, customerAccountId, currency);
+            dispute._items.Add(new DisputedItem(claim.Invoice, claim.Line, claim.Quantity, claim.Amount));
+        }
+
+        var duplicateLine = claims.Where(c => c.Line is not null).GroupBy(c => c.Line).FirstOrDefault(g => g.Count() > 1);
+        if (duplicateLine is not null)
+        {
+            throw new DomainException("Dispute.LineClaimedTwice", duplicateLine.Key!.LineNumber);
+        }
+
+        if (claims.Any(c => c.Line is null) && claims.GroupBy(c => c.Invoice).Any(g => g.Count() > 1 && g.Any(c => c.Line is null)))
+        {
+            throw new DomainException("Dispute.WholeInvoiceAndLines");
+        }
+
+        dispute.DisputedAmount = dispute._items.Sum(i => i.Amount);
+        dispute.PlaceBlocks(now, capToBalance: false);
+        dispute.Record(actor, DisputeAction.Opened, DisputeStatus.Submitted, description, isPublic: true, now);
+        return dispute;
+    }
+
+    public void Acknowledge(Actor actor, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.Acknowledged, [DisputeStatus.Submitted], ActorRole.Agent, ActorRole.CreditManager);
+        AcknowledgedAt = now;
+        Move(actor, DisputeAction.Acknowledged, DisputeStatus.InReview, null, isPublic: true, now);
+    }
+
+    /// <summary>Sets or changes the reason code; the dispute goes to that code's department.</summary>
+    public void Qualify(Actor actor, ReasonCode reasonCode, DateTimeOffset now)
+    {
+        RequireOpen(actor, DisputeAction.Qualified, ActorRole.Agent, ActorRole.CreditManager);
+        if (!reasonCode.IsActive)
+        {
+            throw new DomainException("Dispute.ReasonCodeInactive", reasonCode.Code);
+        }
+
+        var previous = ReasonCode;
+        ReasonCode = reasonCode.Code;
+        DepartmentId = reasonCode.DepartmentId;
+        Category = reasonCode.Category;
+        Sla = reasonCode.Sla with { };
+        Record(actor, DisputeAction.Qualified, Status, $"{previous} → {reasonCode.Code}", isPublic: false, now);
+    }
+
+    /// <summary>Gives the dispute its single owner.</summary>
+    public void AssignOwner(Actor actor, string ownerUserId, string ownerName, DateTimeOffset now)
+    {
+        RequireOpen(actor, DisputeAction.Assigned, ActorRole.Agent, ActorRole.CreditManager);
+        if (string.IsNullOrWhiteSpace(ownerUserId))
+        {
+            throw new DomainException("Dispute.OwnerRequired");
+        }
+
+        OwnerUserId = ownerUserId;
+        OwnerName = ownerName;
+        Record(actor, DisputeAction.Assigned, Status, ownerName, isPublic: false, now);
+    }
+
+    public void ChangePriority(Actor actor, DisputePriority priority, DateTimeOffset now)
+    {
+        RequireOpen(actor, DisputeAction.PriorityChanged, ActorRole.Agent, ActorRole.CreditManager);
+        Priority = priority;
+        Record(actor, DisputeAction.PriorityChanged, Status, priority.ToString(), isPublic: false, now);
+    }
+
+    /// <summary>Asks the customer a question: the dispute waits for the customer and its deadlines pause.</summary>
+    public void RequestInformation(Actor actor, string question, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.InformationRequested, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager);
+        question = RequireText(question, MaxMessageLength, "Dispute.QuestionRequired");
+        _messages.Add(new DisputeMessage(actor, question, now));
+        FirstAnsweredAt ??= now;
+        _pauses.Add(new SlaPauseRecord(now));
+        Move(actor, DisputeAction.InformationRequested, DisputeStatus.AwaitingCustomer, question, isPublic: true, now);
+    }
+
+    /// <summary>The customer answers the question: the dispute is back in review and its deadlines run again.</summary>
+    public void ReplyToRequest(Actor actor, string answer, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.CustomerReplied, [DisputeStatus.AwaitingCustomer], ActorRole.Customer);
+        answer = RequireText(answer, MaxMessageLength, "Dispute.MessageRequired");
+        _messages.Add(new DisputeMessage(actor, answer, now));
+        foreach (var pause in _pauses.Where(p => p.End is null))
+        {
+            pause.Finish(now);
+        }
+
+        Move(actor, DisputeAction.CustomerReplied, DisputeStatus.InReview, answer, isPublic: true, now);
+    }
+
+    /// <summary>A message in the thread that does not change the state (customer or customer service).</summary>
+    public void PostMessage(Actor actor, string body, DateTimeOffset now)
+    {
+        RequireOpen(actor, DisputeAction.MessagePosted, ActorRole.Customer, ActorRole.Agent, ActorRole.CreditManager);
+        body = RequireText(body, MaxMessageLength, "Dispute.MessageRequired");
+        _messages.Add(new DisputeMessage(actor, body, now));
+        if (actor.IsStaff)
+        {
+            FirstAnsweredAt ??= now;
+        }
+
+        Record(actor, DisputeAction.MessagePosted, Status, body, isPublic: true, now);
+    }
+
+    /// <summary>A note for staff only; never shown to the customer.</summary>
+    public void AddInternalNote(Actor actor, string note, DateTimeOffset now)
+    {
+        RequireStaff(actor);
+        note = RequireText(note, MaxMessageLength, "Dispute.NoteRequired");
+        Record(actor, DisputeAction.InternalNoteAdded, Status, note, isPublic: false, now);
+    }
+
+    public void ProposeSettlement(Actor actor, string summary, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance);
+        summary = RequireText(summary, MaxMessageLength, "Dispute.SettlementSummaryRequired");
+        FirstAnsweredAt ??= now;
+        Move(actor, DisputeAction.SettlementProposed, DisputeStatus.SettlementProposed, summary, isPublic: true, now);
+    }
+
+    public void AcceptSettlement(Actor actor, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.SettlementAccepted, [DisputeStatus.SettlementProposed], ActorRole.Customer);
+        Move(actor, DisputeAction.SettlementAccepted, DisputeStatus.Accepted, null, isPublic: true, now);
+    }
+
+    public void DeclineSettlement(Actor actor, string? comment, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.SettlementDeclined, [DisputeStatus.SettlementProposed], ActorRole.Customer);
+        Move(actor, DisputeAction.SettlementDeclined, DisputeStatus.InReview, comment?.Trim(), isPublic: true, now);
+    }
+
+    /// <summary>The accepted settlement has been carried out (credit note issued, schedule agreed): blocks are lifted.</summary>
+    public void MarkResolved(Actor actor, string? summary, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.Resolved, [DisputeStatus.Accepted], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance, ActorRole.System);
+        EndedAt = now;
+        LiftBlocks(now);
+        Move(actor, DisputeAction.Resolved, DisputeStatus.Resolved, summary, isPublic: true, now);
+    }
+
+    /// <summary>The dispute is unfounded: the reason is required and told to the customer.</summary>
+    public void Reject(Actor actor, string reason, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.Rejected, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager);
+        RejectionReason = RequireText(reason, MaxMessageLength, "Dispute.RejectionReasonRequired");
+        FirstAnsweredAt ??= now;
+        EndedAt = now;
+        LiftBlocks(now);
+        Move(actor, DisputeAction.Rejected, DisputeStatus.Rejected, RejectionReason, isPublic: true, now);
+    }
+
+    /// <summary>Closes a resolved or rejected dispute, recording the root cause for the dashboard.</summary>
+    public void Close(Actor actor, RootCause rootCause, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.Closed, [DisputeStatus.Resolved, DisputeStatus.Rejected], ActorRole.Agent, ActorRole.CreditManager);
+        if (!rootCause.IsActive)
+        {
+            throw new DomainException("Dispute.RootCauseInactive", rootCause.Code);
+        }
+
+        RootCauseId = rootCause.Id;
+        ClosedAt = now;
+        Move(actor, DisputeAction.Closed, DisputeStatus.Closed, rootCause.Code, isPublic: true, now);
+    }
+
+    /// <summary>The customer gives up the dispute; the invoices go back to ordinary dunning.</summary>
+    public void Withdraw(Actor actor, string? comment, DateTimeOffset now)
+    {
+        Require(
+            actor,
+            DisputeAction.Withdrawn,
+            [DisputeStatus.Submitted, DisputeStatus.InReview, DisputeStatus.AwaitingCustomer, DisputeStatus.SettlementProposed],
+            ActorRole.Customer);
+        EndedAt = now;
+        FinishPauses(now);
+        LiftBlocks(now);
+        Move(actor, DisputeAction.Withdrawn, DisputeStatus.Withdrawn, comment?.Trim(), isPublic: true, now);
+    }
+
+    /// <summary>
+    /// Reopens a dispute that ended less than <paramref name="window"/> ago: it goes back to review
+    /// and what is still open on its invoices is blocked again.
+    /// </summary>
+    public void Reopen(Actor actor, string reason, TimeSpan window, DateTimeOffset now)
+    {
+        Require(
+            actor,
+            DisputeAction.Reopened,
+            [DisputeStatus.Resolved, DisputeStatus.Rejected, DisputeStatus.Closed],
+            ActorRole.Agent,
+            ActorRole.CreditManager,
+            ActorRole.Customer);
+        reason = RequireText(reason, MaxMessageLength, "Dispute.ReopenReasonRequired");
+        var endedAt = EndedAt ?? ClosedAt ?? LastActivityAt;
+        if (now - endedAt > window)
+        {
+            throw new DomainException("Dispute.ReopenWindowPassed", (int)window.TotalDays);
+        }
+
+        EndedAt = null;
+        ClosedAt = null;
+        RejectionReason = null;
+        RootCauseId = null;
+        ReopenCount++;
+        PlaceBlocks(now, capToBalance: true);
+        Move(actor, DisputeAction.Reopened, DisputeStatus.InReview, reason, isPublic: true, now);
+    }
+
+    /// <summary>The deadlines of this dispute as they stand at <paramref name="now"/>.</summary>
+    public IReadOnlyList<DeadlineStatus> Deadlines(DateTimeOffset now) =>
+        SlaClock.Evaluate(
+            Sla,
+            SubmittedAt,
+            _pauses.Select(p => new SlaPause(p.Start, p.End)).ToList(),
+            AcknowledgedAt,
+            FirstAnsweredAt,
+            EndedAt,
+            now);
+
+    /// <summary>Checks the hash chain of the loaded history; returns the first broken sequence number, or null.</summary>
+    public int? FirstBrokenHistoryEntry()
+    {
+        var previous = string.Empty;
+        var expected = 1;
+        foreach (var entry in _history.OrderBy(h => h.Sequence))
+        {
+            if (entry.Sequence != expected || entry.PreviousHash != previous || !entry.IsIntact())
+            {
+                return expected;
+            }
+
+            previous = entry.Hash;
+            expected++;
+        }
+
+        return expected - 1 == HistoryCount && previous == LastHistoryHash ? null : expected;
+    }
+
+    private static void ValidateClaim(DisputeClaim claim, int customerAccountId, string currency)
+    {
+        var invoice = claim.Invoice;
+        if (invoice.CustomerAccountId != customerAccountId)
+        {
+            throw new DomainException("Dispute.InvoiceOfAnotherCompany", invoice.Number);
+        }
+
+        if (invoice.Currency != currency)
+        {
+            throw new DomainException("Dispute.MixedCurrencies");
+        }
+
+        if (claim.Amount <= 0)
+        {
+            throw new DomainException("Dispute.AmountNotPositive", invoice.Number);
+        }
+
+        if (Money.RoundToCent(claim.Amount) != claim.Amount)
+        {
+            throw new DomainException("Dispute.AmountNotInCents", claim.Amount);
+        }
+
+        if (claim.Line is { } line)
+        {
+            if (!invoice.Lines.Contains(line))
+            {
+                throw new DomainException("Dispute.LineNotOnInvoice", invoice.Number);
+            }
+
+            if (claim.Amount > line.GrossAmount)
+            {
+                throw new DomainException("Dispute.AmountExceedsLine", invoice.Number, line.LineNumber, line.GrossAmount);
+            }
+
+            if (claim.Quantity is { } quantity && (quantity <= 0 || quantity > line.Quantity))
+            {
+                throw new DomainException("Dispute.QuantityExceedsLine", invoice.Number, line.LineNumber, line.Quantity);
+            }
+        }
+    }
+
+    private static string RequireText(string? text, int maxLength, string code)
+    {
+        var trimmed = text?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            throw new DomainException(code);
+        }
+
+        return trimmed.Length <= maxLength ? trimmed : throw new DomainException("Dispute.TextTooLong", maxLength);
+    }
+
+    private static void RequireStaff(Actor actor)
+    {
+        if (!actor.IsStaff)
+        {
+            throw new DomainException("Dispute.RoleNotAllowed", actor.Role, "Staff");
+        }
+    }
+
+    private void Require(Actor actor, DisputeAction action, DisputeStatus[] from, params ActorRole[] roles)
+    {
+        RequireRole(actor, action, roles);
+        if (!from.Contains(Status))
+        {
+            throw new DomainException("Dispute.IllegalTransition", action, Status);
+        }
+    }
+
+    private void RequireOpen(Actor actor, DisputeAction action, params ActorRole[] roles)
+    {
+        RequireRole(actor, action, roles);
+        if (!IsOpen)
+        {
+            throw new DomainException("Dispute.IllegalTransition", action, Status);
+        }
+    }
+
+    private void RequireRole(Actor actor, DisputeAction action, ActorRole[] roles)
+    {
+        if (!roles.Contains(actor.Role))
+        {
+            throw new DomainException("Dispute.RoleNotAllowed", actor.Role, action);
+        }
+
+        if (actor.Role == ActorRole.Customer && actor.CustomerAccountId != CustomerAccountId)
+        {
+            throw new DomainException("Dispute.NotYourCompany");
+        }
+    }
+
+    private void Move(Actor actor, DisputeAction action, DisputeStatus to, string? text, bool isPublic, DateTimeOffset now)
+    {
+        var from = Status;
+        Status = to;
+        Record(actor, action, from, text, isPublic, now, to);
+    }
+
+    private void Record(Actor actor, DisputeAction action, DisputeStatus from, string? text, bool isPublic, DateTimeOffset now, DisputeStatus? to = null)
+    {
+        var entry = new DisputeHistoryEntry(HistoryCount + 1, now, actor, action, from, to ?? Status, text, isPublic, LastHistoryHash);
+        _history.Add(entry);
+        HistoryCount = entry.Sequence;
+        LastHistoryHash = entry.Hash;
+        LastActivityAt = now;
+    }
+
+    private void FinishPauses(DateTimeOffset now)
+    {
+        foreach (var pause in _pauses.Where(p => p.End is null))
+        {
+            pause.Finish(now);
+        }
+    }
+
+    private IEnumerable<(Invoice Invoice, decimal Amount)> AmountsPerInvoice()
+    {
+        if (_items.Count == 0 || _items.Any(i => i.Invoice is null))
+        {
+            throw new InvalidOperationException("Load the dispute's items with their invoices and dunning blocks first.");
+        }
+
+        return _items.GroupBy(i => i.Invoice!).Select(g => (g.Key, g.Sum(i => i.Amount)));
+    }
+
+    private void PlaceBlocks(DateTimeOffset now, bool capToBalance)
+    {
+        foreach (var (invoice, amount) in AmountsPerInvoice())
+        {
+            var blocked = capToBalance ? Math.Min(amount, invoice.DunnableBalance) : amount;
+            if (blocked > 0)
+            {
+                invoice.PlaceDunningBlock(this, blocked, now);
+            }
+        }
+    }
+
+    private void LiftBlocks(DateTimeOffset now)
+    {
+        foreach (var (invoice, _) in AmountsPerInvoice())
+        {
+            invoice.LiftDunningBlock(this, now);
+        }
+    }
+}
+
+/// <summary>Who to call about the dispute at the customer's.</summary>
+public sealed record DisputeContact(string? Name, string? Email, string? Phone);

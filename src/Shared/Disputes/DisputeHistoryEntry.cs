@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Litiges.Disputes;
+
+public enum DisputeAction
+{
+    Opened,
+    Acknowledged,
+    Qualified,
+    Assigned,
+    PriorityChanged,
+    InformationRequested,
+    CustomerReplied,
+    MessagePosted,
+    InternalNoteAdded,
+    SettlementProposed,
+    SettlementAccepted,
+    SettlementDeclined,
+    Resolved,
+    Rejected,
+    Closed,
+    Withdrawn,
+    Reopened,
+}
+
+/// <summary>
+/// One line of a dispute's append-only history. Each entry is chained to the previous one by a
+/// SHA-256 hash, so an entry altered or deleted in the database is detected.
+/// </summary>
+public sealed class DisputeHistoryEntry
+{
+    private DisputeHistoryEntry()
+    {
+        ActorUserId = ActorName = PreviousHash = Hash = string.Empty;
+    }
+
+    internal DisputeHistoryEntry(
+        int sequence,
+        DateTimeOffset at,
+        Actor actor,
+        DisputeAction action,
+        DisputeStatus fromStatus,
+        DisputeStatus toStatus,
+        string? text,
+        bool isPublic,
+        string previousHash)
+    {
+        Sequence = sequence;
+        // PostgreSQL keeps microseconds: hash what every provider will give back.
+        At = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
+        ActorUserId = actor.UserId;
+        ActorName = actor.DisplayName;
+        ActorRole = actor.Role;
+        Action = action;
+        FromStatus = fromStatus;
+        ToStatus = toStatus;
+        Text = text;
+        IsPublic = isPublic;
+        PreviousHash = previousHash;
+        Hash = ComputeHash();
+    }
+
+    public long Id { get; private set; }
+
+    public int DisputeId { get; private set; }
+
+    /// <summary>1 for the first entry of the dispute, then 2, 3...</summary>
+    public int Sequence { get; private set; }
+
+    public DateTimeOffset At { get; private set; }
+
+    public string ActorUserId { get; private set; }
+
+    public string ActorName { get; private set; }
+
+    public ActorRole ActorRole { get; private set; }
+
+    public DisputeAction Action { get; private set; }
+
+    public DisputeStatus FromStatus { get; private set; }
+
+    public DisputeStatus ToStatus { get; private set; }
+
+    public string? Text { get; private set; }
+
+    /// <summary>Shown to the customer; internal entries are for staff only.</summary>
+    public bool IsPublic { get; private set; }
+
+    public string PreviousHash { get; private set; }
+
+    public string Hash { get; private set; }
+
+    public bool IsIntact() => Hash == ComputeHash();
+
+    internal string ComputeHash()
+    {
+        var canonical = string.Join(
+            '\u001f',
+            Sequence.ToString(CultureInfo.InvariantCulture),
+            At.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            ActorUserId,
+            ActorName,
+            ActorRole.ToString(),
+            Action.ToString(),
+            FromStatus.ToString(),
+            ToStatus.ToString(),
+            Text ?? string.Empty,
+            IsPublic ? "1" : "0",
+            PreviousHash);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}

@@ -1,0 +1,54 @@
+namespace Litiges.Disputes;
+
+public enum DisputeStatus
+{
+    Submitted,
+    InReview,
+    AwaitingCustomer,
+    SettlementProposed,
+    Accepted,
+    Resolved,
+    Rejected,
+    Closed,
+    Withdrawn,
+}
+
+public enum DisputeSource
+{
+    CustomerPortal,
+    Staff,
+    Api,
+    Reminder,
+}
+
+public enum DisputePriority
+{
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+/// <summary>What the customer would like to happen.</summary>
+public enum DesiredOutcome
+{
+    CreditNote,
+    Replacement,
+    Return,
+    Other,
+}
+
+public static class DisputeStatuses
+{
+    /// <summary>States in which a dispute is still being worked and its invoices stay out of dunning.</summary>
+    public static readonly IReadOnlyList<DisputeStatus> Open =
+    [
+        DisputeStatus.Submitted,
+        DisputeStatus.InReview,
+        DisputeStatus.AwaitingCustomer,
+        DisputeStatus.SettlementProposed,
+        DisputeStatus.Accepted,
+    ];
+
+    public static bool IsOpen(this DisputeStatus status) => Open.Contains(status);
+}

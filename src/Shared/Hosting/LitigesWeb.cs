@@ -1,0 +1,155 @@
+using System.Globalization;
+using Litiges.Accounts;
+using Litiges.Data;
+using Litiges.Localization;
+using Litiges.Notifications;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Localization;
+
+namespace Litiges.Hosting;
+
+/// <summary>What both apps set up the same way: database, accounts, languages, e-mail, health.</summary>
+public static class LitigesWeb
+{
+    public const string AppKindPolicy = "AppKind";
+    public static readonly CultureInfo[] Cultures = [new("fr-FR"), new("en-GB")];
+
+    public static WebApplicationBuilder AddLitigesWeb(this WebApplicationBuilder builder, UserKind appKind)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var dataFolder = DataFolder(configuration, builder.Environment);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new AppIdentity(appKind));
+        services.AddLitigesDatabase(configuration, dataFolder);
+        services.AddLitigesEmail(configuration, dataFolder);
+
+        services.AddIdentity<AppUser, Microsoft.AspNetCore.Identity.IdentityRole>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Security:MaxFailedSignIns", 5);
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Security:LockoutMinutes", 15));
+            })
+            .AddEntityFrameworkStores<LitigesDbContext>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<LitigesClaimsFactory>();
+
+        // Both apps may run on the same host name: each keeps its own cookies.
+        var cookiePrefix = appKind == UserKind.Customer ? ".Litiges.Portal" : ".Litiges.BackOffice";
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = cookiePrefix;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.LoginPath = "/Account/Login";
+            options.LogoutPath = "/Account/Logout";
+            options.AccessDeniedPath = "/Account/AccessDenied";
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+        });
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o => o.Cookie.Name = cookiePrefix + ".2fa");
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, o => o.Cookie.Name = cookiePrefix + ".2fa.remember");
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.ExternalScheme, o => o.Cookie.Name = cookiePrefix + ".external");
+        services.AddAntiforgery(o => o.Cookie.Name = cookiePrefix + ".af");
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+
+        services.AddDataProtection()
+            .SetApplicationName(cookiePrefix)
+            .PersistKeysToDbContext<LitigesDbContext>();
+
+        // Signed in is not enough: the user must be of this app's kind (customer or staff).
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AppKindPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(LitigesClaims.Kind, appKind.ToString()))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(LitigesClaims.Kind, appKind.ToString()).Build());
+
+        services.AddLocalization();
+        services.AddSingleton<IStringLocalizerFactory, CatalogStringLocalizerFactory>();
+        services.Configure<RequestLocalizationOptions>(options =>
+        {
+            options.DefaultRequestCulture = new RequestCulture(Cultures[0]);
+            options.SupportedCultures = Cultures;
+            options.SupportedUICultures = Cultures;
+            options.RequestCultureProviders =
+            [
+                new QueryStringRequestCultureProvider(),
+                new CookieRequestCultureProvider { CookieName = cookiePrefix + ".lang" },
+                new UserLanguageCultureProvider(),
+            ];
+        });
+
+        services.AddRazorPages(options =>
+            {
+                options.Conventions.AllowAnonymousToFolder("/Account");
+                options.Conventions.AuthorizeFolder("/Account/Manage", AppKindPolicy);
+            })
+            .AddDataAnnotationsLocalization()
+            .AddViewLocalization();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    public static WebApplication UseLitigesWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error");
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseRequestLocalization();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health", new HealthCheckOptions()).AllowAnonymous();
+        app.MapRazorPages();
+        return app;
+    }
+
+    /// <summary>Where the SQLite file, local blobs and e-mail pickup folder live (<c>DataFolder</c>).</summary>
+    public static string DataFolder(IConfiguration configuration, IHostEnvironment environment) =>
+        Path.GetFullPath(configuration["DataFolder"] ?? Path.Combine(environment.ContentRootPath, "App_Data"));
+
+    public static string CultureCookieName(UserKind appKind) =>
+        (appKind == UserKind.Customer ? ".Litiges.Portal" : ".Litiges.BackOffice") + ".lang";
+}
+
+/// <summary>Which kind of user this app admits.</summary>
+public sealed record AppIdentity(UserKind Kind);
+
+/// <summary>Signed-in users get their own language unless they chose another one in this browser.</summary>
+internal sealed class UserLanguageCultureProvider : RequestCultureProvider
+{
+    public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
+    {
+        var language = httpContext.User.FindFirst(LitigesClaims.Language)?.Value;
+        return Task.FromResult(language is null ? null : new ProviderCultureResult(language == "en" ? "en-GB" : "fr-FR"));
+    }
+}
+
+internal sealed class DatabaseHealthCheck(LitigesDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database does not answer.");
+}

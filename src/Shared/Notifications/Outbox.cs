@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Net;
+using Litiges.Data;
+using Litiges.Localization;
+
+namespace Litiges.Notifications;
+
+/// <summary>Queues messages in the outbox; they leave with the caller's SaveChanges, or not at all.</summary>
+public static class Outbox
+{
+    /// <summary>
+    /// Queues an e-mail whose subject and body come from the text catalogue in the recipient's
+    /// language. Arguments are HTML-encoded in the HTML part: no user text is rendered unescaped.
+    /// </summary>
+    public static OutboxMessage QueueEmail(
+        LitigesDbContext db,
+        string kind,
+        string recipient,
+        string language,
+        DateTimeOffset now,
+        string? link,
+        params object[] arguments)
+    {
+        var culture = CultureInfo.GetCultureInfo(language == "en" ? "en-GB" : "fr-FR");
+        var subject = Format(culture, $"Email.{kind}.Subject", arguments);
+        var body = Format(culture, $"Email.{kind}.Body", arguments);
+        var action = Format(culture, $"Email.{kind}.Action", arguments);
+        var signature = Format(culture, "Email.Signature");
+
+        var text = link is null ? $"{body}\n\n{signature}" : $"{body}\n\n{action}: {link}\n\n{signature}";
+        var encodedArguments = arguments.Select(a => (object)WebUtility.HtmlEncode(Convert.ToString(a, culture) ?? string.Empty)).ToArray();
+        var htmlBody = Format(culture, $"Email.{kind}.Body", encodedArguments).Replace("\n", "<br>", StringComparison.Ordinal);
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="{culture.TwoLetterISOLanguageName}"><body style="font-family:sans-serif;color:#222">
+            <p>{htmlBody}</p>
+            {(link is null ? string.Empty : $"<p><a href=\"{WebUtility.HtmlEncode(link)}\" style=\"background:#0d6efd;color:#fff;padding:8px 14px;border-radius:4px;text-decoration:none\">{WebUtility.HtmlEncode(action)}</a></p>")}
+            <p style="color:#666">{WebUtility.HtmlEncode(signature)}</p>
+            </body></html>
+            """;
+        var message = new OutboxMessage(NotificationChannel.Email, kind, recipient, subject, text, html, now);
+        db.Outbox.Add(message);
+        return message;
+    }
+
+    private static string Format(CultureInfo culture, string key, params object[] arguments)
+    {
+        if (!TextCatalog.Instance.TryGet(key, culture, out var template))
+        {
+            throw new InvalidOperationException($"Missing text '{key}'.");
+        }
+
+        return arguments.Length == 0 ? template : string.Format(culture, template, arguments);
+    }
+}

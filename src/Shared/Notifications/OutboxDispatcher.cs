@@ -1,0 +1,130 @@
+using Litiges.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Litiges.Notifications;
+
+public sealed class OutboxOptions
+{
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    public int BatchSize { get; set; } = 20;
+
+    public int MaxAttempts { get; set; } = 8;
+
+    public bool Enabled { get; set; } = true;
+}
+
+/// <summary>
+/// Delivers outbox messages. Each message is claimed with a lease under the row's concurrency
+/// token, so several app instances never send the same message twice, and a crashed instance's
+/// claims expire and are taken over.
+/// </summary>
+public sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    IMailSender sender,
+    MailSettings mail,
+    TimeProvider clock,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private readonly string _instance = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..60];
+
+    /// <summary>Delivers what is due now; returns how many were sent. Tests call it directly.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
+        var now = clock.GetUtcNow();
+        var due = await db.Outbox
+            .Where(m => m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .OrderBy(m => m.Id)
+            .Take(settings.BatchSize)
+            .ToListAsync(cancellationToken);
+
+        var sent = 0;
+        foreach (var message in due)
+        {
+            message.Claim(_instance, now + settings.Lease);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.Entry(message).State = EntityState.Detached;
+                continue;
+            }
+
+            try
+            {
+                await DeliverAsync(message, cancellationToken);
+                message.MarkSent(clock.GetUtcNow());
+                sent++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Outbox message {Id} could not be delivered (attempt {Attempt}).", message.Id, message.Attempts + 1);
+                message.MarkAttemptFailed(ex.Message, clock.GetUtcNow(), settings.MaxAttempts);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return sent;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DispatchDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The database may be briefly unavailable: try again at the next tick.
+                logger.LogWarning(ex, "Outbox dispatch failed; retrying later.");
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Channel != NotificationChannel.Email)
+        {
+            throw new NotSupportedException($"No sender for channel {message.Channel}.");
+        }
+
+        var mime = new MimeMessage();
+        mime.From.Add(new MailboxAddress(mail.FromName, mail.FromAddress));
+        mime.To.Add(MailboxAddress.Parse(message.Recipient));
+        mime.Subject = message.Subject;
+        var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
+        mime.Body = body.ToMessageBody();
+        mime.Headers.Add("X-Litiges-Kind", message.Kind);
+        return sender.SendAsync(mime, cancellationToken);
+    }
+}
