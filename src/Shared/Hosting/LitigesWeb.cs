@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
@@ -30,6 +31,9 @@ public static class LitigesWeb
         var services = builder.Services;
         var configuration = builder.Configuration;
         var dataFolder = DataFolder(configuration, builder.Environment);
+
+        // Serve the shared look (_content/Litiges.Shared) from a build output as from a published one.
+        builder.WebHost.UseStaticWebAssets();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new AppIdentity(appKind));
@@ -80,6 +84,7 @@ public static class LitigesWeb
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(LitigesClaims.Kind, appKind.ToString()).Build());
 
         services.AddLocalization();
+        services.AddSingleton<IStringLocalizer, CatalogStringLocalizer>();
         services.AddSingleton<IStringLocalizerFactory, CatalogStringLocalizerFactory>();
         services.Configure<RequestLocalizationOptions>(options =>
         {

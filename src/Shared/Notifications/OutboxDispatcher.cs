@@ -34,7 +34,7 @@ public sealed class OutboxDispatcher(
     IOptions<OutboxOptions> options,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    private readonly string _instance = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..60];
+    private readonly string _instance = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     /// <summary>Delivers what is due now; returns how many were sent. Tests call it directly.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
