@@ -120,10 +120,12 @@ public static class LitigesWeb
         }
 
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
-        app.UseRequestLocalization();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
+
+        // After authentication, so that a signed-in user's own language can apply.
+        app.UseRequestLocalization();
         app.UseAuthorization();
         app.MapHealthChecks("/health", new HealthCheckOptions()).AllowAnonymous();
         app.MapRazorPages();
