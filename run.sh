@@ -67,8 +67,8 @@ pids+=($!)
 
 # Wait (up to 60 s each) for GET /health to answer 200; stop if an app dies first.
 wait_healthy() {
-    local url="$1" pid="$2" i
-    for i in $(seq 1 120); do
+    local url="$1" pid="$2"
+    for _ in $(seq 1 120); do
         if curl -fsS -o /dev/null --max-time 2 "$url/health" 2>/dev/null; then
             return 0
         fi

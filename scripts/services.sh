@@ -48,20 +48,24 @@ _svc_as_root() {
 # ensure_apt_packages pkg... : install the Debian packages that are not installed yet.
 # apt-get update runs at most once per shell, and only when something is missing.
 ensure_apt_packages() {
-    local missing=() pkg
+    local missing=() pkg log
     for pkg in "$@"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' \
+        [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" = "install ok installed" ] \
             || missing+=("$pkg")
     done
     [ "${#missing[@]}" -eq 0 ] && return 0
 
     _svc_log "installing Debian packages: ${missing[*]}"
+    log="$(mktemp "${TMPDIR:-/tmp}/litiges-apt.XXXXXX")"
     if [ -z "$_SERVICES_APT_UPDATED" ]; then
-        _svc_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null || return 1
+        _svc_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >"$log" 2>&1 \
+            || { tail -n 20 "$log" >&2; rm -f "$log"; _svc_die "apt-get update failed"; return 1; }
         _SERVICES_APT_UPDATED=1
     fi
     _svc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        "${missing[@]}" >/dev/null || return 1
+        "${missing[@]}" >"$log" 2>&1 \
+        || { tail -n 20 "$log" >&2; rm -f "$log"; _svc_die "apt-get install ${missing[*]} failed"; return 1; }
+    rm -f "$log"
 }
 
 # True when something accepts TCP connections on 127.0.0.1:$1.
@@ -80,8 +84,8 @@ _svc_port_bindable() {
     elif command -v python3 >/dev/null 2>&1; then
         python3 -c 'import socket,sys
 s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.close()' "$port" 2>/dev/null
-    else
-        ! _svc_port_answers "$port"
+    elif _svc_port_answers "$port"; then
+        return 1   # no bind test possible: "nobody answers" has to do
     fi
 }
 
@@ -131,11 +135,11 @@ _svc_wait_port() {
 
 # _svc_kill PID: TERM, wait up to 10 s, then KILL.
 _svc_kill() {
-    local pid="$1" i
+    local pid="$1"
     [ -n "$pid" ] || return 0
     kill -0 "$pid" 2>/dev/null || return 0
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
@@ -164,6 +168,7 @@ start_postgres() {
     if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
         ensure_apt_packages postgresql || return 1
     fi
+    # shellcheck disable=SC2012  # fixed Debian paths, no odd characters
     _PG_BIN="$(dirname "$(ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n 1)")"
 
     if [ "$(id -u)" -eq 0 ]; then
@@ -201,7 +206,7 @@ stop_postgres() {
             # pg_ctl could not stop it: kill the postmaster by the pid it recorded.
             local pid
             pid="$(head -n 1 "$_PG_DIR/data/postmaster.pid" 2>/dev/null || true)"
-            [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+            if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
         fi
     fi
     rm -rf "$_PG_DIR"
@@ -227,7 +232,7 @@ ensure_npm_tools() {
     for spec in "$@"; do
         name="${spec%@*}" version="${spec##*@}"
         installed="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
-            "$SERVICES_TOOLS/node_modules/$name/package.json" 2>/dev/null | head -n 1)"
+            "$SERVICES_TOOLS/node_modules/$name/package.json" 2>/dev/null | head -n 1 || true)"
         [ "$installed" = "$version" ] || wanted+=("$spec")
     done
     [ "${#wanted[@]}" -eq 0 ] && return 0

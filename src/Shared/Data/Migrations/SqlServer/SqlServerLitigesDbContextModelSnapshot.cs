@@ -402,8 +402,7 @@ namespace Litiges.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DisputeId", "Sequence")
-                        .IsUnique();
+                    b.HasIndex("DisputeId", "Sequence");
 
                     b.ToTable("DisputeHistory", (string)null);
                 });

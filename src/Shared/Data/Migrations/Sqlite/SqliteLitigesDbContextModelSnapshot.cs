@@ -388,8 +388,7 @@ namespace Litiges.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DisputeId", "Sequence")
-                        .IsUnique();
+                    b.HasIndex("DisputeId", "Sequence");
 
                     b.ToTable("DisputeHistory", (string)null);
                 });

@@ -691,8 +691,7 @@ namespace Litiges.Data.Migrations.PostgreSql
             migrationBuilder.CreateIndex(
                 name: "IX_DisputeHistory_DisputeId_Sequence",
                 table: "DisputeHistory",
-                columns: new[] { "DisputeId", "Sequence" },
-                unique: true);
+                columns: new[] { "DisputeId", "Sequence" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_DisputeMessages_DisputeId_At",
