@@ -1,5 +1,5 @@
 using System.Net;
-using Litiges.IntegrationTests.Infrastructure;
+using Litiges.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Litiges.IntegrationTests.Accounts;

@@ -1,5 +1,5 @@
 using Litiges.Disputes;
-using Litiges.IntegrationTests.Infrastructure;
+using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using Litiges.Data;
-using Litiges.IntegrationTests.Infrastructure;
+using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using BackOfficeProgram = Litiges.BackOffice.Program;
 using PortalProgram = Litiges.CustomerPortal.Program;
 
-namespace Litiges.IntegrationTests.Infrastructure;
+namespace Litiges.Testing;
 
 /// <summary>
 /// Both apps over one fresh database of the given provider, migrated by the BackOffice's own

@@ -4,7 +4,7 @@ using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 
-namespace Litiges.IntegrationTests.Infrastructure;
+namespace Litiges.Testing;
 
 /// <summary>
 /// A thin user agent over an HttpClient: keeps cookies, reads pages as HTML, and posts forms the

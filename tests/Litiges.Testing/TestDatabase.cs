@@ -1,7 +1,7 @@
 using Litiges.Data;
 using Npgsql;
 
-namespace Litiges.IntegrationTests.Infrastructure;
+namespace Litiges.Testing;
 
 /// <summary>A fresh, empty database for one fixture: a SQLite file or a PostgreSQL database on the test server.</summary>
 public abstract class TestDatabase : IAsyncDisposable

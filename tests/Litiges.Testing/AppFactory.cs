@@ -2,7 +2,7 @@ using Litiges.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace Litiges.IntegrationTests.Infrastructure;
+namespace Litiges.Testing;
 
 /// <summary>Boots one of the two apps, in-memory, on the fixture's database and data folder.</summary>
 public sealed class AppFactory<TProgram>(TestDatabase database, string dataFolder, IDictionary<string, string?>? settings = null)
