@@ -43,7 +43,8 @@ public sealed partial class Browser(HttpClient client)
         return await PostFormAsync(form, pageUrl, fields);
     }
 
-    public async Task<HttpResponseMessage> PostFormAsync(IHtmlFormElement form, string pageUrl, IReadOnlyDictionary<string, string> fields)
+    /// <summary>Posts the form as a click on its submit button would; <paramref name="handler"/> picks the button whose formaction names that page handler.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(IHtmlFormElement form, string pageUrl, IReadOnlyDictionary<string, string> fields, string? handler = null)
     {
         var values = new Dictionary<string, string>();
         foreach (var input in form.QuerySelectorAll<IHtmlInputElement>("input[name]"))
@@ -66,7 +67,8 @@ public sealed partial class Browser(HttpClient client)
             values[name] = value;
         }
 
-        var action = form.GetAttribute("action");
+        var button = handler is null ? null : form.QuerySelector($"button[formaction*='handler={handler}']");
+        var action = button?.GetAttribute("formaction") ?? form.GetAttribute("action");
         var target = string.IsNullOrEmpty(action) ? pageUrl : WebUtility.HtmlDecode(action);
         return await Client.PostAsync(new Uri(target, UriKind.Relative), new FormUrlEncodedContent(values));
     }

@@ -190,6 +190,15 @@ public sealed class Dispute : IVersioned
             throw new DomainException("Dispute.WholeInvoiceAndLines");
         }
 
+        // Check every invoice before blocking any, so that a refused claim leaves nothing behind.
+        foreach (var (invoice, amount) in dispute.AmountsPerInvoice())
+        {
+            if (amount > invoice.DunnableBalance)
+            {
+                throw new DomainException("Dispute.AmountExceedsOpenBalance", invoice.Number, amount, invoice.DunnableBalance);
+            }
+        }
+
         dispute.DisputedAmount = dispute._items.Sum(i => i.Amount);
         dispute.PlaceBlocks(now, capToBalance: false);
         dispute.Record(actor, DisputeAction.Opened, DisputeStatus.Submitted, description, isPublic: true, now);
@@ -345,11 +354,7 @@ public sealed class Dispute : IVersioned
     /// <summary>The customer gives up the dispute; the invoices go back to ordinary dunning.</summary>
     public void Withdraw(Actor actor, string? comment, DateTimeOffset now)
     {
-        Require(
-            actor,
-            DisputeAction.Withdrawn,
-            [DisputeStatus.Submitted, DisputeStatus.InReview, DisputeStatus.AwaitingCustomer, DisputeStatus.SettlementProposed],
-            ActorRole.Customer);
+        Require(actor, DisputeAction.Withdrawn, [.. DisputeStatuses.Open], ActorRole.Customer);
         EndedAt = now;
         FinishPauses(now);
         LiftBlocks(now);
@@ -412,7 +417,13 @@ public sealed class Dispute : IVersioned
             expected++;
         }
 
-        return expected - 1 == HistoryCount && previous == LastHistoryHash ? null : expected;
+        if (expected - 1 < HistoryCount)
+        {
+            return expected; // an entry is missing
+        }
+
+        // Every loaded entry chains, but the chain does not end where the dispute says: the last was rewritten.
+        return previous == LastHistoryHash ? null : expected - 1;
     }
 
     private static void ValidateClaim(DisputeClaim claim, int customerAccountId, string currency)

@@ -15,24 +15,37 @@ public readonly record struct Money(decimal Amount, string Currency)
 
     public static Money operator -(Money left, Money right) => new(left.Amount - right.Amount, SameCurrency(left, right));
 
-    public static bool operator >(Money left, Money right) => left.Amount > right.Amount && SameCurrency(left, right) is not null;
+    public static bool operator >(Money left, Money right) => SameCurrency(left, right) is not null && left.Amount > right.Amount;
 
-    public static bool operator <(Money left, Money right) => left.Amount < right.Amount && SameCurrency(left, right) is not null;
+    public static bool operator <(Money left, Money right) => SameCurrency(left, right) is not null && left.Amount < right.Amount;
 
-    public static bool operator >=(Money left, Money right) => left.Amount >= right.Amount && SameCurrency(left, right) is not null;
+    public static bool operator >=(Money left, Money right) => SameCurrency(left, right) is not null && left.Amount >= right.Amount;
 
-    public static bool operator <=(Money left, Money right) => left.Amount <= right.Amount && SameCurrency(left, right) is not null;
+    public static bool operator <=(Money left, Money right) => SameCurrency(left, right) is not null && left.Amount <= right.Amount;
 
     public Money Add(Money other) => this + other;
 
     public Money Subtract(Money other) => this - other;
 
-    public int CompareTo(Money other) => Amount.CompareTo(other.Amount);
+    public int CompareTo(Money other) => SameCurrency(this, other) is null ? 0 : Amount.CompareTo(other.Amount);
 
     /// <summary>Commercial rounding to the cent, half away from zero, as French invoices do.</summary>
     public static decimal RoundToCent(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 
-    public string Format(IFormatProvider culture) => string.Format(culture, "{0:N2} {1}", Amount, CurrencySymbol(Currency));
+    /// <summary>The amount as the culture writes money: "1 234,56 €" in French, "€1,234.56" in English.</summary>
+    public string Format(IFormatProvider culture)
+    {
+        var format = (NumberFormatInfo)NumberFormatInfo.GetInstance(culture).Clone();
+        format.CurrencySymbol = CurrencySymbol(Currency);
+        format.CurrencyDecimalDigits = 2;
+        if (format.CurrencySymbol.Length > 1)
+        {
+            // A currency code, not a symbol: keep it apart from the digits ("GBP 1,000.00", "1 000,00 GBP").
+            format.CurrencyPositivePattern = format.CurrencyPositivePattern switch { 0 => 2, 1 => 3, _ => format.CurrencyPositivePattern };
+        }
+
+        return Amount.ToString("C", format);
+    }
 
     public override string ToString() => Format(CultureInfo.InvariantCulture);
 

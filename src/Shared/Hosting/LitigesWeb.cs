@@ -37,6 +37,7 @@ public static class LitigesWeb
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new AppIdentity(appKind));
+        services.AddScoped<Disputes.DisputeCommands>();
         services.AddLitigesDatabase(configuration, dataFolder);
         services.AddLitigesEmail(configuration, dataFolder);
 

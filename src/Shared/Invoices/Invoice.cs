@@ -133,7 +133,17 @@ public sealed class Invoice : IVersioned
     /// <summary>Reduces the balance by an issued credit note's gross amount.</summary>
     public void ApplyCredit(decimal grossAmount)
     {
-        if (grossAmount <= 0 || grossAmount > OpenBalance)
+        if (grossAmount <= 0)
+        {
+            throw new DomainException("Invoice.CreditNotPositive", Number);
+        }
+
+        if (Money.RoundToCent(grossAmount) != grossAmount)
+        {
+            throw new DomainException("Invoice.AmountNotInCents", grossAmount);
+        }
+
+        if (grossAmount > OpenBalance)
         {
             throw new DomainException("Invoice.CreditExceedsBalance", Number, grossAmount, OpenBalance);
         }

@@ -72,18 +72,7 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
         Reasons = await db.ReasonCodes.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
     }
 
-    // Resolvers see only their department's disputes; other staff see all of them.
-    private IQueryable<Dispute> VisibleDisputes()
-    {
-        var query = db.Disputes.AsNoTracking();
-        if (User.ToActor().Role == ActorRole.Resolver)
-        {
-            var department = User.DepartmentId() ?? -1;
-            query = query.Where(d => d.DepartmentId == department);
-        }
-
-        return query;
-    }
+    private IQueryable<Dispute> VisibleDisputes() => db.Disputes.AsNoTracking().VisibleTo(User);
 
     public sealed record QueueRow(int Id, string Reference, string Customer, DateTimeOffset SubmittedAt, DisputeStatus Status, string ReasonCode, string? Owner, decimal Amount, string Currency, DisputePriority Priority);
 }

@@ -30,8 +30,7 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var customerId = User.CustomerAccountId();
-        var query = db.Disputes.AsNoTracking().Where(d => d.CustomerAccountId == customerId);
+        var query = db.Disputes.AsNoTracking().VisibleTo(User);
         if (Status is { } status)
         {
             query = query.Where(d => d.Status == status);

@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using Litiges.Testing;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Litiges.EndToEndTests;
+
+/// <summary>
+/// Runs one test in a fresh browser context: keeps a full-page screenshot of where it ended,
+/// and on failure a Playwright trace (artifacts/traces, open it at https://trace.playwright.dev).
+/// </summary>
+public abstract class BrowserScenario(Chromium chromium, ITestOutputHelper output)
+{
+    protected async Task InBrowserAsync(
+        Uri app,
+        Func<IPage, Task> scenario,
+        BrowserNewContextOptions? options = null,
+        [CallerMemberName] string test = "")
+    {
+        options ??= new BrowserNewContextOptions();
+        options.BaseURL = app.ToString();
+        await using var context = await chromium.Browser.NewContextAsync(options);
+        await context.Tracing.StartAsync(new TracingStartOptions { Title = test, Screenshots = true, Snapshots = true });
+        var page = await context.NewPageAsync();
+        var screenshot = Artifacts.File("screenshots", test + ".png");
+        var trace = Artifacts.File("traces", test + ".zip");
+        try
+        {
+            await scenario(page);
+        }
+        catch
+        {
+            await KeepScreenshotAsync(page, screenshot);
+            await KeepTraceAsync(context, trace);
+            throw;
+        }
+
+        await KeepScreenshotAsync(page, screenshot);
+        await context.Tracing.StopAsync();
+
+        // A trace left by an earlier failure of this test would now mislead.
+        File.Delete(trace);
+    }
+
+    /// <summary>Signs in on the /Account/Login page the browser is on, in French as the page first shows.</summary>
+    protected static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GetByLabel("Adresse e-mail", new PageGetByLabelOptions { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Mot de passe", new PageGetByLabelOptions { Exact = true }).FillAsync(LitigesFixture.Password);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Se connecter", Exact = true }).ClickAsync();
+    }
+
+    private async Task KeepTraceAsync(IBrowserContext context, string path)
+    {
+        try
+        {
+            await context.Tracing.StopAsync(new TracingStopOptions { Path = path });
+            output.WriteLine($"Trace of the failure: {path}");
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            output.WriteLine($"No trace: {e.Message}");
+        }
+    }
+
+    private async Task KeepScreenshotAsync(IPage page, string path)
+    {
+        try
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Timeout = 10_000 });
+            output.WriteLine($"Screenshot: {path}");
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            // A screenshot must not hide the failure being reported.
+            output.WriteLine($"No screenshot: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The artifacts/ folder at the repository root, which ./test.sh keeps.</summary>
+internal static class Artifacts
+{
+    private static readonly string Root = FindRoot();
+
+    public static string File(string folder, string name)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(Root, folder));
+        return Path.Combine(directory.FullName, name);
+    }
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (System.IO.File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
+            {
+                return Path.Combine(directory.FullName, "artifacts");
+            }
+        }
+
+        throw new InvalidOperationException($"No Portal.sln above {AppContext.BaseDirectory}: cannot tell where artifacts/ goes.");
+    }
+}
