@@ -39,6 +39,10 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<DisputeMessage> DisputeMessages => Set<DisputeMessage>();
 
+    public DbSet<Evidence> Evidence => Set<Evidence>();
+
+    public DbSet<DisputeTask> DisputeTasks => Set<DisputeTask>();
+
     public DbSet<ReasonCode> ReasonCodes => Set<ReasonCode>();
 
     public DbSet<Department> Departments => Set<Department>();

@@ -18,6 +18,9 @@ public sealed class Dispute : IVersioned
     private readonly List<DisputeHistoryEntry> _history = [];
     private readonly List<DisputeMessage> _messages = [];
     private readonly List<SlaPauseRecord> _pauses = [];
+    private readonly List<Evidence> _evidence = [];
+    private readonly List<DisputeTask> _tasks = [];
+    private readonly List<DeadlineAlert> _deadlineAlerts = [];
 
     private Dispute()
     {
@@ -104,6 +107,15 @@ public sealed class Dispute : IVersioned
 
     public int ReopenCount { get; private set; }
 
+    /// <summary>Total size of the evidence, checked against the per-dispute limit.</summary>
+    public long EvidenceBytes { get; private set; }
+
+    /// <summary>The earliest deadline still running, for sorting the queue; null once the dispute has ended.</summary>
+    public DateTimeOffset? NextDeadlineAt { get; private set; }
+
+    /// <summary>The worst state of the running deadlines (on time, due soon, breached); null once ended.</summary>
+    public DeadlineState? WorstDeadlineState { get; private set; }
+
     public int HistoryCount { get; private set; }
 
     public string LastHistoryHash { get; private set; }
@@ -117,6 +129,12 @@ public sealed class Dispute : IVersioned
     public IReadOnlyList<DisputeMessage> Messages => _messages;
 
     public IReadOnlyList<SlaPauseRecord> Pauses => _pauses;
+
+    public IReadOnlyList<Evidence> Evidence => _evidence;
+
+    public IReadOnlyList<DisputeTask> Tasks => _tasks;
+
+    public IReadOnlyList<DeadlineAlert> DeadlineAlerts => _deadlineAlerts;
 
     public bool IsOpen => Status.IsOpen();
 
@@ -390,6 +408,114 @@ public sealed class Dispute : IVersioned
         Move(actor, DisputeAction.Reopened, DisputeStatus.InReview, reason, isPublic: true, now);
     }
 
+    /// <summary>
+    /// Attaches a file already streamed to storage. Customers add evidence while the dispute is
+    /// open and always share it; staff may keep theirs internal. The dispute's total size is capped.
+    /// </summary>
+    public Evidence AttachEvidence(Actor actor, StoredFile file, EvidenceVisibility visibility, long maxTotalBytes, DateTimeOffset now)
+    {
+        RequireRole(actor, DisputeAction.EvidenceAdded, [ActorRole.Customer, ActorRole.Agent, ActorRole.CreditManager, ActorRole.Resolver, ActorRole.Finance]);
+        var allowed = actor.Role == ActorRole.Customer ? IsOpen : Status is not DisputeStatus.Closed and not DisputeStatus.Withdrawn;
+        if (!allowed)
+        {
+            throw new DomainException("Dispute.IllegalTransition", DisputeAction.EvidenceAdded, Status);
+        }
+
+        if (EvidenceBytes + file.Length > maxTotalBytes)
+        {
+            throw new DomainException("Evidence.DisputeTotalExceeded", file.FileName, maxTotalBytes / (1024 * 1024));
+        }
+
+        var evidence = new Evidence(file, actor, actor.Role == ActorRole.Customer ? EvidenceVisibility.Shared : visibility, now);
+        _evidence.Add(evidence);
+        EvidenceBytes += file.Length;
+        Record(actor, DisputeAction.EvidenceAdded, Status, file.FileName, evidence.Visibility == EvidenceVisibility.Shared, now);
+        return evidence;
+    }
+
+    /// <summary>Makes an internal piece of evidence visible to the customer.</summary>
+    public void ShareEvidence(Actor actor, int evidenceId, DateTimeOffset now)
+    {
+        RequireRole(actor, DisputeAction.EvidenceShared, [ActorRole.Agent, ActorRole.CreditManager]);
+        var evidence = _evidence.SingleOrDefault(e => e.Id == evidenceId) ?? throw new DomainException("Evidence.NotFound");
+        if (evidence.Visibility == EvidenceVisibility.Shared)
+        {
+            throw new DomainException("Evidence.AlreadyShared", evidence.FileName);
+        }
+
+        evidence.Share();
+        Record(actor, DisputeAction.EvidenceShared, Status, evidence.FileName, isPublic: true, now);
+    }
+
+    /// <summary>Opens an internal task for a department or a person, with its due date and the cash at stake.</summary>
+    public DisputeTask OpenTask(Actor actor, string title, int? departmentId, string? assigneeUserId, string? assigneeName, DateOnly dueOn, decimal cashAtStake, DateTimeOffset now)
+    {
+        RequireOpen(actor, DisputeAction.TaskOpened, ActorRole.Agent, ActorRole.CreditManager);
+        title = RequireText(title, DisputeTask.MaxTitleLength, "Task.TitleRequired");
+        if (departmentId is null && string.IsNullOrEmpty(assigneeUserId))
+        {
+            throw new DomainException("Task.NobodyToDoIt");
+        }
+
+        if (cashAtStake < 0 || Money.RoundToCent(cashAtStake) != cashAtStake)
+        {
+            throw new DomainException("Task.CashAtStakeInvalid", cashAtStake);
+        }
+
+        if (dueOn < DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            throw new DomainException("Task.DueInThePast");
+        }
+
+        var task = new DisputeTask(title, departmentId, assigneeUserId, assigneeName, dueOn, cashAtStake, actor, now);
+        _tasks.Add(task);
+        Record(actor, DisputeAction.TaskOpened, Status, title, isPublic: false, now);
+        return task;
+    }
+
+    /// <summary>Marks a task done: by the people it is for, or by customer service.</summary>
+    public void CompleteTask(Actor actor, int taskId, string? outcome, DateTimeOffset now)
+    {
+        var task = OpenTaskFor(actor, taskId, DisputeAction.TaskCompleted);
+        task.Complete(actor, outcome?.Trim(), now);
+        Record(actor, DisputeAction.TaskCompleted, Status, string.IsNullOrWhiteSpace(outcome) ? task.Title : $"{task.Title} — {outcome.Trim()}", isPublic: false, now);
+    }
+
+    public void CancelTask(Actor actor, int taskId, DateTimeOffset now)
+    {
+        RequireRole(actor, DisputeAction.TaskCancelled, [ActorRole.Agent, ActorRole.CreditManager]);
+        var task = OpenTaskFor(actor, taskId, DisputeAction.TaskCancelled);
+        task.Cancel(actor, now);
+        Record(actor, DisputeAction.TaskCancelled, Status, task.Title, isPublic: false, now);
+    }
+
+    /// <summary>
+    /// Checks the running deadlines and returns those that just reached 75 % or were just
+    /// breached; each is returned once in the dispute's life, so a job may call this as often as it likes.
+    /// </summary>
+    public IReadOnlyList<DeadlineStatus> RaiseDeadlineAlerts(DateTimeOffset now)
+    {
+        RefreshDeadlineSummary(now);
+        if (!IsOpen)
+        {
+            return [];
+        }
+
+        var raised = new List<DeadlineStatus>();
+        foreach (var deadline in Deadlines(now).Where(d => !d.IsCompleted && d.State is DeadlineState.DueSoon or DeadlineState.Breached))
+        {
+            if (_deadlineAlerts.Any(a => a.Kind == deadline.Kind && a.Level == deadline.State))
+            {
+                continue;
+            }
+
+            _deadlineAlerts.Add(new DeadlineAlert(deadline.Kind, deadline.State, now));
+            raised.Add(deadline);
+        }
+
+        return raised;
+    }
+
     /// <summary>The deadlines of this dispute as they stand at <paramref name="now"/>.</summary>
     public IReadOnlyList<DeadlineStatus> Deadlines(DateTimeOffset now) =>
         SlaClock.Evaluate(
@@ -532,6 +658,33 @@ public sealed class Dispute : IVersioned
         HistoryCount = entry.Sequence;
         LastHistoryHash = entry.Hash;
         LastActivityAt = now;
+        RefreshDeadlineSummary(now);
+    }
+
+    private DisputeTask OpenTaskFor(Actor actor, int taskId, DisputeAction action)
+    {
+        var task = _tasks.SingleOrDefault(t => t.Id == taskId) ?? throw new DomainException("Task.NotFound");
+        var allowed = actor.Role is ActorRole.Agent or ActorRole.CreditManager || (actor.IsStaff && task.IsFor(actor));
+        if (!allowed)
+        {
+            throw new DomainException("Dispute.RoleNotAllowed", actor.Role, action);
+        }
+
+        return task.Status == DisputeTaskStatus.Open ? task : throw new DomainException("Task.NotOpen", task.Title);
+    }
+
+    private void RefreshDeadlineSummary(DateTimeOffset now)
+    {
+        if (!IsOpen)
+        {
+            NextDeadlineAt = null;
+            WorstDeadlineState = null;
+            return;
+        }
+
+        var running = Deadlines(now).Where(d => !d.IsCompleted).ToList();
+        NextDeadlineAt = SlaClock.Next(running)?.Due.ToUniversalTime();
+        WorstDeadlineState = running.Count == 0 ? null : SlaClock.Worst(running);
     }
 
     private void FinishPauses(DateTimeOffset now)

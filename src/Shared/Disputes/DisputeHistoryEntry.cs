@@ -23,6 +23,11 @@ public enum DisputeAction
     Closed,
     Withdrawn,
     Reopened,
+    EvidenceAdded,
+    EvidenceShared,
+    TaskOpened,
+    TaskCompleted,
+    TaskCancelled,
 }
 
 /// <summary>

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Localization;
 namespace Litiges.Localization;
 
 /// <summary>
-/// Every text a user sees, in French and English side by side (Localization/Texts.json, embedded),
-/// so that a missing translation shows in review and is caught by a test.
+/// Every text a user sees, in French and English side by side (Localization/Texts/*.json,
+/// embedded; one file per part of the product), so that a missing translation shows in review
+/// and is caught by a test.
 /// </summary>
 public sealed class TextCatalog
 {
@@ -35,13 +36,22 @@ public sealed class TextCatalog
 
     private static TextCatalog Load()
     {
-        using var stream = typeof(TextCatalog).Assembly.GetManifestResourceStream("Litiges.Texts.json")
-            ?? throw new InvalidOperationException("Texts.json is not embedded.");
-        var raw = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(stream)
-            ?? throw new InvalidOperationException("Texts.json is empty.");
-        return new TextCatalog(raw.ToFrozenDictionary(
-            pair => pair.Key,
-            pair => new LocalizedText(pair.Value.GetValueOrDefault("fr", string.Empty), pair.Value.GetValueOrDefault("en", string.Empty))));
+        var assembly = typeof(TextCatalog).Assembly;
+        var texts = new Dictionary<string, LocalizedText>();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Litiges.Texts.", StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            var raw = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(stream) ?? [];
+            foreach (var (key, value) in raw)
+            {
+                if (!texts.TryAdd(key, new LocalizedText(value.GetValueOrDefault("fr", string.Empty), value.GetValueOrDefault("en", string.Empty))))
+                {
+                    throw new InvalidOperationException($"The text '{key}' is defined twice ({name}).");
+                }
+            }
+        }
+
+        return texts.Count > 0 ? new TextCatalog(texts.ToFrozenDictionary()) : throw new InvalidOperationException("No texts are embedded.");
     }
 }
 

@@ -59,6 +59,55 @@ internal sealed class DisputeConfiguration : IEntityTypeConfiguration<Dispute>
             pause.HasKey(p => p.Id);
         });
         builder.Navigation(d => d.Pauses).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.HasMany(d => d.Evidence).WithOne().HasForeignKey(e => e.DisputeId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(d => d.Evidence).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.HasMany(d => d.Tasks).WithOne().HasForeignKey(t => t.DisputeId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(d => d.Tasks).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.OwnsMany(d => d.DeadlineAlerts, alert =>
+        {
+            alert.ToTable("DisputeDeadlineAlerts");
+            alert.WithOwner().HasForeignKey("DisputeId");
+            alert.HasKey(a => a.Id);
+        });
+        builder.Navigation(d => d.DeadlineAlerts).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // The queue sorts and filters on the next deadline and its state.
+        builder.HasIndex(d => new { d.NextDeadlineAt, d.Id });
+        builder.HasIndex(d => new { d.WorstDeadlineState, d.NextDeadlineAt });
+    }
+}
+
+internal sealed class EvidenceConfiguration : IEntityTypeConfiguration<Evidence>
+{
+    public void Configure(EntityTypeBuilder<Evidence> builder)
+    {
+        builder.Property(e => e.BlobName).HasMaxLength(200);
+        builder.Property(e => e.FileName).HasMaxLength(255);
+        builder.Property(e => e.ContentType).HasMaxLength(100);
+        builder.Property(e => e.Sha256).HasMaxLength(64);
+        builder.Property(e => e.UploadedByUserId).HasMaxLength(450);
+        builder.Property(e => e.UploadedByName).HasMaxLength(200);
+        builder.HasIndex(e => new { e.DisputeId, e.UploadedAt });
+    }
+}
+
+internal sealed class DisputeTaskConfiguration : IEntityTypeConfiguration<DisputeTask>
+{
+    public void Configure(EntityTypeBuilder<DisputeTask> builder)
+    {
+        builder.ToTable("DisputeTasks");
+        builder.Property(t => t.Title).HasMaxLength(DisputeTask.MaxTitleLength);
+        builder.Property(t => t.AssigneeUserId).HasMaxLength(450);
+        builder.Property(t => t.AssigneeName).HasMaxLength(200);
+        builder.Property(t => t.CreatedByName).HasMaxLength(200);
+        builder.Property(t => t.CompletedByName).HasMaxLength(200);
+        builder.Property(t => t.Outcome).HasMaxLength(Dispute.MaxMessageLength);
+        builder.HasOne<Department>().WithMany().HasForeignKey(t => t.DepartmentId).OnDelete(DeleteBehavior.Restrict);
+
+        // Resolvers' task lists and the overdue chaser.
+        builder.HasIndex(t => new { t.DepartmentId, t.Status, t.DueOn });
+        builder.HasIndex(t => new { t.AssigneeUserId, t.Status, t.DueOn });
+        builder.HasIndex(t => new { t.Status, t.DueOn });
     }
 }
 

@@ -251,6 +251,9 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("EvidenceBytes")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset?>("FirstAnsweredAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -264,6 +267,9 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("NextDeadlineAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("OwnerName")
                         .HasMaxLength(200)
@@ -315,6 +321,10 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<string>("WorstDeadlineState")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReasonCode");
@@ -326,7 +336,11 @@ namespace Litiges.Data.Migrations.PostgreSql
 
                     b.HasIndex("DepartmentId", "Status");
 
+                    b.HasIndex("NextDeadlineAt", "Id");
+
                     b.HasIndex("OwnerUserId", "Status");
+
+                    b.HasIndex("WorstDeadlineState", "NextDeadlineAt");
 
                     b.HasIndex("CustomerAccountId", "SubmittedAt", "Id");
 
@@ -445,6 +459,83 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.ToTable("DisputeMessages");
                 });
 
+            modelBuilder.Entity("Litiges.Disputes.DisputeTask", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AssigneeName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("AssigneeUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<decimal>("CashAtStake")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CompletedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("DepartmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DisputeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("LastReminderAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<int>("Reminders")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DisputeId");
+
+                    b.HasIndex("Status", "DueOn");
+
+                    b.HasIndex("AssigneeUserId", "Status", "DueOn");
+
+                    b.HasIndex("DepartmentId", "Status", "DueOn");
+
+                    b.ToTable("DisputeTasks", (string)null);
+                });
+
             modelBuilder.Entity("Litiges.Disputes.DisputedItem", b =>
                 {
                     b.Property<int>("Id")
@@ -479,6 +570,68 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.HasIndex("InvoiceLineId");
 
                     b.ToTable("DisputedItems");
+                });
+
+            modelBuilder.Entity("Litiges.Disputes.Evidence", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("BlobName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("DisputeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("FromCustomer")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("UploadedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DisputeId", "UploadedAt");
+
+                    b.ToTable("Evidence");
                 });
 
             modelBuilder.Entity("Litiges.Disputes.ReasonCode", b =>
@@ -1079,6 +1232,40 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .HasForeignKey("RootCauseId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.OwnsMany("Litiges.Disputes.DeadlineAlert", "DeadlineAlerts", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
+
+                            b1.Property<DateTimeOffset>("At")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<int>("DisputeId")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<string>("Level")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("DisputeId");
+
+                            b1.ToTable("DisputeDeadlineAlerts", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("DisputeId");
+                        });
+
                     b.OwnsOne("Litiges.Deadlines.SlaPolicy", "Sla", b1 =>
                         {
                             b1.Property<int>("DisputeId")
@@ -1135,6 +1322,8 @@ namespace Litiges.Data.Migrations.PostgreSql
                                 .HasForeignKey("DisputeId");
                         });
 
+                    b.Navigation("DeadlineAlerts");
+
                     b.Navigation("Pauses");
 
                     b.Navigation("Sla")
@@ -1154,6 +1343,20 @@ namespace Litiges.Data.Migrations.PostgreSql
                 {
                     b.HasOne("Litiges.Disputes.Dispute", null)
                         .WithMany("Messages")
+                        .HasForeignKey("DisputeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Litiges.Disputes.DisputeTask", b =>
+                {
+                    b.HasOne("Litiges.Disputes.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Litiges.Disputes.Dispute", null)
+                        .WithMany("Tasks")
                         .HasForeignKey("DisputeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1181,6 +1384,15 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.Navigation("Invoice");
 
                     b.Navigation("InvoiceLine");
+                });
+
+            modelBuilder.Entity("Litiges.Disputes.Evidence", b =>
+                {
+                    b.HasOne("Litiges.Disputes.Dispute", null)
+                        .WithMany("Evidence")
+                        .HasForeignKey("DisputeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Litiges.Disputes.ReasonCode", b =>
@@ -1438,11 +1650,15 @@ namespace Litiges.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Litiges.Disputes.Dispute", b =>
                 {
+                    b.Navigation("Evidence");
+
                     b.Navigation("History");
 
                     b.Navigation("Items");
 
                     b.Navigation("Messages");
+
+                    b.Navigation("Tasks");
                 });
 
             modelBuilder.Entity("Litiges.Invoices.Invoice", b =>

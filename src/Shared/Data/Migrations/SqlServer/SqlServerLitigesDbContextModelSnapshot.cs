@@ -252,6 +252,9 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<long>("EvidenceBytes")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset?>("FirstAnsweredAt")
                         .HasColumnType("datetimeoffset");
 
@@ -265,6 +268,9 @@ namespace Litiges.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset?>("NextDeadlineAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("OwnerName")
                         .HasMaxLength(200)
@@ -316,6 +322,10 @@ namespace Litiges.Data.Migrations.SqlServer
                         .IsConcurrencyToken()
                         .HasColumnType("int");
 
+                    b.Property<string>("WorstDeadlineState")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReasonCode");
@@ -327,7 +337,11 @@ namespace Litiges.Data.Migrations.SqlServer
 
                     b.HasIndex("DepartmentId", "Status");
 
+                    b.HasIndex("NextDeadlineAt", "Id");
+
                     b.HasIndex("OwnerUserId", "Status");
+
+                    b.HasIndex("WorstDeadlineState", "NextDeadlineAt");
 
                     b.HasIndex("CustomerAccountId", "SubmittedAt", "Id");
 
@@ -446,6 +460,83 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.ToTable("DisputeMessages");
                 });
 
+            modelBuilder.Entity("Litiges.Disputes.DisputeTask", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AssigneeName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("AssigneeUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<decimal>("CashAtStake")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CompletedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int?>("DepartmentId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("DisputeId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("LastReminderAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(8000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("Reminders")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DisputeId");
+
+                    b.HasIndex("Status", "DueOn");
+
+                    b.HasIndex("AssigneeUserId", "Status", "DueOn");
+
+                    b.HasIndex("DepartmentId", "Status", "DueOn");
+
+                    b.ToTable("DisputeTasks", (string)null);
+                });
+
             modelBuilder.Entity("Litiges.Disputes.DisputedItem", b =>
                 {
                     b.Property<int>("Id")
@@ -480,6 +571,68 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.HasIndex("InvoiceLineId");
 
                     b.ToTable("DisputedItems");
+                });
+
+            modelBuilder.Entity("Litiges.Disputes.Evidence", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("BlobName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("DisputeId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<bool>("FromCustomer")
+                        .HasColumnType("bit");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("UploadedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("UploadedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DisputeId", "UploadedAt");
+
+                    b.ToTable("Evidence");
                 });
 
             modelBuilder.Entity("Litiges.Disputes.ReasonCode", b =>
@@ -1081,6 +1234,40 @@ namespace Litiges.Data.Migrations.SqlServer
                         .HasForeignKey("RootCauseId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.OwnsMany("Litiges.Disputes.DeadlineAlert", "DeadlineAlerts", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("int");
+
+                            SqlServerPropertyBuilderExtensions.UseIdentityColumn(b1.Property<int>("Id"));
+
+                            b1.Property<DateTimeOffset>("At")
+                                .HasColumnType("datetimeoffset");
+
+                            b1.Property<int>("DisputeId")
+                                .HasColumnType("int");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)");
+
+                            b1.Property<string>("Level")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("DisputeId");
+
+                            b1.ToTable("DisputeDeadlineAlerts", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("DisputeId");
+                        });
+
                     b.OwnsOne("Litiges.Deadlines.SlaPolicy", "Sla", b1 =>
                         {
                             b1.Property<int>("DisputeId")
@@ -1137,6 +1324,8 @@ namespace Litiges.Data.Migrations.SqlServer
                                 .HasForeignKey("DisputeId");
                         });
 
+                    b.Navigation("DeadlineAlerts");
+
                     b.Navigation("Pauses");
 
                     b.Navigation("Sla")
@@ -1156,6 +1345,20 @@ namespace Litiges.Data.Migrations.SqlServer
                 {
                     b.HasOne("Litiges.Disputes.Dispute", null)
                         .WithMany("Messages")
+                        .HasForeignKey("DisputeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Litiges.Disputes.DisputeTask", b =>
+                {
+                    b.HasOne("Litiges.Disputes.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Litiges.Disputes.Dispute", null)
+                        .WithMany("Tasks")
                         .HasForeignKey("DisputeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1183,6 +1386,15 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.Navigation("Invoice");
 
                     b.Navigation("InvoiceLine");
+                });
+
+            modelBuilder.Entity("Litiges.Disputes.Evidence", b =>
+                {
+                    b.HasOne("Litiges.Disputes.Dispute", null)
+                        .WithMany("Evidence")
+                        .HasForeignKey("DisputeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Litiges.Disputes.ReasonCode", b =>
@@ -1440,11 +1652,15 @@ namespace Litiges.Data.Migrations.SqlServer
 
             modelBuilder.Entity("Litiges.Disputes.Dispute", b =>
                 {
+                    b.Navigation("Evidence");
+
                     b.Navigation("History");
 
                     b.Navigation("Items");
 
                     b.Navigation("Messages");
+
+                    b.Navigation("Tasks");
                 });
 
             modelBuilder.Entity("Litiges.Invoices.Invoice", b =>

@@ -240,6 +240,9 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Property<long?>("EndedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("EvidenceBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("FirstAnsweredAt")
                         .HasColumnType("INTEGER");
 
@@ -253,6 +256,9 @@ namespace Litiges.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextDeadlineAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("OwnerName")
                         .HasMaxLength(200)
@@ -304,6 +310,10 @@ namespace Litiges.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WorstDeadlineState")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReasonCode");
@@ -315,7 +325,11 @@ namespace Litiges.Data.Migrations.Sqlite
 
                     b.HasIndex("DepartmentId", "Status");
 
+                    b.HasIndex("NextDeadlineAt", "Id");
+
                     b.HasIndex("OwnerUserId", "Status");
+
+                    b.HasIndex("WorstDeadlineState", "NextDeadlineAt");
 
                     b.HasIndex("CustomerAccountId", "SubmittedAt", "Id");
 
@@ -430,6 +444,81 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.ToTable("DisputeMessages");
                 });
 
+            modelBuilder.Entity("Litiges.Disputes.DisputeTask", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssigneeName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssigneeUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CashAtStake")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CompletedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DisputeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastReminderAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Reminders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DisputeId");
+
+                    b.HasIndex("Status", "DueOn");
+
+                    b.HasIndex("AssigneeUserId", "Status", "DueOn");
+
+                    b.HasIndex("DepartmentId", "Status", "DueOn");
+
+                    b.ToTable("DisputeTasks", (string)null);
+                });
+
             modelBuilder.Entity("Litiges.Disputes.DisputedItem", b =>
                 {
                     b.Property<int>("Id")
@@ -462,6 +551,66 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.HasIndex("InvoiceLineId");
 
                     b.ToTable("DisputedItems");
+                });
+
+            modelBuilder.Entity("Litiges.Disputes.Evidence", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BlobName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DisputeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("FromCustomer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DisputeId", "UploadedAt");
+
+                    b.ToTable("Evidence");
                 });
 
             modelBuilder.Entity("Litiges.Disputes.ReasonCode", b =>
@@ -1044,6 +1193,38 @@ namespace Litiges.Data.Migrations.Sqlite
                         .HasForeignKey("RootCauseId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.OwnsMany("Litiges.Disputes.DeadlineAlert", "DeadlineAlerts", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long>("At")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("DisputeId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Level")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("DisputeId");
+
+                            b1.ToTable("DisputeDeadlineAlerts", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("DisputeId");
+                        });
+
                     b.OwnsOne("Litiges.Deadlines.SlaPolicy", "Sla", b1 =>
                         {
                             b1.Property<int>("DisputeId")
@@ -1098,6 +1279,8 @@ namespace Litiges.Data.Migrations.Sqlite
                                 .HasForeignKey("DisputeId");
                         });
 
+                    b.Navigation("DeadlineAlerts");
+
                     b.Navigation("Pauses");
 
                     b.Navigation("Sla")
@@ -1117,6 +1300,20 @@ namespace Litiges.Data.Migrations.Sqlite
                 {
                     b.HasOne("Litiges.Disputes.Dispute", null)
                         .WithMany("Messages")
+                        .HasForeignKey("DisputeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Litiges.Disputes.DisputeTask", b =>
+                {
+                    b.HasOne("Litiges.Disputes.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Litiges.Disputes.Dispute", null)
+                        .WithMany("Tasks")
                         .HasForeignKey("DisputeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1144,6 +1341,15 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Navigation("Invoice");
 
                     b.Navigation("InvoiceLine");
+                });
+
+            modelBuilder.Entity("Litiges.Disputes.Evidence", b =>
+                {
+                    b.HasOne("Litiges.Disputes.Dispute", null)
+                        .WithMany("Evidence")
+                        .HasForeignKey("DisputeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Litiges.Disputes.ReasonCode", b =>
@@ -1401,11 +1607,15 @@ namespace Litiges.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Litiges.Disputes.Dispute", b =>
                 {
+                    b.Navigation("Evidence");
+
                     b.Navigation("History");
 
                     b.Navigation("Items");
 
                     b.Navigation("Messages");
+
+                    b.Navigation("Tasks");
                 });
 
             modelBuilder.Entity("Litiges.Invoices.Invoice", b =>
