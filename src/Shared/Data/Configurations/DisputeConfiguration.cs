@@ -31,13 +31,7 @@ internal sealed class DisputeConfiguration : IEntityTypeConfiguration<Dispute>
         builder.HasOne<Department>().WithMany().HasForeignKey(d => d.DepartmentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<RootCause>().WithMany().HasForeignKey(d => d.RootCauseId).OnDelete(DeleteBehavior.Restrict);
 
-        builder.OwnsOne(d => d.Sla, sla =>
-        {
-            sla.Property(s => s.AcknowledgeBusinessDays).HasColumnName("SlaAcknowledgeDays");
-            sla.Property(s => s.FirstAnswerBusinessDays).HasColumnName("SlaFirstAnswerDays");
-            sla.Property(s => s.ResolveBusinessDays).HasColumnName("SlaResolveDays");
-            sla.Property(s => s.HardLimitMonths).HasColumnName("SlaHardLimitMonths");
-        });
+        builder.OwnsSla(d => d.Sla);
         builder.Navigation(d => d.Sla).IsRequired();
 
         // Lists page by keyset: the company's disputes by submission, the queue by status and age.

@@ -1,3 +1,4 @@
+using Litiges.Deadlines;
 using Litiges.Disputes;
 using Litiges.Localization;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,20 @@ internal static class LocalizedTextMapping
         });
 }
 
+internal static class SlaPolicyMapping
+{
+    /// <summary>Stores the deadlines of a reason code or a dispute as four columns: SlaAcknowledgeDays...</summary>
+    public static void OwnsSla<T>(this EntityTypeBuilder<T> builder, System.Linq.Expressions.Expression<Func<T, SlaPolicy?>> property)
+        where T : class =>
+        builder.OwnsOne(property, sla =>
+        {
+            sla.Property(s => s.AcknowledgeBusinessDays).HasColumnName("SlaAcknowledgeDays");
+            sla.Property(s => s.FirstAnswerBusinessDays).HasColumnName("SlaFirstAnswerDays");
+            sla.Property(s => s.ResolveBusinessDays).HasColumnName("SlaResolveDays");
+            sla.Property(s => s.HardLimitMonths).HasColumnName("SlaHardLimitMonths");
+        });
+}
+
 internal sealed class ReasonCodeConfiguration : IEntityTypeConfiguration<ReasonCode>
 {
     public void Configure(EntityTypeBuilder<ReasonCode> builder)
@@ -30,13 +45,7 @@ internal sealed class ReasonCodeConfiguration : IEntityTypeConfiguration<ReasonC
         builder.Navigation(r => r.Details).IsRequired();
         builder.Navigation(r => r.AwaitedAction).IsRequired();
         builder.HasOne(r => r.Department).WithMany().HasForeignKey(r => r.DepartmentId).OnDelete(DeleteBehavior.Restrict);
-        builder.OwnsOne(r => r.Sla, sla =>
-        {
-            sla.Property(s => s.AcknowledgeBusinessDays).HasColumnName("SlaAcknowledgeDays");
-            sla.Property(s => s.FirstAnswerBusinessDays).HasColumnName("SlaFirstAnswerDays");
-            sla.Property(s => s.ResolveBusinessDays).HasColumnName("SlaResolveDays");
-            sla.Property(s => s.HardLimitMonths).HasColumnName("SlaHardLimitMonths");
-        });
+        builder.OwnsSla(r => r.Sla);
         builder.Navigation(r => r.Sla).IsRequired();
     }
 }
