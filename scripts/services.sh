@@ -298,6 +298,8 @@ start_maildev() {
     export LITIGES_TEST_SMTP_HOST=127.0.0.1
     export LITIGES_TEST_SMTP_PORT="$smtp"
     export LITIGES_TEST_MAILDEV_URL="http://127.0.0.1:$web"
+    # Tests that stop and restart an SMTP server start their own maildev with this.
+    export LITIGES_TEST_MAILDEV_BIN="$SERVICES_TOOLS/node_modules/.bin/maildev"
     _svc_log "maildev $MAILDEV_VERSION: SMTP 127.0.0.1:$smtp, web/API $LITIGES_TEST_MAILDEV_URL"
 }
 

@@ -50,7 +50,7 @@ public sealed record MailSettings(string FromAddress, string FromName, string Pu
 
 public static class EmailSetup
 {
-    /// <summary>Chooses the sender by <c>Email:Provider</c> (Pickup by default, or Smtp) and starts the outbox dispatcher.</summary>
+    /// <summary>Chooses the sender by <c>Email:Provider</c> (Pickup by default, Smtp or SendGrid) and starts the outbox dispatcher.</summary>
     public static IServiceCollection AddLitigesEmail(this IServiceCollection services, IConfiguration configuration, string dataFolder)
     {
         var section = configuration.GetSection("Email");
@@ -72,6 +72,21 @@ public static class EmailSetup
                     section.GetValue("Smtp:UseTls", false),
                     section["Smtp:UserName"],
                     section["Smtp:Password"])));
+                break;
+            case "SendGrid":
+                var apiKey = section["SendGrid:ApiKey"];
+                if (string.IsNullOrWhiteSpace(apiKey))
+                {
+                    throw new InvalidOperationException("Email:SendGrid:ApiKey is required for the SendGrid provider.");
+                }
+
+                var options = new SendGrid.SendGridClientOptions { ApiKey = apiKey };
+                if (section["SendGrid:Host"] is { Length: > 0 } host)
+                {
+                    options.Host = host;
+                }
+
+                services.AddSingleton<IMailSender>(new SendGridMailSender(options));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Email:Provider '{provider}'.");

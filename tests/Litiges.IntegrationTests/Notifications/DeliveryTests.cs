@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using Litiges.Notifications;
+using Litiges.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+
+namespace Litiges.IntegrationTests.Notifications;
+
+/// <summary>The outbox delivers every message once, through a server that may be down, and nothing for a rolled-back change.</summary>
+public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : LitigesFixture
+{
+    private static readonly MailSettings Mail = new("litiges@test.example", "Litiges", "http://portal", "http://backoffice");
+
+    [Fact]
+    public async Task Messages_wait_while_the_smtp_server_is_down_and_all_arrive_once_it_is_back()
+    {
+        await using var maildev = new Maildev();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var batch = "down-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = await QueueAsync(batch, 3, clock.GetUtcNow());
+        var dispatcher = Dispatcher(new SmtpMailSender(new SmtpSettings("127.0.0.1", maildev.SmtpPort, false, null, null)), clock);
+
+        // The server is down: nothing is sent, nothing is lost, each message is scheduled again.
+        Assert.Equal(0, await DispatchAllAsync(dispatcher));
+        var waiting = await fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync());
+        Assert.All(waiting, m =>
+        {
+            Assert.Null(m.SentAt);
+            Assert.Equal(1, m.Attempts);
+            Assert.True(m.NextAttemptAt > clock.GetUtcNow());
+            Assert.NotNull(m.LastError);
+        });
+
+        await maildev.StartAsync();
+        Assert.Equal(0, await DispatchAllAsync(dispatcher)); // still backing off
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(3, await DispatchAllAsync(dispatcher));
+        Assert.Equal(0, await DispatchAllAsync(dispatcher));
+
+        var caught = (await maildev.MessagesAsync()).Where(m => m.Subject.StartsWith(batch, StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, caught.Count);
+        Assert.Equal(3, caught.Select(m => m.Subject).Distinct().Count());
+        Assert.All(caught, m => Assert.Equal("client@alpha.test", m.To.Single().Address));
+    }
+
+    [Fact]
+    public async Task Shared_smtp_catcher_receives_html_and_text_parts()
+    {
+        var host = Environment.GetEnvironmentVariable("LITIGES_TEST_SMTP_HOST") ?? throw new InvalidOperationException("LITIGES_TEST_SMTP_HOST is not set: run ./test.sh.");
+        var port = int.Parse(Environment.GetEnvironmentVariable("LITIGES_TEST_SMTP_PORT")!, System.Globalization.CultureInfo.InvariantCulture);
+        var web = Environment.GetEnvironmentVariable("LITIGES_TEST_MAILDEV_URL")!;
+        var batch = "parts-" + Guid.NewGuid().ToString("N")[..8];
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await QueueAsync(batch, 1, clock.GetUtcNow());
+        Assert.Equal(1, await DispatchAllAsync(Dispatcher(new SmtpMailSender(new SmtpSettings(host, port, false, null, null)), clock)));
+
+        using var http = new HttpClient { BaseAddress = new Uri(web) };
+        var mails = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<CaughtMail>>(http, "/api/email");
+        var mail = Assert.Single(mails!, m => m.Subject.StartsWith(batch, StringComparison.Ordinal));
+        Assert.Contains("Corps du message", mail.Text, StringComparison.Ordinal);
+        Assert.Contains("<b>", mail.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_dispatchers_deliver_each_message_exactly_once()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var batch = "twice-" + Guid.NewGuid().ToString("N")[..8];
+        await QueueAsync(batch, 60, clock.GetUtcNow());
+        var sender = new CountingSender();
+        var first = Dispatcher(sender, clock);
+        var second = Dispatcher(sender, clock);
+
+        var sent = await Task.WhenAll(DispatchAllAsync(first), DispatchAllAsync(second));
+
+        Assert.Equal(60, sent.Sum());
+        var mine = sender.Subjects.Where(s => s.StartsWith(batch, StringComparison.Ordinal)).ToList();
+        Assert.Equal(60, mine.Count);
+        Assert.Equal(60, mine.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_rolled_back_change_sends_nothing()
+    {
+        var batch = "rollback-" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Outbox.Add(new OutboxMessage(NotificationChannel.Email, "Test", "client@alpha.test", batch, "body", null, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        });
+
+        Assert.False(await fixture.WithDbAsync(db => db.Outbox.AnyAsync(m => m.Subject == batch)));
+    }
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_is_parked_as_failed_and_can_be_retried()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var batch = "parked-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = await QueueAsync(batch, 1, clock.GetUtcNow());
+        var dispatcher = Dispatcher(new FailingSender(), clock, maxAttempts: 3);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await DispatchAllAsync(dispatcher);
+            clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        var parked = await fixture.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == ids[0]));
+        Assert.NotNull(parked.FailedAt);
+        Assert.Equal(3, parked.Attempts);
+        Assert.Equal(0, await DispatchAllAsync(dispatcher));
+
+        await fixture.WithDbAsync(async db =>
+        {
+            var message = await db.Outbox.SingleAsync(m => m.Id == ids[0]);
+            message.Retry(clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        var sender = new CountingSender();
+        Assert.Equal(1, await DispatchAllAsync(Dispatcher(sender, clock)));
+    }
+
+    private OutboxDispatcher Dispatcher(IMailSender sender, TimeProvider clock, int maxAttempts = 8) =>
+        new(
+            fixture.BackOffice.Services.GetRequiredService<IServiceScopeFactory>(),
+            sender,
+            Mail,
+            clock,
+            Options.Create(new OutboxOptions { BatchSize = 10, MaxAttempts = maxAttempts }),
+            NullLogger<OutboxDispatcher>.Instance);
+
+    // Dispatches until nothing more is due; the sum of what this dispatcher sent.
+    private static async Task<int> DispatchAllAsync(OutboxDispatcher dispatcher)
+    {
+        var total = 0;
+        for (var round = 0; round < 50; round++)
+        {
+            var sent = await dispatcher.DispatchDueAsync(CancellationToken.None);
+            total += sent;
+            if (sent == 0)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    private Task<List<long>> QueueAsync(string batch, int count, DateTimeOffset now) =>
+        fixture.WithDbAsync(async db =>
+        {
+            var messages = Enumerable.Range(1, count)
+                .Select(i => new OutboxMessage(NotificationChannel.Email, "Test", "client@alpha.test", $"{batch} #{i}", $"Corps du message {i}", $"<p><b>Message</b> {i}</p>", now))
+                .ToList();
+            db.Outbox.AddRange(messages);
+            await db.SaveChangesAsync();
+            return messages.Select(m => m.Id).ToList();
+        });
+
+    private sealed class CountingSender : IMailSender
+    {
+        private readonly ConcurrentQueue<string> _subjects = new();
+
+        public IReadOnlyCollection<string> Subjects => _subjects;
+
+        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            await Task.Delay(2, cancellationToken);
+            _subjects.Enqueue(message.Subject ?? string.Empty);
+        }
+    }
+
+    private sealed class FailingSender : IMailSender
+    {
+        public Task SendAsync(MimeMessage message, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Mail server refused the message.");
+    }
+}
+
+public sealed class SqliteDeliveryTests(SqliteFixture fixture) : DeliveryTests<SqliteFixture>(fixture);
+
+public sealed class PostgreSqlDeliveryTests(PostgreSqlFixture fixture) : DeliveryTests<PostgreSqlFixture>(fixture);
