@@ -1,0 +1,20 @@
+namespace Litiges.Settlements;
+
+/// <summary>What staff fill in to propose a settlement; the domain checks it before anything is offered.</summary>
+public sealed record SettlementDraft(SettlementKind Kind, string Summary)
+{
+    public IReadOnlyList<ProposedCredit> Credits { get; init; } = [];
+
+    public decimal? GestureAmount { get; init; }
+
+    public decimal? GesturePercent { get; init; }
+
+    public DateOnly? GestureValidUntil { get; init; }
+
+    /// <summary>The balance the schedule spreads; the instalments must sum to it exactly.</summary>
+    public decimal? ScheduleTotal { get; init; }
+
+    public IReadOnlyList<(DateOnly DueOn, decimal Amount)> Instalments { get; init; } = [];
+
+    public decimal? WriteOffAmount { get; init; }
+}
