@@ -46,6 +46,15 @@ public sealed class AppUser : IdentityUser
 
     public bool IsActive { get; private set; } = true;
 
+    /// <summary>Kinds of non-essential messages the user turned off, comma-separated (e.g. "PreDueReminder").</summary>
+    public string MutedNotifications { get; private set; } = string.Empty;
+
+    public bool HasMuted(string kind) => MutedNotifications.Split(',', StringSplitOptions.RemoveEmptyEntries).Contains(kind);
+
+    /// <summary>Replaces the set of muted kinds; essential kinds are never muted (the caller passes only optional ones).</summary>
+    public void MuteNotifications(IEnumerable<string> kinds) =>
+        MutedNotifications = string.Join(',', kinds.Distinct().Order(StringComparer.Ordinal));
+
     public static AppUser NewCustomer(string email, string displayName, int customerAccountId, bool isAdmin, string language = "fr") =>
         new(email, displayName, UserKind.Customer, language)
         {

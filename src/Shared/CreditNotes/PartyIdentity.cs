@@ -15,6 +15,12 @@ public sealed record PartyIdentity(
     string? LegalForm = null,
     string? ShareCapital = null)
 {
+    // For EF Core, which cannot pass an owned address through the constructor.
+    private PartyIdentity()
+        : this(string.Empty, new PostalAddress(string.Empty, null, string.Empty, string.Empty, string.Empty), null, null)
+    {
+    }
+
     public static PartyIdentity Of(CustomerAccount customer) =>
         new(customer.LegalName, customer.Address, customer.Siren, string.IsNullOrWhiteSpace(customer.VatNumber) ? null : customer.VatNumber);
 }

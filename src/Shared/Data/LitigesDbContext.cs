@@ -51,6 +51,20 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<DocumentSequence> DocumentSequences => Set<DocumentSequence>();
 
+    public DbSet<Settlements.SettlementProposal> SettlementProposals => Set<Settlements.SettlementProposal>();
+
+    public DbSet<Settlements.Instalment> Instalments => Set<Settlements.Instalment>();
+
+    public DbSet<Settlements.DelegationLimit> DelegationLimits => Set<Settlements.DelegationLimit>();
+
+    public DbSet<CreditNotes.CreditNote> CreditNotes => Set<CreditNotes.CreditNote>();
+
+    public DbSet<Integration.ApiClient> ApiClients => Set<Integration.ApiClient>();
+
+    public DbSet<Integration.IdempotencyRecord> IdempotencyRecords => Set<Integration.IdempotencyRecord>();
+
+    public DbSet<Integration.WebhookSubscription> WebhookSubscriptions => Set<Integration.WebhookSubscription>();
+
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -90,6 +90,12 @@ public static class ReferenceData
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        if (!await db.DelegationLimits.AnyAsync(cancellationToken))
+        {
+            db.DelegationLimits.AddRange(Settlements.DelegationLimit.Defaults());
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         if (!await db.RootCauses.AnyAsync(cancellationToken))
         {
             db.RootCauses.AddRange(

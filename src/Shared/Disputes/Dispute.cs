@@ -1,6 +1,7 @@
 using Litiges.Deadlines;
 using Litiges.Finance;
 using Litiges.Invoices;
+using Litiges.Settlements;
 
 namespace Litiges.Disputes;
 
@@ -21,6 +22,7 @@ public sealed class Dispute : IVersioned
     private readonly List<Evidence> _evidence = [];
     private readonly List<DisputeTask> _tasks = [];
     private readonly List<DeadlineAlert> _deadlineAlerts = [];
+    private readonly List<SettlementProposal> _proposals = [];
 
     private Dispute()
     {
@@ -99,6 +101,9 @@ public sealed class Dispute : IVersioned
 
     public DateTimeOffset? ClosedAt { get; private set; }
 
+    /// <summary>Whether the dispute ended (resolved, rejected) within its resolution deadline; for the KPIs.</summary>
+    public bool? EndedWithinSla { get; private set; }
+
     public DateTimeOffset LastActivityAt { get; private set; }
 
     public string? RejectionReason { get; private set; }
@@ -135,6 +140,11 @@ public sealed class Dispute : IVersioned
     public IReadOnlyList<DisputeTask> Tasks => _tasks;
 
     public IReadOnlyList<DeadlineAlert> DeadlineAlerts => _deadlineAlerts;
+
+    public IReadOnlyList<SettlementProposal> Proposals => _proposals;
+
+    /// <summary>The proposal waiting for approval, for the customer's answer, or for execution; at most one.</summary>
+    public SettlementProposal? ActiveProposal => _proposals.FirstOrDefault(p => p.IsActive);
 
     public bool IsOpen => Status.IsOpen();
 
@@ -315,6 +325,7 @@ public sealed class Dispute : IVersioned
         Record(actor, DisputeAction.InternalNoteAdded, Status, note, isPublic: false, now);
     }
 
+    /// <summary>A settlement described in words only (kept for proposals made before structured settlements).</summary>
     public void ProposeSettlement(Actor actor, string summary, DateTimeOffset now)
     {
         Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance);
@@ -323,22 +334,109 @@ public sealed class Dispute : IVersioned
         Move(actor, DisputeAction.SettlementProposed, DisputeStatus.SettlementProposed, summary, isPublic: true, now);
     }
 
-    public void AcceptSettlement(Actor actor, DateTimeOffset now)
+    /// <summary>
+    /// Proposes a settlement. Within the proposer's delegation limit it goes to the customer at
+    /// once; above it, it waits for a role whose limit covers it and the dispute stays in review.
+    /// A write-off (staff only, under the threshold) needs no answer from the customer.
+    /// </summary>
+    public SettlementProposal ProposeSettlement(Actor actor, SettlementDraft draft, DelegationLimits limits, decimal writeOffThreshold, DateTimeOffset now)
     {
-        Require(actor, DisputeAction.SettlementAccepted, [DisputeStatus.SettlementProposed], ActorRole.Customer);
-        Move(actor, DisputeAction.SettlementAccepted, DisputeStatus.Accepted, null, isPublic: true, now);
+        Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance);
+        if (ActiveProposal is not null)
+        {
+            throw new DomainException("Settlement.AlreadyActive");
+        }
+
+        var value = SettlementProposal.Validate(draft, DateOnly.FromDateTime(now.UtcDateTime), writeOffThreshold);
+        CheckAgainstBalances(draft);
+        var proposal = new SettlementProposal(draft, value, Currency, actor, now);
+        _proposals.Add(proposal);
+        if (!limits.Covers(actor.Role, value))
+        {
+            var roles = limits.RolesCovering(value);
+            proposal.AwaitApproval(roles);
+            Record(actor, DisputeAction.ApprovalRequested, Status, $"{proposal.Summary} ({string.Join(", ", roles)})", isPublic: false, now);
+            return proposal;
+        }
+
+        Offer(actor, proposal, now);
+        return proposal;
     }
 
-    public void DeclineSettlement(Actor actor, string? comment, DateTimeOffset now)
+    /// <summary>A role whose limit covers the value lets a waiting proposal go to the customer.</summary>
+    public void ApproveSettlement(Actor actor, int proposalId, DelegationLimits limits, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.SettlementApproved, [DisputeStatus.InReview], ActorRole.CreditManager, ActorRole.Finance, ActorRole.Agent);
+        var proposal = WaitingProposal(proposalId);
+        if (!limits.Covers(actor.Role, proposal.Value))
+        {
+            throw new DomainException("Settlement.AboveYourLimit", proposal.Value);
+        }
+
+        proposal.Approve(actor, now, GestureCode());
+        Record(actor, DisputeAction.SettlementApproved, Status, proposal.Summary, isPublic: false, now);
+        FirstAnsweredAt ??= now;
+        Move(actor, DisputeAction.SettlementProposed, DisputeStatus.SettlementProposed, proposal.Summary, isPublic: true, now);
+    }
+
+    public void RefuseSettlement(Actor actor, int proposalId, string reason, DelegationLimits limits, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.SettlementRefused, [DisputeStatus.InReview], ActorRole.CreditManager, ActorRole.Finance, ActorRole.Agent);
+        var proposal = WaitingProposal(proposalId);
+        if (!limits.Covers(actor.Role, proposal.Value))
+        {
+            throw new DomainException("Settlement.AboveYourLimit", proposal.Value);
+        }
+
+        reason = RequireText(reason, MaxMessageLength, "Settlement.RefusalReasonRequired");
+        proposal.Refuse(actor, reason, now);
+        Record(actor, DisputeAction.SettlementRefused, Status, reason, isPublic: false, now);
+    }
+
+    /// <summary>The customer accepts the proposal; accepting again has no further effect.</summary>
+    public void AcceptSettlement(Actor actor, DateTimeOffset now, string? fromAddress = null, string? comment = null)
+    {
+        if (Status == DisputeStatus.Accepted && actor.Role == ActorRole.Customer && actor.CustomerAccountId == CustomerAccountId)
+        {
+            return;
+        }
+
+        Require(actor, DisputeAction.SettlementAccepted, [DisputeStatus.SettlementProposed], ActorRole.Customer);
+        ActiveProposal?.RecordAnswer(actor, accepted: true, comment, fromAddress, now);
+        Move(actor, DisputeAction.SettlementAccepted, DisputeStatus.Accepted, comment?.Trim(), isPublic: true, now);
+    }
+
+    public void DeclineSettlement(Actor actor, string? comment, DateTimeOffset now, string? fromAddress = null)
     {
         Require(actor, DisputeAction.SettlementDeclined, [DisputeStatus.SettlementProposed], ActorRole.Customer);
+        ActiveProposal?.RecordAnswer(actor, accepted: false, comment, fromAddress, now);
         Move(actor, DisputeAction.SettlementDeclined, DisputeStatus.InReview, comment?.Trim(), isPublic: true, now);
+    }
+
+    /// <summary>
+    /// Records that the accepted settlement was carried out (the credit note issued, the schedule
+    /// set up, the gesture granted, the residual written off) and resolves the dispute.
+    /// </summary>
+    public void CompleteSettlement(Actor actor, DateTimeOffset now)
+    {
+        var proposal = ActiveProposal is { Status: ProposalStatus.Accepted } accepted ? accepted : throw new DomainException("Settlement.NothingAccepted");
+        var allowed = proposal.Kind == SettlementKind.CreditNote
+            ? actor.Role is ActorRole.Finance or ActorRole.System
+            : actor.Role is ActorRole.Finance or ActorRole.CreditManager or ActorRole.Agent or ActorRole.System;
+        if (!allowed)
+        {
+            throw new DomainException("Dispute.RoleNotAllowed", actor.Role, DisputeAction.Resolved);
+        }
+
+        proposal.MarkExecuted(actor, now);
+        MarkResolved(actor, proposal.Summary, now);
     }
 
     /// <summary>The accepted settlement has been carried out (credit note issued, schedule agreed): blocks are lifted.</summary>
     public void MarkResolved(Actor actor, string? summary, DateTimeOffset now)
     {
         Require(actor, DisputeAction.Resolved, [DisputeStatus.Accepted], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance, ActorRole.System);
+        RecordSlaOutcome(now);
         EndedAt = now;
         LiftBlocks(now);
         Move(actor, DisputeAction.Resolved, DisputeStatus.Resolved, summary, isPublic: true, now);
@@ -350,6 +448,7 @@ public sealed class Dispute : IVersioned
         Require(actor, DisputeAction.Rejected, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager);
         RejectionReason = RequireText(reason, MaxMessageLength, "Dispute.RejectionReasonRequired");
         FirstAnsweredAt ??= now;
+        RecordSlaOutcome(now);
         EndedAt = now;
         LiftBlocks(now);
         Move(actor, DisputeAction.Rejected, DisputeStatus.Rejected, RejectionReason, isPublic: true, now);
@@ -401,6 +500,7 @@ public sealed class Dispute : IVersioned
 
         EndedAt = null;
         ClosedAt = null;
+        EndedWithinSla = null;
         RejectionReason = null;
         RootCauseId = null;
         ReopenCount++;
@@ -671,6 +771,66 @@ public sealed class Dispute : IVersioned
         }
 
         return task.Status == DisputeTaskStatus.Open ? task : throw new DomainException("Task.NotOpen", task.Title);
+    }
+
+    private void Offer(Actor actor, SettlementProposal proposal, DateTimeOffset now)
+    {
+        proposal.Offer(GestureCode());
+        FirstAnsweredAt ??= now;
+        if (proposal.Kind == SettlementKind.WriteOff)
+        {
+            // Staff decide a write-off alone: it is accepted as soon as it is made.
+            proposal.RecordAnswer(actor, accepted: true, null, null, now);
+            Move(actor, DisputeAction.SettlementProposed, DisputeStatus.Accepted, proposal.Summary, isPublic: true, now);
+            return;
+        }
+
+        Move(actor, DisputeAction.SettlementProposed, DisputeStatus.SettlementProposed, proposal.Summary, isPublic: true, now);
+    }
+
+    private string GestureCode() => FormattableString.Invariant($"GC-{Reference.Replace("LIT-", string.Empty, StringComparison.Ordinal)}-{_proposals.Count}");
+
+    private SettlementProposal WaitingProposal(int proposalId)
+    {
+        var proposal = _proposals.SingleOrDefault(p => p.Id == proposalId) ?? throw new DomainException("Settlement.NotFound");
+        return proposal.Status == ProposalStatus.AwaitingApproval ? proposal : throw new DomainException("Settlement.NotAwaitingApproval");
+    }
+
+    // A credit or a schedule never exceeds what the covered invoices still owe.
+    private void CheckAgainstBalances(SettlementDraft draft)
+    {
+        var invoices = AmountsPerInvoice().Select(p => p.Invoice).ToList();
+        foreach (var group in draft.Credits.GroupBy(c => c.InvoiceId))
+        {
+            var invoice = invoices.SingleOrDefault(i => i.Id == group.Key) ?? throw new DomainException("Settlement.InvoiceNotInDispute");
+            var gross = group.Sum(c => c.GrossAmount);
+            if (gross > invoice.OpenBalance)
+            {
+                throw new DomainException("Invoice.CreditExceedsBalance", invoice.Number, gross, invoice.OpenBalance);
+            }
+
+            if (group.Any(c => c.InvoiceLineId is { } lineId && invoice.Lines.All(l => l.Id != lineId)))
+            {
+                throw new DomainException("Dispute.LineNotOnInvoice", invoice.Number);
+            }
+        }
+
+        var open = invoices.Sum(i => i.OpenBalance);
+        if (draft.ScheduleTotal is { } total && total > open)
+        {
+            throw new DomainException("Settlement.ScheduleAboveBalance", total, open);
+        }
+
+        if (draft.WriteOffAmount is { } writeOff && writeOff > open)
+        {
+            throw new DomainException("Settlement.ScheduleAboveBalance", writeOff, open);
+        }
+    }
+
+    private void RecordSlaOutcome(DateTimeOffset now)
+    {
+        var resolve = Deadlines(now).Single(d => d.Kind == DeadlineKind.Resolve);
+        EndedWithinSla = now <= resolve.Due;
     }
 
     private void RefreshDeadlineSummary(DateTimeOffset now)

@@ -28,6 +28,9 @@ public enum DisputeAction
     TaskOpened,
     TaskCompleted,
     TaskCancelled,
+    ApprovalRequested,
+    SettlementApproved,
+    SettlementRefused,
 }
 
 /// <summary>

@@ -75,6 +75,9 @@ public sealed class Invoice : IVersioned
 
     public InvoiceStatus Status { get; private set; }
 
+    /// <summary>When the customer was reminded before the due date (with a "report a problem" link); once per invoice.</summary>
+    public DateTimeOffset? PreDueReminderSentAt { get; private set; }
+
     public int Version { get; private set; }
 
     public IReadOnlyList<InvoiceLine> Lines => _lines;
@@ -102,6 +105,8 @@ public sealed class Invoice : IVersioned
         Recalculate();
         return line;
     }
+
+    public void RecordPreDueReminder(DateTimeOffset at) => PreDueReminderSentAt ??= at;
 
     public IReadOnlyList<VatLine> VatBreakdown() =>
         Finance.VatBreakdown.Of(_lines.Select(l => (l.VatRate, l.NetAmount, l.VatAmount)));

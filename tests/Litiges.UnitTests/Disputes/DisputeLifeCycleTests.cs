@@ -22,7 +22,7 @@ public class DisputeLifeCycleTests
     [Fact]
     public void The_table_covers_every_act_of_the_history_but_opening_evidence_and_tasks()
     {
-        // Evidence and internal tasks act on their own items, not on the dispute's state: EvidenceAndTaskTests.
+        // Evidence, internal tasks and structured settlements are tested on their own (TaskTests, SettlementTests).
         DisputeAction[] notInTable =
         [
             DisputeAction.Opened,
@@ -31,6 +31,9 @@ public class DisputeLifeCycleTests
             DisputeAction.TaskOpened,
             DisputeAction.TaskCompleted,
             DisputeAction.TaskCancelled,
+            DisputeAction.ApprovalRequested,
+            DisputeAction.SettlementApproved,
+            DisputeAction.SettlementRefused,
         ];
         var covered = Transitions.All.Select(t => t.HistoryAction).Order().ToList();
 

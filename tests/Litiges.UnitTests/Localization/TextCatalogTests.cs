@@ -60,6 +60,6 @@ public sealed partial class TextCatalogTests
     private static partial Regex PlaceholderPattern();
 
     // T["Key"] and t["Key"] in pages and page models, with a literal key.
-    [GeneratedRegex(@"\b[Tt]\[""(?<key>[A-Z][A-Za-z0-9]*\.[A-Za-z0-9.]+)""")]
+    [GeneratedRegex(@"\b[Tt]\[""(?<key>[A-Z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+)""[,\]]")]
     private static partial Regex KeyUse();
 }

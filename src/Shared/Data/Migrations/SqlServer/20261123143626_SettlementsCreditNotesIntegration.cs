@@ -1,0 +1,419 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Litiges.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class SettlementsCreditNotesIntegration : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "PreDueReminderSentAt",
+                table: "Invoices",
+                type: "datetimeoffset",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "EndedWithinSla",
+                table: "Disputes",
+                type: "bit",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MutedNotifications",
+                table: "AspNetUsers",
+                type: "nvarchar(max)",
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.CreateTable(
+                name: "ApiClients",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    KeyPrefix = table.Column<string>(type: "nvarchar(12)", maxLength: 12, nullable: false),
+                    KeyHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Scopes = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    CreatedByName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    WebhookSecret = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiClients", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CreditNotes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Number = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    IssueDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    IssuedByName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Currency = table.Column<string>(type: "nvarchar(3)", maxLength: 3, nullable: false),
+                    SellerLegalName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    SellerAddressLine1 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    SellerAddressLine2 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    SellerPostalCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    SellerCity = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    SellerCountry = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    SellerSiren = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: true),
+                    SellerVatNumber = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    SellerLegalForm = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    SellerShareCapital = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    BuyerLegalName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    BuyerAddressLine1 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    BuyerAddressLine2 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    BuyerPostalCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    BuyerCity = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    BuyerCountry = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    BuyerSiren = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: true),
+                    BuyerVatNumber = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    BuyerLegalForm = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    BuyerShareCapital = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    CustomerAccountId = table.Column<int>(type: "int", nullable: false),
+                    InvoiceId = table.Column<int>(type: "int", nullable: false),
+                    InvoiceNumber = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    InvoiceIssueDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    DisputeId = table.Column<int>(type: "int", nullable: true),
+                    Reason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    TotalNet = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    TotalVat = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    TotalGross = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    PdfBlobName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    PdfSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    XmlBlobName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    XmlSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CreditNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CreditNotes_CustomerAccounts_CustomerAccountId",
+                        column: x => x.CustomerAccountId,
+                        principalTable: "CustomerAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CreditNotes_Disputes_DisputeId",
+                        column: x => x.DisputeId,
+                        principalTable: "Disputes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CreditNotes_Invoices_InvoiceId",
+                        column: x => x.InvoiceId,
+                        principalTable: "Invoices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DelegationLimits",
+                columns: table => new
+                {
+                    Role = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    MaxAmount = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DelegationLimits", x => x.Role);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SettlementProposals",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    DisputeId = table.Column<int>(type: "int", nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Summary = table.Column<string>(type: "nvarchar(max)", maxLength: 8000, nullable: false),
+                    Value = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    Currency = table.Column<string>(type: "nvarchar(3)", maxLength: 3, nullable: false),
+                    GestureAmount = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: true),
+                    GesturePercent = table.Column<decimal>(type: "decimal(9,4)", precision: 9, scale: 4, nullable: true),
+                    GestureValidUntil = table.Column<DateOnly>(type: "date", nullable: true),
+                    GestureCode = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true),
+                    WriteOffAmount = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: true),
+                    ProposedByUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    ProposedByName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ProposedByRole = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ProposedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ApprovalRoles = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    DecidedByName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RefusalReason = table.Column<string>(type: "nvarchar(max)", maxLength: 8000, nullable: true),
+                    RespondedByUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    RespondedByName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    RespondedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RespondedFrom = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    CustomerComment = table.Column<string>(type: "nvarchar(max)", maxLength: 8000, nullable: true),
+                    ExecutedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ExecutedByName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SettlementProposals", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SettlementProposals_Disputes_DisputeId",
+                        column: x => x.DisputeId,
+                        principalTable: "Disputes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IdempotencyRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ApiClientId = table.Column<int>(type: "int", nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    RequestHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    StatusCode = table.Column<int>(type: "int", nullable: false),
+                    ResponseBody = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ContentType = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IdempotencyRecords", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IdempotencyRecords_ApiClients_ApiClientId",
+                        column: x => x.ApiClientId,
+                        principalTable: "ApiClients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookSubscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ApiClientId = table.Column<int>(type: "int", nullable: false),
+                    Url = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    Events = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookSubscriptions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookSubscriptions_ApiClients_ApiClientId",
+                        column: x => x.ApiClientId,
+                        principalTable: "ApiClients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CreditNoteLines",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    LineNumber = table.Column<int>(type: "int", nullable: false),
+                    Description = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    Quantity = table.Column<decimal>(type: "decimal(18,4)", precision: 18, scale: 4, nullable: false),
+                    UnitPrice = table.Column<decimal>(type: "decimal(18,4)", precision: 18, scale: 4, nullable: false),
+                    VatRate = table.Column<decimal>(type: "decimal(9,4)", precision: 9, scale: 4, nullable: false),
+                    NetAmount = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    VatAmount = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    CreditNoteId = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CreditNoteLines", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CreditNoteLines_CreditNotes_CreditNoteId",
+                        column: x => x.CreditNoteId,
+                        principalTable: "CreditNotes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Instalments",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Sequence = table.Column<int>(type: "int", nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    Amount = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    PaidAmount = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    PaidOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    MissedAlertAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ProposalId = table.Column<int>(type: "int", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Instalments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Instalments_SettlementProposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "SettlementProposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProposalCredits",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    InvoiceId = table.Column<int>(type: "int", nullable: false),
+                    InvoiceLineId = table.Column<int>(type: "int", nullable: true),
+                    Description = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    Quantity = table.Column<decimal>(type: "decimal(18,4)", precision: 18, scale: 4, nullable: false),
+                    UnitPrice = table.Column<decimal>(type: "decimal(18,4)", precision: 18, scale: 4, nullable: false),
+                    VatRate = table.Column<decimal>(type: "decimal(9,4)", precision: 9, scale: 4, nullable: false),
+                    ProposalId = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalCredits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalCredits_SettlementProposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "SettlementProposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiClients_KeyPrefix",
+                table: "ApiClients",
+                column: "KeyPrefix",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditNoteLines_CreditNoteId",
+                table: "CreditNoteLines",
+                column: "CreditNoteId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditNotes_CustomerAccountId_IssuedAt",
+                table: "CreditNotes",
+                columns: new[] { "CustomerAccountId", "IssuedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditNotes_DisputeId",
+                table: "CreditNotes",
+                column: "DisputeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditNotes_InvoiceId",
+                table: "CreditNotes",
+                column: "InvoiceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditNotes_IssuedAt",
+                table: "CreditNotes",
+                column: "IssuedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditNotes_Number",
+                table: "CreditNotes",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_ApiClientId_Key",
+                table: "IdempotencyRecords",
+                columns: new[] { "ApiClientId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Instalments_DueOn",
+                table: "Instalments",
+                column: "DueOn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Instalments_ProposalId",
+                table: "Instalments",
+                column: "ProposalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalCredits_ProposalId",
+                table: "ProposalCredits",
+                column: "ProposalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SettlementProposals_DisputeId",
+                table: "SettlementProposals",
+                column: "DisputeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SettlementProposals_Status_ProposedAt",
+                table: "SettlementProposals",
+                columns: new[] { "Status", "ProposedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookSubscriptions_ApiClientId",
+                table: "WebhookSubscriptions",
+                column: "ApiClientId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "CreditNoteLines");
+
+            migrationBuilder.DropTable(
+                name: "DelegationLimits");
+
+            migrationBuilder.DropTable(
+                name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "Instalments");
+
+            migrationBuilder.DropTable(
+                name: "ProposalCredits");
+
+            migrationBuilder.DropTable(
+                name: "WebhookSubscriptions");
+
+            migrationBuilder.DropTable(
+                name: "CreditNotes");
+
+            migrationBuilder.DropTable(
+                name: "SettlementProposals");
+
+            migrationBuilder.DropTable(
+                name: "ApiClients");
+
+            migrationBuilder.DropColumn(
+                name: "PreDueReminderSentAt",
+                table: "Invoices");
+
+            migrationBuilder.DropColumn(
+                name: "EndedWithinSla",
+                table: "Disputes");
+
+            migrationBuilder.DropColumn(
+                name: "MutedNotifications",
+                table: "AspNetUsers");
+        }
+    }
+}
