@@ -2,7 +2,7 @@ using Litiges.Accounts;
 using Litiges.BackOffice;
 using Litiges.Data;
 using Litiges.Hosting;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Litiges.Jobs;
 
 namespace Litiges.BackOffice;
 
@@ -16,8 +16,11 @@ public sealed class Program
     {
         var builder = WebApplication.CreateBuilder(args.Where(a => a is not "migrate" and not "--demo-data").ToArray());
         builder.AddLitigesWeb(UserKind.Staff);
-        builder.Services.Configure<RazorPagesOptions>(options =>
-            options.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new RequireStaffTwoFactorFilter())));
+        builder.Services.AddBackOfficePolicies();
+        builder.Services.Configure<BackOfficeOptions>(builder.Configuration.GetSection("Disputes"));
+
+        // Deadlines are watched from the back office only (Jobs:DeadlineWatcher), whatever the number of instances.
+        builder.Services.AddDeadlineWatcher(builder.Configuration);
         var app = builder.Build();
 
         if (args.Contains("migrate"))

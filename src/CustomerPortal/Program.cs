@@ -1,4 +1,6 @@
 using Litiges.Accounts;
+using Litiges.CustomerPortal.Uploads;
+using Litiges.Disputes;
 using Litiges.Hosting;
 
 namespace Litiges.CustomerPortal;
@@ -10,6 +12,8 @@ public sealed class Program
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLitigesWeb(UserKind.Customer);
+        builder.Services.AddScoped<DisputeFiling>();
+        builder.Services.AddSingleton<StagedEvidence>();
         var app = builder.Build();
         app.UseLitigesWeb();
         await app.RunAsync();

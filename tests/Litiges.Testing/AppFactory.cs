@@ -21,6 +21,7 @@ public sealed class AppFactory<TProgram>(TestDatabase database, string dataFolde
             ["DataFolder"] = dataFolder,
             ["Email:Outbox:Enabled"] = "false",
             ["Security:RequireStaffTwoFactor"] = "false",
+            ["Jobs:DeadlineWatcher:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -4,8 +4,9 @@ using Litiges.Accounts;
 namespace Litiges.Disputes;
 
 /// <summary>
-/// Who may see which disputes: a customer only their company's; a resolver only their
-/// department's; other staff all of them. Every list and every page that takes an id goes through it.
+/// Who may see which disputes: a customer only their company's; a resolver their department's
+/// and those their tasks belong to; administrators none; other staff all of them. Every list and
+/// every page that takes an id goes through it.
 /// </summary>
 public static class DisputeAccess
 {
@@ -22,12 +23,16 @@ public static class DisputeAccess
             return disputes.Where(_ => false);
         }
 
-        if (user.ToActor().Role == ActorRole.Resolver)
+        var role = user.ToActor().Role;
+        if (role == ActorRole.Resolver)
         {
+            // Their department's disputes, and those with a task for their department or for them.
             var department = user.DepartmentId() ?? -1;
-            return disputes.Where(d => d.DepartmentId == department);
+            var me = user.UserId();
+            return disputes.Where(d => d.DepartmentId == department || d.Tasks.Any(t => t.DepartmentId == department || t.AssigneeUserId == me));
         }
 
-        return disputes;
+        // Administrators manage accounts, not disputes.
+        return role == ActorRole.Admin ? disputes.Where(_ => false) : disputes;
     }
 }

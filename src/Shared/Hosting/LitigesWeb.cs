@@ -3,6 +3,7 @@ using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Localization;
 using Litiges.Notifications;
+using Litiges.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -40,6 +41,7 @@ public static class LitigesWeb
         services.AddScoped<Disputes.DisputeCommands>();
         services.AddLitigesDatabase(configuration, dataFolder);
         services.AddLitigesEmail(configuration, dataFolder);
+        services.AddLitigesStorage(configuration, dataFolder);
 
         services.AddIdentity<AppUser, Microsoft.AspNetCore.Identity.IdentityRole>(options =>
             {

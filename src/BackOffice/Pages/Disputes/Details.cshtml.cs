@@ -1,17 +1,25 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
 using Litiges.Localization;
+using Litiges.Notifications;
+using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Litiges.BackOffice.Pages.Disputes;
 
-/// <summary>The dispute file: everything about one dispute, and the acts staff perform on it.</summary>
+/// <summary>
+/// The dispute file: everything about one dispute, and the acts staff perform on it. Each act is
+/// one domain operation run by <see cref="DisputeCommands"/> under the version the user saw, so a
+/// stale page is refused and told what changed instead of overwriting it.
+/// </summary>
 public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, TimeProvider clock, IStringLocalizer t) : PageModel
 {
     public DisputeFile Case { get; private set; } = null!;
@@ -23,11 +31,36 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     [BindProperty]
     public int Seen { get; set; }
 
+    /// <summary>The note, question, answer, proposal or reason typed in the text box.</summary>
     [BindProperty]
     [StringLength(Dispute.MaxMessageLength)]
     public string? Text { get; set; }
 
+    [BindProperty]
+    public string? ReasonCode { get; set; }
+
+    [BindProperty]
+    public string? OwnerId { get; set; }
+
+    [BindProperty]
+    public DisputePriority? Priority { get; set; }
+
+    [BindProperty]
+    public int? RootCauseId { get; set; }
+
+    [BindProperty]
+    public int? EvidenceId { get; set; }
+
+    [BindProperty]
+    public int? TaskId { get; set; }
+
+    [BindProperty]
+    public TaskInput NewTask { get; set; } = new();
+
     public IReadOnlyList<DisputeHistoryEntry> ChangesMeanwhile { get; private set; } = [];
+
+    /// <summary>After "verify history": null when not asked, else the check's result.</summary>
+    public HistoryCheck? Check { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
@@ -41,32 +74,245 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         return Page();
     }
 
+    /// <summary>Recomputes the hash chain of the history as stored and says whether it is intact, or where it breaks.</summary>
+    public async Task<IActionResult> OnGetVerifyAsync(int id, CancellationToken cancellationToken)
+    {
+        var file = await LoadAsync(id, cancellationToken);
+        if (file is null)
+        {
+            return NotFound();
+        }
+
+        Case = file;
+        Check = new HistoryCheck(file.Dispute.FirstBrokenHistoryEntry(), file.Dispute.History.Count);
+        return Page();
+    }
+
     /// <summary>A post that names no act (an old form, a crafted request) just shows the dispute again.</summary>
     public IActionResult OnPost(int id) => RedirectToPage(new { id });
 
     public Task<IActionResult> OnPostAcknowledgeAsync(int id) =>
-        RunAsync(id, (dispute, actor, now) => dispute.Acknowledge(actor, now), "Details.Acknowledged");
+        RunAsync(id, "Details.Acknowledged", async (dispute, actor, now) =>
+        {
+            dispute.Acknowledge(actor, now);
+            var deadlines = dispute.Deadlines(now);
+            await Notices.ToCustomerAsync(db, dispute, "DisputeAcknowledged", now, PortalLink(dispute), dispute.Reference, ParisDate(Due(deadlines, DeadlineKind.Resolve)), ParisDate(Due(deadlines, DeadlineKind.HardLimit)));
+        });
 
     public Task<IActionResult> OnPostAssignToMeAsync(int id) =>
-        RunAsync(id, (dispute, actor, now) => dispute.AssignOwner(actor, actor.UserId, actor.DisplayName, now), "Details.Assigned");
+        RunAsync(id, "Details.Assigned", (dispute, actor, now) =>
+        {
+            dispute.AssignOwner(actor, actor.UserId, actor.DisplayName, now);
+            return Task.CompletedTask;
+        });
+
+    public async Task<IActionResult> OnPostAssignAsync(int id)
+    {
+        var owner = (await StaffDirectory.OwnersAsync(db, HttpContext.RequestAborted)).FirstOrDefault(o => o.Id == OwnerId);
+        if (owner is null)
+        {
+            return await RedisplayAsync(id, t["Details.ChooseOwner"]);
+        }
+
+        return await RunAsync(id, "Details.OwnerAssigned", async (dispute, actor, now) =>
+        {
+            dispute.AssignOwner(actor, owner.Id, owner.Name, now);
+            await Notices.ToStaffAsync(db, "DisputeAssigned", owner.Id, actor, now, StaffLink(dispute), dispute.Reference, actor.DisplayName);
+        });
+    }
+
+    public Task<IActionResult> OnPostQualifyAsync(int id) =>
+        RunAsync(id, "Details.Qualified", async (dispute, actor, now) =>
+        {
+            var reasonCode = await db.ReasonCodes.SingleOrDefaultAsync(r => r.Code == ReasonCode) ?? throw new DomainException("Details.UnknownReasonCode");
+            dispute.Qualify(actor, reasonCode, now);
+        });
+
+    public Task<IActionResult> OnPostPriorityAsync(int id) =>
+        RunAsync(id, "Details.PriorityChanged", (dispute, actor, now) =>
+        {
+            dispute.ChangePriority(actor, Priority ?? throw new DomainException("Details.ChoosePriority"), now);
+            return Task.CompletedTask;
+        });
 
     public Task<IActionResult> OnPostRequestInformationAsync(int id) =>
-        RunAsync(id, (dispute, actor, now) => dispute.RequestInformation(actor, Text ?? string.Empty, now), "Details.InformationRequested");
+        RunAsync(id, "Details.InformationRequested", async (dispute, actor, now) =>
+        {
+            dispute.RequestInformation(actor, Text ?? string.Empty, now);
+            await Notices.ToCustomerAsync(db, dispute, "DisputeQuestion", now, PortalLink(dispute), dispute.Reference, dispute.Messages[^1].Body);
+        });
+
+    /// <summary>Answers the customer in the thread, without changing the state.</summary>
+    public Task<IActionResult> OnPostAnswerAsync(int id) =>
+        RunAsync(id, "Details.Answered", async (dispute, actor, now) =>
+        {
+            dispute.PostMessage(actor, Text ?? string.Empty, now);
+            await Notices.ToCustomerAsync(db, dispute, "DisputeAnswered", now, PortalLink(dispute), dispute.Reference, dispute.Messages[^1].Body);
+        });
 
     public Task<IActionResult> OnPostNoteAsync(int id) =>
-        RunAsync(id, (dispute, actor, now) => dispute.AddInternalNote(actor, Text ?? string.Empty, now), "Details.NoteAdded");
+        RunAsync(id, "Details.NoteAdded", (dispute, actor, now) =>
+        {
+            dispute.AddInternalNote(actor, Text ?? string.Empty, now);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Proposes a settlement described in words; the customer accepts or declines it in the portal.</summary>
+    public Task<IActionResult> OnPostProposeAsync(int id) =>
+        RunAsync(id, "Details.SettlementProposed", async (dispute, actor, now) =>
+        {
+            dispute.ProposeSettlement(actor, Text ?? string.Empty, now);
+            await Notices.ToCustomerAsync(db, dispute, "SettlementProposed", now, PortalLink(dispute), dispute.Reference, dispute.History[^1].Text ?? string.Empty);
+        });
 
     public Task<IActionResult> OnPostRejectAsync(int id) =>
-        RunAsync(id, (dispute, actor, now) => dispute.Reject(actor, Text ?? string.Empty, now), "Details.Rejected");
+        RunAsync(id, "Details.Rejected", async (dispute, actor, now) =>
+        {
+            dispute.Reject(actor, Text ?? string.Empty, now);
+            await Notices.ToCustomerAsync(db, dispute, "DisputeRejected", now, PortalLink(dispute), dispute.Reference, dispute.RejectionReason ?? string.Empty);
+        });
 
-    private async Task<IActionResult> RunAsync(int id, Action<Dispute, Actor, DateTimeOffset> act, string doneKey)
+    public Task<IActionResult> OnPostCloseAsync(int id) =>
+        RunAsync(id, "Details.Closed", async (dispute, actor, now) =>
+        {
+            var rootCause = await db.RootCauses.SingleOrDefaultAsync(r => r.Id == RootCauseId) ?? throw new DomainException("Details.ChooseRootCause");
+            dispute.Close(actor, rootCause, now);
+        });
+
+    /// <summary>Reopens an ended dispute within the configured window (<c>Disputes:ReopenWindowDays</c>).</summary>
+    public Task<IActionResult> OnPostReopenAsync(int id, [FromServices] IOptions<BackOfficeOptions> options) =>
+        RunAsync(id, "Details.Reopened", (dispute, actor, now) =>
+        {
+            dispute.Reopen(actor, Text ?? string.Empty, options.Value.ReopenWindow, now);
+            return Task.CompletedTask;
+        });
+
+    public Task<IActionResult> OnPostShareEvidenceAsync(int id) =>
+        RunAsync(id, "Details.EvidenceShared", async (dispute, actor, now) =>
+        {
+            await db.Entry(dispute).Collection(d => d.Evidence).LoadAsync();
+            dispute.ShareEvidence(actor, EvidenceId ?? 0, now);
+        });
+
+    /// <summary>
+    /// Adds a staff member's piece of evidence, internal unless shared at once: the file is checked
+    /// and streamed to blob storage with its SHA-256, then attached; a refused attach deletes the blob.
+    /// </summary>
+    public async Task<IActionResult> OnPostUploadAsync(int id, IFormFile? upload, bool shareWithCustomer, [FromServices] EvidenceIntake intake)
+    {
+        var cancellationToken = HttpContext.RequestAborted;
+        var soFar = await db.Disputes.AsNoTracking().VisibleTo(User).Where(d => d.Id == id).Select(d => (long?)d.EvidenceBytes).SingleOrDefaultAsync(cancellationToken);
+        if (soFar is null)
+        {
+            return NotFound();
+        }
+
+        if (upload is null || upload.Length == 0)
+        {
+            return await RedisplayAsync(id, t["Details.ChooseFile"]);
+        }
+
+        StoredFile stored;
+        try
+        {
+            await using var content = upload.OpenReadStream();
+            stored = await intake.StoreAsync(upload.FileName, content, soFar.Value, cancellationToken);
+        }
+        catch (DomainException refused)
+        {
+            return await RedisplayAsync(id, t.Message(refused));
+        }
+        catch (StorageUnavailableException)
+        {
+            return await RedisplayAsync(id, t["Details.StorageUnavailable"]);
+        }
+
+        var visibility = shareWithCustomer ? EvidenceVisibility.Shared : EvidenceVisibility.Internal;
+        return await RunAsync(
+            id,
+            "Details.EvidenceUploaded",
+            (dispute, actor, now) =>
+            {
+                dispute.AttachEvidence(actor, stored, visibility, intake.Limits.MaxDisputeBytes, now);
+                return Task.CompletedTask;
+            },
+            undo: () => intake.DiscardAsync([stored.BlobName]));
+    }
+
+    /// <summary>Opens an internal task for a department or a person; they are told by e-mail.</summary>
+    public async Task<IActionResult> OnPostOpenTaskAsync(int id)
+    {
+        var cancellationToken = HttpContext.RequestAborted;
+        var assignee = string.IsNullOrEmpty(NewTask.AssigneeUserId) ? null
+            : (await StaffDirectory.TaskAssigneesAsync(db, cancellationToken)).FirstOrDefault(s => s.Id == NewTask.AssigneeUserId);
+        var departmentExists = NewTask.DepartmentId is { } departmentId && await db.Departments.AnyAsync(d => d.Id == departmentId, cancellationToken);
+        if ((!string.IsNullOrEmpty(NewTask.AssigneeUserId) && assignee is null) || (NewTask.DepartmentId is not null && !departmentExists))
+        {
+            return await RedisplayAsync(id, t["Details.TaskNobody"]);
+        }
+
+        if (NewTask.DueOn is null || !TryParseAmount(NewTask.CashAtStake, out var cash))
+        {
+            return await RedisplayAsync(id, t["Details.TaskIncomplete"]);
+        }
+
+        return await RunAsync(id, "Details.TaskOpened", async (dispute, actor, now) =>
+        {
+            var task = dispute.OpenTask(actor, NewTask.Title ?? string.Empty, NewTask.DepartmentId, assignee?.Id, assignee?.Name, NewTask.DueOn.Value, cash, now);
+            var culture = CultureInfo.CurrentCulture;
+            object[] arguments = [dispute.Reference, task.Title, task.DueOn, new Finance.Money(task.CashAtStake, dispute.Currency).Format(culture), actor.DisplayName];
+            if (assignee is not null)
+            {
+                await Notices.ToStaffAsync(db, "TaskAssigned", assignee.Id, actor, now, TasksLink(), arguments);
+            }
+
+            if (task.DepartmentId is { } department)
+            {
+                await Notices.ToDepartmentAsync(db, "TaskAssigned", department, actor, now, TasksLink(), arguments);
+            }
+        });
+    }
+
+    public Task<IActionResult> OnPostCompleteTaskAsync(int id) =>
+        RunAsync(id, "Details.TaskCompleted", async (dispute, actor, now) =>
+        {
+            await db.Entry(dispute).Collection(d => d.Tasks).LoadAsync();
+            dispute.CompleteTask(actor, TaskId ?? 0, Text, now);
+        });
+
+    public Task<IActionResult> OnPostCancelTaskAsync(int id) =>
+        RunAsync(id, "Details.TaskCancelled", async (dispute, actor, now) =>
+        {
+            await db.Entry(dispute).Collection(d => d.Tasks).LoadAsync();
+            dispute.CancelTask(actor, TaskId ?? 0, now);
+        });
+
+    /// <summary>An amount typed with a comma or a dot for decimals, spaces allowed: "100 000,50" or "100000.50".</summary>
+    public static bool TryParseAmount(string? text, out decimal amount)
+    {
+        var cleaned = new string((text ?? string.Empty).Where(c => !char.IsWhiteSpace(c) && c != '\u00A0' && c != '\u202F').ToArray()).Replace(',', '.');
+        return decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount);
+    }
+
+    /// <param name="undo">What to clean up when the act is not saved (a blob already stored).</param>
+    private async Task<IActionResult> RunAsync(int id, string doneKey, Func<Dispute, Actor, DateTimeOffset, Task> act, Func<Task>? undo = null)
     {
         if (!ModelState.IsValid)
         {
+            if (undo is not null)
+            {
+                await undo();
+            }
+
             return await RedisplayAsync(id, null);
         }
 
         var outcome = await commands.RunAsync(User, id, Version, Seen, act, HttpContext.RequestAborted);
+        if (!outcome.Succeeded && undo is not null)
+        {
+            await undo();
+        }
+
         if (!outcome.Found)
         {
             return NotFound();
@@ -85,6 +331,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     // A refused act shows the page again with what the user typed, the reason, and what changed.
     private async Task<IActionResult> RedisplayAsync(int id, string? message)
     {
+        db.ChangeTracker.Clear();
         var file = await LoadAsync(id, HttpContext.RequestAborted);
         if (file is null)
         {
@@ -108,11 +355,12 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     {
         var dispute = await db.Disputes.AsNoTracking()
             .VisibleTo(User)
-            .Include(d => d.Items).ThenInclude(i => i.Invoice)
+            .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks)
             .Include(d => d.Items).ThenInclude(i => i.InvoiceLine)
             .Include(d => d.History)
             .Include(d => d.Messages)
-            .Include(d => d.Pauses)
+            .Include(d => d.Evidence)
+            .Include(d => d.Tasks)
             .AsSplitQuery()
             .SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (dispute is null)
@@ -121,21 +369,98 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
 
         var customer = await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == dispute.CustomerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
-        var reason = await db.ReasonCodes.AsNoTracking().Where(r => r.Code == dispute.ReasonCode).Select(r => r.Label).SingleAsync(cancellationToken);
-        var department = await db.Departments.AsNoTracking().Where(d => d.Id == dispute.DepartmentId).Select(d => d.Name).SingleAsync(cancellationToken);
+        var reasonCodes = await db.ReasonCodes.AsNoTracking().OrderBy(r => r.Code).ToListAsync(cancellationToken);
+        var departments = await db.Departments.AsNoTracking().OrderBy(d => d.Code).ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+        var rootCauses = await db.RootCauses.AsNoTracking().OrderBy(r => r.Code).ToListAsync(cancellationToken);
         if (!HttpMethods.IsPost(Request.Method))
         {
             Version = dispute.Version;
             Seen = dispute.HistoryCount;
         }
 
-        return new DisputeFile(dispute, customer, reason, department, dispute.Deadlines(clock.GetUtcNow()));
+        var actor = User.ToActor();
+        var now = clock.GetUtcNow();
+        return new DisputeFile(
+            dispute,
+            customer,
+            reasonCodes.Single(r => r.Code == dispute.ReasonCode).Label,
+            departments[dispute.DepartmentId],
+            dispute.Deadlines(now),
+            reasonCodes.Where(r => r.IsActive).ToList(),
+            departments,
+            rootCauses,
+            await StaffDirectory.OwnersAsync(db, cancellationToken),
+            await StaffDirectory.TaskAssigneesAsync(db, cancellationToken),
+            actor,
+            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, FrenchBusinessCalendar.Instance.TimeZone).DateTime));
     }
 
-    public sealed record DisputeFile(Dispute Dispute, string Customer, LocalizedText Reason, LocalizedText Department, IReadOnlyList<DeadlineStatus> Deadlines)
+    private static DateTimeOffset Due(IReadOnlyList<DeadlineStatus> deadlines, DeadlineKind kind) => deadlines.Single(d => d.Kind == kind).Due;
+
+    private static DateOnly ParisDate(DateTimeOffset instant) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, FrenchBusinessCalendar.Instance.TimeZone).DateTime);
+
+    private string StaffLink(Dispute dispute) => Url.Page("/Disputes/Details", null, new { id = dispute.Id }, Request.Scheme)!;
+
+    private string TasksLink() => Url.Page("/Tasks/Index", null, null, Request.Scheme)!;
+
+    private string PortalLink(Dispute dispute) =>
+        $"{HttpContext.RequestServices.GetRequiredService<MailSettings>().PublicPortalUrl.TrimEnd('/')}/Disputes/Details/{Uri.EscapeDataString(dispute.Reference)}";
+
+    public sealed class TaskInput
+    {
+        [StringLength(DisputeTask.MaxTitleLength)]
+        public string? Title { get; set; }
+
+        public int? DepartmentId { get; set; }
+
+        public string? AssigneeUserId { get; set; }
+
+        public DateOnly? DueOn { get; set; }
+
+        /// <summary>Typed as text, so that "100 000,00" and "100000.00" both read right whatever the page's language.</summary>
+        public string? CashAtStake { get; set; }
+    }
+
+    public sealed record HistoryCheck(int? FirstBroken, int Entries)
+    {
+        public bool Intact => FirstBroken is null;
+    }
+
+    public sealed record DisputeFile(
+        Dispute Dispute,
+        string Customer,
+        LocalizedText Reason,
+        LocalizedText Department,
+        IReadOnlyList<DeadlineStatus> Deadlines,
+        IReadOnlyList<ReasonCode> ActiveReasonCodes,
+        IReadOnlyDictionary<int, LocalizedText> Departments,
+        IReadOnlyList<RootCause> RootCauses,
+        IReadOnlyList<StaffOption> Owners,
+        IReadOnlyList<StaffOption> Assignees,
+        Actor Actor,
+        DateOnly Today)
     {
         public int Version => Dispute.Version;
 
         public int HistoryCount => Dispute.HistoryCount;
+
+        /// <summary>Customer service and the credit manager work the dispute; others read it and do their part.</summary>
+        public bool CanWork => Actor.Role is ActorRole.Agent or ActorRole.CreditManager;
+
+        public bool CanPropose => Actor.Role is ActorRole.Agent or ActorRole.CreditManager or ActorRole.Finance;
+
+        public bool CanAddEvidence => Actor.Role is ActorRole.Agent or ActorRole.CreditManager or ActorRole.Resolver or ActorRole.Finance
+            && Dispute.Status is not DisputeStatus.Closed and not DisputeStatus.Withdrawn;
+
+        public bool CanComplete(DisputeTask task) => task.Status == DisputeTaskStatus.Open && (CanWork || (Actor.IsStaff && task.IsFor(Actor)));
+
+        public IEnumerable<DisputeHistoryEntry> Settlements =>
+            Dispute.History.Where(h => h.Action is DisputeAction.SettlementProposed or DisputeAction.SettlementAccepted or DisputeAction.SettlementDeclined
+                or DisputeAction.ApprovalRequested or DisputeAction.SettlementApproved or DisputeAction.SettlementRefused).OrderByDescending(h => h.Sequence);
+
+        /// <summary>The block each covered invoice carries for this dispute (active or lifted).</summary>
+        public decimal Blocked(Invoices.Invoice invoice) =>
+            invoice.DunningBlocks.Where(b => b.DisputeId == Dispute.Id && b.IsActive).Sum(b => b.Amount);
     }
 }

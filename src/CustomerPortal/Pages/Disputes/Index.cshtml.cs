@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Disputes;
@@ -30,19 +31,36 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var query = db.Disputes.AsNoTracking().VisibleTo(User);
-        if (Status is { } status)
+        var (rows, next) = await ListAsync(db, User, Status, Search, After, cancellationToken);
+        Rows = rows;
+        Reasons = await db.ReasonCodes.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
+        Pager = new PagerModel(Request, next);
+    }
+
+    /// <summary>One page of the disputes the user may see and the cursor of the next page (also measured by bench/Portal).</summary>
+    public static async Task<(IReadOnlyList<DisputeRow> Rows, string? Next)> ListAsync(
+        LitigesDbContext db,
+        ClaimsPrincipal user,
+        DisputeStatus? status,
+        string? search,
+        string? after,
+        CancellationToken cancellationToken)
+    {
+        var query = db.Disputes.AsNoTracking().VisibleTo(user);
+        if (status is { } wanted)
         {
-            query = query.Where(d => d.Status == status);
+            query = query.Where(d => d.Status == wanted);
         }
 
-        if (!string.IsNullOrWhiteSpace(Search))
+        if (!string.IsNullOrWhiteSpace(search))
         {
-            var term = Search.Trim();
-            query = query.Where(d => d.Reference.Contains(term) || d.Items.Any(i => i.Invoice!.Number.Contains(term)));
+            // References are upper case ("lit-2026-12" finds LIT-2026-000012's neighbours too); invoice numbers as typed or upper case.
+            var term = search.Trim();
+            var upper = term.ToUpperInvariant();
+            query = query.Where(d => d.Reference.Contains(upper) || d.Items.Any(i => i.Invoice!.Number.Contains(term) || i.Invoice!.Number.Contains(upper)));
         }
 
-        if (KeysetCursor.TryDecode(After, out var ticks, out var lastId))
+        if (KeysetCursor.TryDecode(after, out var ticks, out var lastId))
         {
             var last = new DateTimeOffset(ticks, TimeSpan.Zero);
             query = query.Where(d => d.SubmittedAt < last || (d.SubmittedAt == last && d.Id < lastId));
@@ -55,9 +73,7 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
             .ToListAsync(cancellationToken);
 
         var next = rows.Count > PageSize ? KeysetCursor.Encode(rows[PageSize - 1].SubmittedAt.UtcTicks, rows[PageSize - 1].Id) : null;
-        Rows = rows.Take(PageSize).ToList();
-        Reasons = await db.ReasonCodes.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
-        Pager = new PagerModel(Request, next);
+        return (rows.Take(PageSize).ToList(), next);
     }
 
     public sealed record DisputeRow(int Id, string Reference, DateTimeOffset SubmittedAt, DisputeStatus Status, string ReasonCode, decimal Amount, string Currency, DateTimeOffset LastActivityAt);

@@ -29,20 +29,33 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var customerId = User.CustomerAccountId();
+        var (rows, next) = await ListAsync(db, User.CustomerAccountId(), Show, Search, After, cancellationToken);
+        Rows = rows;
+        Pager = new PagerModel(Request, next);
+    }
+
+    /// <summary>One page of the company's invoices and the cursor of the next page (also measured by bench/Portal).</summary>
+    public static async Task<(IReadOnlyList<InvoiceRow> Rows, string? Next)> ListAsync(
+        LitigesDbContext db,
+        int customerId,
+        string? show,
+        string? search,
+        string? after,
+        CancellationToken cancellationToken)
+    {
         var query = db.Invoices.AsNoTracking().Where(i => i.CustomerAccountId == customerId);
-        if (Show != "all")
+        if (show != "all")
         {
             query = query.Where(i => i.OpenBalance > 0);
         }
 
-        if (!string.IsNullOrWhiteSpace(Search))
+        if (!string.IsNullOrWhiteSpace(search))
         {
-            var term = Search.Trim();
+            var term = search.Trim();
             query = query.Where(i => i.Number.Contains(term));
         }
 
-        if (KeysetCursor.TryDecode(After, out var dayNumber, out var lastId))
+        if (KeysetCursor.TryDecode(after, out var dayNumber, out var lastId))
         {
             var lastDue = DateOnly.FromDayNumber((int)dayNumber);
             query = query.Where(i => i.DueDate < lastDue || (i.DueDate == lastDue && i.Id < lastId));
@@ -55,8 +68,7 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
             .ToListAsync(cancellationToken);
 
         var next = rows.Count > PageSize ? KeysetCursor.Encode(rows[PageSize - 1].DueDate.DayNumber, rows[PageSize - 1].Id) : null;
-        Rows = rows.Take(PageSize).ToList();
-        Pager = new PagerModel(Request, next);
+        return (rows.Take(PageSize).ToList(), next);
     }
 
     public sealed record InvoiceRow(int Id, string Number, DateOnly IssueDate, DateOnly DueDate, decimal Total, decimal Balance, decimal Blocked, string Currency, InvoiceStatus Status)

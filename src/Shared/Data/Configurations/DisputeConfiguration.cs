@@ -65,9 +65,12 @@ internal sealed class DisputeConfiguration : IEntityTypeConfiguration<Dispute>
         });
         builder.Navigation(d => d.DeadlineAlerts).UsePropertyAccessMode(PropertyAccessMode.Field);
 
-        // The queue sorts and filters on the next deadline and its state.
+        // The queue sorts and filters on the next deadline and its state; it also pages every open
+        // dispute by amount at stake and by age, which the status-first index cannot give in order.
         builder.HasIndex(d => new { d.NextDeadlineAt, d.Id });
         builder.HasIndex(d => new { d.WorstDeadlineState, d.NextDeadlineAt });
+        builder.HasIndex(d => new { d.DisputedAmount, d.Id });
+        builder.HasIndex(d => new { d.SubmittedAt, d.Id });
     }
 }
 

@@ -438,9 +438,13 @@ namespace Litiges.Data.Migrations.PostgreSql
 
                     b.HasIndex("DepartmentId", "Status");
 
+                    b.HasIndex("DisputedAmount", "Id");
+
                     b.HasIndex("NextDeadlineAt", "Id");
 
                     b.HasIndex("OwnerUserId", "Status");
+
+                    b.HasIndex("SubmittedAt", "Id");
 
                     b.HasIndex("WorstDeadlineState", "NextDeadlineAt");
 

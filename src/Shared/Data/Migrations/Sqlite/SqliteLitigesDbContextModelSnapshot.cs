@@ -425,9 +425,13 @@ namespace Litiges.Data.Migrations.Sqlite
 
                     b.HasIndex("DepartmentId", "Status");
 
+                    b.HasIndex("DisputedAmount", "Id");
+
                     b.HasIndex("NextDeadlineAt", "Id");
 
                     b.HasIndex("OwnerUserId", "Status");
+
+                    b.HasIndex("SubmittedAt", "Id");
 
                     b.HasIndex("WorstDeadlineState", "NextDeadlineAt");
 

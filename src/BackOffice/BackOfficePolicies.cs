@@ -1,0 +1,58 @@
+using Litiges.Accounts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Litiges.BackOffice;
+
+/// <summary>
+/// Who may open which part of the back office. Folders carry the policy, so a new page inherits
+/// its folder's rule; the data each user sees within a page is narrowed by DisputeAccess.
+/// </summary>
+public static class BackOfficePolicies
+{
+    /// <summary>The queue, the dispute files and the case-file export: everyone who works or reads disputes.</summary>
+    public const string Disputes = "Disputes";
+
+    /// <summary>Internal tasks: the same people; each sees the tasks that are theirs.</summary>
+    public const string Tasks = "Tasks";
+
+    /// <summary>Reason codes, SLA policies, departments and root causes: the credit manager.</summary>
+    public const string Configuration = "Configuration";
+
+    /// <summary>Staff accounts and roles: administrators only.</summary>
+    public const string Accounts = "Accounts";
+
+    private static readonly string[] DisputeRoles = [StaffRoles.Agent, StaffRoles.Resolver, StaffRoles.CreditManager, StaffRoles.Finance];
+
+    public static IServiceCollection AddBackOfficePolicies(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Disputes, policy => Staff(policy).RequireRole(DisputeRoles))
+            .AddPolicy(Tasks, policy => Staff(policy).RequireRole(DisputeRoles))
+            .AddPolicy(Configuration, policy => Staff(policy).RequireRole(StaffRoles.CreditManager))
+            .AddPolicy(Accounts, policy => Staff(policy).RequireRole(StaffRoles.Admin));
+
+        services.Configure<RazorPagesOptions>(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Disputes", Disputes);
+            options.Conventions.AuthorizeFolder("/Tasks", Tasks);
+            options.Conventions.AuthorizeFolder("/Settings", Configuration);
+            options.Conventions.AuthorizeFolder("/Staff", Accounts);
+            options.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new RequireStaffTwoFactorFilter()));
+        });
+        return services;
+    }
+
+    private static AuthorizationPolicyBuilder Staff(AuthorizationPolicyBuilder policy) =>
+        policy.RequireAuthenticatedUser().RequireClaim(LitigesClaims.Kind, nameof(UserKind.Staff));
+}
+
+/// <summary>Where a staff member lands: the part of the back office their role works in.</summary>
+public static class Landing
+{
+    public static string PageFor(System.Security.Claims.ClaimsPrincipal user) =>
+        user.IsInRole(StaffRoles.Agent) || user.IsInRole(StaffRoles.CreditManager) || user.IsInRole(StaffRoles.Finance) ? "/Disputes/Index"
+        : user.IsInRole(StaffRoles.Resolver) ? "/Tasks/Index"
+        : user.IsInRole(StaffRoles.Admin) ? "/Staff/Index"
+        : "/Account/AccessDenied";
+}

@@ -1,0 +1,79 @@
+using Litiges.Accounts;
+using Litiges.Data;
+using Litiges.Disputes;
+using Litiges.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace Litiges.BackOffice;
+
+/// <summary>
+/// The e-mails the back office's acts cause, queued in the outbox within the act's own save:
+/// to a staff member (a dispute or a task given to them), to a department, or to the customer
+/// (acknowledgment, question, answer, proposal, rejection). Nobody is told of their own act.
+/// </summary>
+public static class Notices
+{
+    public static async Task ToStaffAsync(LitigesDbContext db, string kind, string userId, Actor actor, DateTimeOffset now, string link, params object[] arguments)
+    {
+        if (userId == actor.UserId)
+        {
+            return;
+        }
+
+        var recipient = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId && u.Kind == UserKind.Staff && u.IsActive && u.Email != null)
+            .Select(u => new { u.Email, u.Language })
+            .SingleOrDefaultAsync();
+        if (recipient is not null)
+        {
+            Outbox.QueueEmail(db, kind, recipient.Email!, recipient.Language, now, link, arguments);
+        }
+    }
+
+    public static async Task ToDepartmentAsync(LitigesDbContext db, string kind, int departmentId, Actor actor, DateTimeOffset now, string link, params object[] arguments)
+    {
+        var members = await db.Users.AsNoTracking()
+            .Where(u => u.DepartmentId == departmentId && u.Kind == UserKind.Staff && u.IsActive && u.Email != null && u.Id != actor.UserId)
+            .OrderBy(u => u.Email)
+            .Select(u => new { u.Email, u.Language })
+            .ToListAsync();
+        foreach (var member in members)
+        {
+            Outbox.QueueEmail(db, kind, member.Email!, member.Language, now, link, arguments);
+        }
+    }
+
+    /// <summary>
+    /// Tells the customer: the contact named on the dispute, else the customer user who opened it,
+    /// else the company's administrators; in the person's (or the company's) language.
+    /// </summary>
+    public static async Task ToCustomerAsync(LitigesDbContext db, Dispute dispute, string kind, DateTimeOffset now, string link, params object[] arguments)
+    {
+        var company = await db.CustomerAccounts.AsNoTracking()
+            .Where(c => c.Id == dispute.CustomerAccountId)
+            .Select(c => new { c.LegalName, c.Language })
+            .SingleAsync();
+        object[] withCompany = [.. arguments, company.LegalName];
+        if (!string.IsNullOrWhiteSpace(dispute.ContactEmail))
+        {
+            Outbox.QueueEmail(db, kind, dispute.ContactEmail, company.Language, now, link, withCompany);
+            return;
+        }
+
+        var customers = db.Users.AsNoTracking().Where(u => u.Kind == UserKind.Customer && u.IsActive && u.Email != null && u.EmailConfirmed && u.CustomerAccountId == dispute.CustomerAccountId);
+        var openerId = await db.DisputeHistory.AsNoTracking()
+            .Where(h => h.DisputeId == dispute.Id && h.Sequence == 1 && h.ActorRole == ActorRole.Customer)
+            .Select(h => h.ActorUserId)
+            .FirstOrDefaultAsync();
+        var recipients = await customers.Where(u => u.Id == openerId).Select(u => new { u.Email, u.Language }).ToListAsync();
+        if (recipients.Count == 0)
+        {
+            recipients = await customers.Where(u => u.IsCustomerAdmin).OrderBy(u => u.Email).Select(u => new { u.Email, u.Language }).ToListAsync();
+        }
+
+        foreach (var recipient in recipients)
+        {
+            Outbox.QueueEmail(db, kind, recipient.Email!, recipient.Language, now, link, withCompany);
+        }
+    }
+}

@@ -1,0 +1,425 @@
+using System.Globalization;
+using Litiges.CustomerPortal.Uploads;
+using Litiges.Data;
+using Litiges.Deadlines;
+using Litiges.Disputes;
+using Litiges.Localization;
+using Litiges.Storage;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Litiges.CustomerPortal.Pages.Disputes;
+
+/// <summary>
+/// One dispute as the customer follows it: where it stands, its deadlines, the public timeline,
+/// the conversation with customer service, the evidence, the invoices and what is held out of
+/// dunning; and what the customer may do: reply, add files, answer a proposal, withdraw.
+/// </summary>
+[StreamedUploads]
+public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, EvidenceIntake intake, TimeProvider clock, IStringLocalizer t) : PageModel
+{
+    private const int AttachAttempts = 3;
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public CustomerCase Case { get; private set; } = null!;
+
+    /// <summary>The withdrawal asks for confirmation first (<c>?confirm=withdraw</c>).</summary>
+    public bool ConfirmingWithdrawal { get; private set; }
+
+    public IReadOnlyList<DisputeHistoryEntry> ChangesMeanwhile { get; private set; } = [];
+
+    public IReadOnlyList<string> FileErrors { get; private set; } = [];
+
+    public EvidenceOptions Limits => intake.Limits;
+
+    /// <param name="id">The dispute's id, or its reference (links in e-mails use the reference).</param>
+    public async Task<IActionResult> OnGetAsync(string id, string? confirm, CancellationToken cancellationToken)
+    {
+        var disputeId = await ResolveAsync(id, cancellationToken);
+        var found = disputeId is not null && await LoadAsync(disputeId.Value, cancellationToken);
+        if (!found)
+        {
+            return NotFound();
+        }
+
+        ConfirmingWithdrawal = confirm == "withdraw" && Case.Dispute.IsOpen;
+        Input = new InputModel { Version = Case.Dispute.Version, Seen = Case.Dispute.HistoryCount };
+        return Page();
+    }
+
+    /// <summary>A message (the answer to a question when one is pending), with files or not.</summary>
+    public async Task<IActionResult> OnPostReplyAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await ResolveAsync(id, cancellationToken) is not { } disputeId)
+        {
+            return NotFound();
+        }
+
+        var stored = new List<StoredFile>();
+        var fileErrors = new List<string>();
+        if (StreamedForm.IsMultipart(Request))
+        {
+            var form = await StreamedForm.ReadAsync(
+                HttpContext,
+                async file =>
+                {
+                    var (storedFile, error) = await StoreAsync(disputeId, file, stored.Sum(f => f.Length), cancellationToken);
+                    if (storedFile is not null)
+                    {
+                        stored.Add(storedFile);
+                    }
+                    else
+                    {
+                        fileErrors.Add(error!);
+                    }
+                },
+                cancellationToken);
+            await TryUpdateModelAsync(Input, "Input", form.Values);
+        }
+
+        var text = Input.Text?.Trim();
+        FileErrors = fileErrors;
+        if (fileErrors.Count > 0 || string.IsNullOrEmpty(text))
+        {
+            // Files refused: the good ones are added now, the message waits for the user to look again.
+            if (stored.Count > 0 && await AttachAsync(disputeId, stored, cancellationToken) is { } failure)
+            {
+                return await RedisplayAsync(disputeId, failure);
+            }
+
+            if (fileErrors.Count == 0 && stored.Count > 0)
+            {
+                TempData["Success"] = t["Portal.Dispute.FilesAdded", stored.Count].Value;
+                return RedirectToPage(new { id = disputeId });
+            }
+
+            return await RedisplayAsync(disputeId, fileErrors.Count == 0 ? t["Error.Dispute.MessageRequired"].Value : null);
+        }
+
+        var outcome = await RunAsync(disputeId, stored, (dispute, actor, now) =>
+        {
+            AttachAll(dispute, actor, stored, now, Limits.MaxDisputeBytes);
+            if (dispute.Status == DisputeStatus.AwaitingCustomer)
+            {
+                dispute.ReplyToRequest(actor, text, now);
+            }
+            else
+            {
+                dispute.PostMessage(actor, text, now);
+            }
+        });
+        return await AfterAsync(disputeId, outcome, "Portal.Dispute.MessageSent");
+    }
+
+    /// <summary>A script upload: each file is stored and added to the dispute at once; the answer says how each went.</summary>
+    public async Task<IActionResult> OnPostUploadAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await ResolveAsync(id, cancellationToken) is not { } disputeId)
+        {
+            return NotFound();
+        }
+
+        if (!StreamedForm.IsMultipart(Request))
+        {
+            return BadRequest();
+        }
+
+        var results = new List<NewModel.UploadResult>();
+        await StreamedForm.ReadAsync(
+            HttpContext,
+            async file =>
+            {
+                var name = FileNames.Sanitize(file.FileName);
+                var (stored, error) = await StoreAsync(disputeId, file, 0, cancellationToken);
+                if (stored is null)
+                {
+                    results.Add(NewModel.UploadResult.Refused(name, error!));
+                    return;
+                }
+
+                var failure = await AttachAsync(disputeId, [stored], cancellationToken);
+                if (failure is not null)
+                {
+                    results.Add(NewModel.UploadResult.Refused(name, failure));
+                    return;
+                }
+
+                var evidenceId = await db.Evidence.Where(e => e.BlobName == stored.BlobName && e.DisputeId == disputeId).Select(e => e.Id).SingleAsync(cancellationToken);
+                results.Add(NewModel.UploadResult.Stored(stored, null, Url.Page("./Evidence", new { id = evidenceId })));
+            },
+            cancellationToken);
+
+        var current = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => new { d.Version, d.HistoryCount }).SingleAsync(cancellationToken);
+        return new JsonResult(new
+        {
+            files = results,
+            fields = new Dictionary<string, string>
+            {
+                ["Input.Version"] = current.Version.ToString(CultureInfo.InvariantCulture),
+                ["Input.Seen"] = current.HistoryCount.ToString(CultureInfo.InvariantCulture),
+            },
+        });
+    }
+
+    public async Task<IActionResult> OnPostWithdrawAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await ResolveAsync(id, cancellationToken) is not { } disputeId)
+        {
+            return NotFound();
+        }
+
+        var outcome = await RunAsync(disputeId, [], (dispute, actor, now) => dispute.Withdraw(actor, Input.Comment, now));
+        return await AfterAsync(disputeId, outcome, "Portal.Dispute.Withdrawn");
+    }
+
+    public async Task<IActionResult> OnPostAcceptAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await ResolveAsync(id, cancellationToken) is not { } disputeId)
+        {
+            return NotFound();
+        }
+
+        if (!Input.Confirm)
+        {
+            ModelState.AddModelError("Input.Confirm", t["Portal.Dispute.ConfirmAcceptRequired"]);
+            return await RedisplayAsync(disputeId, null);
+        }
+
+        var outcome = await RunAsync(disputeId, [], (dispute, actor, now) => dispute.AcceptSettlement(actor, now));
+        return await AfterAsync(disputeId, outcome, "Portal.Dispute.ProposalAccepted");
+    }
+
+    public async Task<IActionResult> OnPostDeclineAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await ResolveAsync(id, cancellationToken) is not { } disputeId)
+        {
+            return NotFound();
+        }
+
+        var outcome = await RunAsync(disputeId, [], (dispute, actor, now) => dispute.DeclineSettlement(actor, Input.Comment, now));
+        return await AfterAsync(disputeId, outcome, "Portal.Dispute.ProposalDeclined");
+    }
+
+    private static void AttachAll(Dispute dispute, Actor actor, IEnumerable<StoredFile> files, DateTimeOffset now, long maxBytes)
+    {
+        foreach (var file in files)
+        {
+            dispute.AttachEvidence(actor, file, EvidenceVisibility.Shared, maxBytes, now);
+        }
+    }
+
+    // Runs one act on what the user saw; files already stored go if the act is refused or not saved.
+    private async Task<CommandOutcome> RunAsync(int disputeId, List<StoredFile> stored, Action<Dispute, Actor, DateTimeOffset> act)
+    {
+        if (!ModelState.IsValid)
+        {
+            await intake.DiscardAsync(stored.Select(f => f.BlobName));
+            return new CommandOutcome(true, false, null, []);
+        }
+
+        try
+        {
+            var outcome = await commands.RunAsync(User, disputeId, Input.Version, Input.Seen, act, HttpContext.RequestAborted);
+            if (!outcome.Succeeded)
+            {
+                await intake.DiscardAsync(stored.Select(f => f.BlobName));
+            }
+
+            return outcome;
+        }
+        catch (Exception) when (stored.Count > 0)
+        {
+            await intake.DiscardAsync(stored.Select(f => f.BlobName));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Adds stored files to the dispute as it is now (adding a file decides nothing, so no stale
+    /// check), trying again when another upload saved first. Returns why it failed, or null.
+    /// </summary>
+    private async Task<string?> AttachAsync(int disputeId, IReadOnlyList<StoredFile> files, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var seen = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => new { d.Version, d.HistoryCount }).SingleAsync(cancellationToken);
+            CommandOutcome outcome;
+            try
+            {
+                outcome = await commands.RunAsync(User, disputeId, seen.Version, seen.HistoryCount, (dispute, actor, now) => AttachAll(dispute, actor, files, now, Limits.MaxDisputeBytes), cancellationToken);
+            }
+            catch (Exception)
+            {
+                await intake.DiscardAsync(files.Select(f => f.BlobName));
+                throw;
+            }
+
+            if (outcome.Succeeded)
+            {
+                return null;
+            }
+
+            var now = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => d.Version).SingleAsync(cancellationToken);
+            if (now == seen.Version || attempt == AttachAttempts)
+            {
+                await intake.DiscardAsync(files.Select(f => f.BlobName));
+                return outcome.Message ?? t["Portal.Upload.Failed"];
+            }
+        }
+    }
+
+    // Stores one file if the dispute still takes files, counting what it already holds and what this request added.
+    private async Task<(StoredFile? File, string? Error)> StoreAsync(int disputeId, StreamedFile file, long addedByThisRequest, CancellationToken cancellationToken)
+    {
+        var name = FileNames.Sanitize(file.FileName);
+        var dispute = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => new { d.Status, d.EvidenceBytes }).SingleAsync(cancellationToken);
+        if (!dispute.Status.IsOpen())
+        {
+            return (null, t["Portal.Upload.DisputeClosed", name]);
+        }
+
+        try
+        {
+            return (await intake.StoreAsync(file.FileName, file.Content, dispute.EvidenceBytes + addedByThisRequest, cancellationToken), null);
+        }
+        catch (DomainException refused)
+        {
+            return (null, t.Message(refused));
+        }
+        catch (StorageUnavailableException)
+        {
+            return (null, t["Portal.Upload.StoreUnavailable", name]);
+        }
+    }
+
+    private async Task<IActionResult> AfterAsync(int disputeId, CommandOutcome outcome, string doneKey)
+    {
+        if (!outcome.Found)
+        {
+            return NotFound();
+        }
+
+        if (!outcome.Succeeded)
+        {
+            ChangesMeanwhile = outcome.ChangesMeanwhile;
+            return await RedisplayAsync(disputeId, outcome.Message);
+        }
+
+        TempData["Success"] = t[doneKey].Value;
+        return RedirectToPage(new { id = disputeId });
+    }
+
+    // A refused act shows the page again with what the user typed, the reason, and what changed.
+    private async Task<IActionResult> RedisplayAsync(int disputeId, string? message)
+    {
+        if (!await LoadAsync(disputeId, HttpContext.RequestAborted))
+        {
+            return NotFound();
+        }
+
+        if (message is not null)
+        {
+            ModelState.AddModelError(string.Empty, message);
+        }
+
+        Input.Version = Case.Dispute.Version;
+        Input.Seen = Case.Dispute.HistoryCount;
+        ModelState.Remove("Input.Version");
+        ModelState.Remove("Input.Seen");
+        return Page();
+    }
+
+    private async Task<int?> ResolveAsync(string id, CancellationToken cancellationToken)
+    {
+        var visible = db.Disputes.AsNoTracking().VisibleTo(User);
+        var reference = id.ToUpperInvariant();
+        visible = int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? visible.Where(d => d.Id == number)
+            : visible.Where(d => d.Reference == reference);
+        return await visible.Select(d => (int?)d.Id).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private async Task<bool> LoadAsync(int disputeId, CancellationToken cancellationToken)
+    {
+        var dispute = await db.Disputes.AsNoTracking()
+            .VisibleTo(User)
+            .Include(d => d.Items).ThenInclude(i => i.Invoice)
+            .Include(d => d.Items).ThenInclude(i => i.InvoiceLine)
+            .Include(d => d.History.Where(h => h.IsPublic))
+            .Include(d => d.Messages)
+            .Include(d => d.Pauses)
+            .Include(d => d.Evidence.Where(e => e.Visibility == EvidenceVisibility.Shared))
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(d => d.Id == disputeId, cancellationToken);
+        if (dispute is null)
+        {
+            return false;
+        }
+
+        var reason = await db.ReasonCodes.AsNoTracking().Where(r => r.Code == dispute.ReasonCode).Select(r => r.Label).SingleAsync(cancellationToken);
+        var blocks = await db.DunningBlocks.AsNoTracking()
+            .Where(b => b.DisputeId == disputeId && b.LiftedAt == null)
+            .Select(b => new { b.InvoiceId, b.Amount })
+            .ToListAsync(cancellationToken);
+        Case = new CustomerCase(dispute, reason, dispute.Deadlines(clock.GetUtcNow()), blocks.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.Sum(b => b.Amount)));
+        return true;
+    }
+
+    public sealed class InputModel
+    {
+        /// <summary>The version and history length the user saw; posted back to detect concurrent changes.</summary>
+        public int Version { get; set; }
+
+        public int Seen { get; set; }
+
+        [System.ComponentModel.DataAnnotations.StringLength(Dispute.MaxMessageLength)]
+        public string? Text { get; set; }
+
+        [System.ComponentModel.DataAnnotations.StringLength(Dispute.MaxMessageLength)]
+        public string? Comment { get; set; }
+
+        public bool Confirm { get; set; }
+    }
+
+    /// <summary>Where the customer's dispute stands, in the steps a customer thinks in.</summary>
+    public enum CustomerStep
+    {
+        Submitted,
+        InReview,
+        WaitingForYou,
+        Proposal,
+        Ended,
+    }
+
+    public sealed record CustomerCase(Dispute Dispute, LocalizedText Reason, IReadOnlyList<DeadlineStatus> Deadlines, IReadOnlyDictionary<int, decimal> BlockedByInvoice)
+    {
+        public CustomerStep Step => Dispute.Status switch
+        {
+            DisputeStatus.Submitted => CustomerStep.Submitted,
+            DisputeStatus.InReview => CustomerStep.InReview,
+            DisputeStatus.AwaitingCustomer => CustomerStep.WaitingForYou,
+            DisputeStatus.SettlementProposed or DisputeStatus.Accepted => CustomerStep.Proposal,
+            _ => CustomerStep.Ended,
+        };
+
+        /// <summary>"Waiting for you" is a step only for disputes that did wait for the customer.</summary>
+        public IReadOnlyList<CustomerStep> Steps =>
+            Dispute.Status == DisputeStatus.AwaitingCustomer || Dispute.History.Any(h => h.Action == DisputeAction.InformationRequested)
+                ? Enum.GetValues<CustomerStep>()
+                : [.. Enum.GetValues<CustomerStep>().Where(s => s != CustomerStep.WaitingForYou)];
+
+        /// <summary>The question customer service is waiting for an answer to.</summary>
+        public DisputeMessage? PendingQuestion =>
+            Dispute.Status == DisputeStatus.AwaitingCustomer ? Dispute.Messages.Where(m => !m.FromCustomer).MaxBy(m => m.At) : null;
+
+        /// <summary>The proposal on the table (or accepted), as customer service wrote it.</summary>
+        public DisputeHistoryEntry? Proposal =>
+            Dispute.Status is DisputeStatus.SettlementProposed or DisputeStatus.Accepted
+                ? Dispute.History.Where(h => h.Action == DisputeAction.SettlementProposed).MaxBy(h => h.Sequence)
+                : null;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using Litiges.Data;
+using Litiges.Deadlines;
+using Litiges.Finance;
+using Litiges.Invoices;
+using Litiges.Notifications;
+using Litiges.Numbering;
+using Microsoft.EntityFrameworkCore;
+
+namespace Litiges.Disputes;
+
+/// <summary>One claim as a customer fills it in: a whole invoice or one of its lines, the amount incl. VAT, maybe a quantity.</summary>
+public sealed record FilingClaim(int InvoiceId, int? LineId, decimal Amount, decimal? Quantity = null);
+
+/// <summary>Everything a customer submits from the portal to open a dispute.</summary>
+public sealed record FilingRequest(
+    IReadOnlyList<FilingClaim> Claims,
+    CustomerProblem Problem,
+    string Description,
+    DesiredOutcome DesiredOutcome,
+    DisputeContact Contact,
+    IReadOnlyList<StoredFile> Evidence);
+
+/// <summary>Who receives the confirmation, in which language ("fr" or "en"), and the link to the dispute from its reference.</summary>
+public sealed record FilingNotice(string Recipient, string RecipientName, string Language, Func<string, string> LinkToDispute);
+
+/// <summary>An open dispute that already covers a line of an invoice, or the invoice as a whole (<see cref="LineId"/> null).</summary>
+public sealed record OpenCoverage(int InvoiceId, string InvoiceNumber, int? LineId, int? LineNumber, int DisputeId, string Reference);
+
+/// <summary>The dispute opened, or the open disputes that already cover what the customer asked for.</summary>
+public sealed record FilingResult(Dispute? Dispute, IReadOnlyList<OpenCoverage> Conflicts)
+{
+    public bool Succeeded => Dispute is not null;
+}
+
+/// <summary>
+/// Files a customer's dispute from the portal: refuses what an open dispute already covers,
+/// takes the next reference, opens the dispute (the domain checks every amount to the cent
+/// against the invoices), attaches the evidence already streamed to storage, and queues the
+/// confirmation e-mail — all in one transaction, so that a refusal leaves nothing behind.
+/// </summary>
+public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
+{
+    private const int Attempts = 3;
+
+    /// <summary>The open disputes of the company that cover any of these invoices, line by line (a null line: the whole invoice).</summary>
+    public static async Task<IReadOnlyList<OpenCoverage>> OpenCoverageAsync(
+        LitigesDbContext db,
+        int customerAccountId,
+        IReadOnlyCollection<int> invoiceIds,
+        CancellationToken cancellationToken = default)
+    {
+        var open = DisputeStatuses.Open.ToList();
+        return await (
+                from item in db.DisputedItems.AsNoTracking()
+                join dispute in db.Disputes on item.DisputeId equals dispute.Id
+                where dispute.CustomerAccountId == customerAccountId
+                    && invoiceIds.Contains(item.InvoiceId)
+                    && open.Contains(dispute.Status)
+                orderby dispute.Id
+                select new OpenCoverage(
+                    item.InvoiceId,
+                    item.Invoice!.Number,
+                    item.InvoiceLineId,
+                    (int?)item.InvoiceLine!.LineNumber,
+                    dispute.Id,
+                    dispute.Reference))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// What stands in the way of the claims: a line already claimed by an open dispute, or a whole
+    /// invoice already contested as a whole. A line of an invoice contested as a whole (for part
+    /// of its amount) may still be contested on its own: the open balance check guards the money.
+    /// </summary>
+    public static IReadOnlyList<OpenCoverage> Conflicts(IEnumerable<(int InvoiceId, int? LineId)> claims, IReadOnlyList<OpenCoverage> coverage) =>
+        claims
+            .SelectMany(claim => coverage.Where(c => c.InvoiceId == claim.InvoiceId && c.LineId == claim.LineId))
+            .Distinct()
+            .ToList();
+
+    public async Task<FilingResult> FileAsync(Actor actor, FilingRequest request, FilingNotice notice, long maxEvidenceBytes, CancellationToken cancellationToken = default)
+    {
+        if (actor.Role != ActorRole.Customer || actor.CustomerAccountId is not { } customerAccountId)
+        {
+            throw new DomainException("Dispute.RoleNotAllowed", actor.Role, DisputeAction.Opened);
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await strategy.ExecuteAsync(() => FileOnceAsync(actor, customerAccountId, request, notice, maxEvidenceBytes, cancellationToken));
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                // Someone changed one of the invoices meanwhile (a payment, another dispute):
+                // start again from what is now in the database, which may reveal a conflict.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<FilingResult> FileOnceAsync(Actor actor, int customerAccountId, FilingRequest request, FilingNotice notice, long maxEvidenceBytes, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var claims = request.Claims;
+        var invoiceIds = claims.Select(c => c.InvoiceId).Distinct().ToList();
+        var invoices = await db.Invoices
+            .Include(i => i.Lines)
+            .Include(i => i.DunningBlocks.Where(b => b.LiftedAt == null))
+            .Where(i => i.CustomerAccountId == customerAccountId && invoiceIds.Contains(i.Id))
+            .AsSplitQuery()
+            .ToDictionaryAsync(i => i.Id, cancellationToken);
+        var domainClaims = claims.Select(claim => ToDomainClaim(claim, invoices)).ToList();
+
+        var coverage = await OpenCoverageAsync(db, customerAccountId, invoiceIds, cancellationToken);
+        var conflicts = Conflicts(claims.Select(c => (c.InvoiceId, c.LineId)), coverage);
+        if (conflicts.Count > 0)
+        {
+            return new FilingResult(null, conflicts);
+        }
+
+        var reasonCode = await ReasonCodeForAsync(request.Problem, cancellationToken);
+        var now = clock.GetUtcNow();
+
+        // The reference is taken inside the transaction: a refused dispute gives its number back.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var reference = await SequenceNumbers.NextAsync(db, "LIT", now.Year, cancellationToken);
+        var dispute = Dispute.Open(
+            reference,
+            customerAccountId,
+            reasonCode,
+            request.Description,
+            request.DesiredOutcome,
+            domainClaims,
+            DisputeSource.CustomerPortal,
+            actor,
+            now,
+            request.Contact);
+        foreach (var file in request.Evidence)
+        {
+            dispute.AttachEvidence(actor, file, EvidenceVisibility.Shared, maxEvidenceBytes, now);
+        }
+
+        db.Disputes.Add(dispute);
+        QueueConfirmation(dispute, invoices.Values, notice, now);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new FilingResult(dispute, []);
+    }
+
+    private static DisputeClaim ToDomainClaim(FilingClaim claim, Dictionary<int, Invoice> invoices)
+    {
+        if (!invoices.TryGetValue(claim.InvoiceId, out var invoice))
+        {
+            throw new DomainException("Filing.InvoiceNotFound");
+        }
+
+        InvoiceLine? line = null;
+        if (claim.LineId is { } lineId)
+        {
+            line = invoice.Lines.SingleOrDefault(l => l.Id == lineId) ?? throw new DomainException("Dispute.LineNotOnInvoice", invoice.Number);
+        }
+
+        return new DisputeClaim(invoice, line, claim.Amount, claim.Quantity);
+    }
+
+    // The problem in the customer's words names a default code; "other" (EXT) stands in for a code the credit manager switched off.
+    private async Task<ReasonCode> ReasonCodeForAsync(CustomerProblem problem, CancellationToken cancellationToken)
+    {
+        var code = CustomerProblems.ReasonCodeFor(problem);
+        var fallback = CustomerProblems.ReasonCodeFor(CustomerProblem.Other);
+        var candidates = await db.ReasonCodes.AsNoTracking().Where(r => r.Code == code || r.Code == fallback).ToListAsync(cancellationToken);
+        return candidates.FirstOrDefault(r => r.Code == code && r.IsActive)
+            ?? candidates.FirstOrDefault(r => r.Code == fallback && r.IsActive)
+            ?? candidates.FirstOrDefault()
+            ?? throw new DomainException("Dispute.ReasonCodeInactive", code);
+    }
+
+    private void QueueConfirmation(Dispute dispute, IEnumerable<Invoice> invoices, FilingNotice notice, DateTimeOffset now)
+    {
+        var culture = CultureInfo.GetCultureInfo(notice.Language == "en" ? "en-GB" : "fr-FR");
+        var deadlines = dispute.Deadlines(now).ToDictionary(d => d.Kind, d => LongDate(d.Due, culture));
+        Outbox.QueueEmail(
+            db,
+            "DisputeSubmitted",
+            notice.Recipient,
+            notice.Language,
+            now,
+            notice.LinkToDispute(dispute.Reference),
+            notice.RecipientName,
+            dispute.Reference,
+            new Money(dispute.DisputedAmount, dispute.Currency).Format(culture),
+            deadlines[DeadlineKind.Acknowledge],
+            deadlines[DeadlineKind.FirstAnswer],
+            deadlines[DeadlineKind.Resolve],
+            deadlines[DeadlineKind.HardLimit],
+            string.Join(", ", invoices.Select(i => i.Number).Order(StringComparer.Ordinal)));
+    }
+
+    private static string LongDate(DateTimeOffset instant, CultureInfo culture) =>
+        TimeZoneInfo.ConvertTime(instant, FrenchBusinessCalendar.Instance.TimeZone).ToString("D", culture);
+}

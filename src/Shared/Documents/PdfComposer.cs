@@ -1,0 +1,349 @@
+using System.Globalization;
+using System.Text;
+using SkiaSharp;
+
+namespace Litiges.Documents;
+
+/// <summary>
+/// Lays text out on A4 pages with SkiaSharp's PDF backend: headings, wrapped paragraphs,
+/// label/value rows and simple tables, breaking pages where the text runs out of room and
+/// numbering them. The embedded DejaVu font is subset into the file, so accents render anywhere.
+/// </summary>
+public sealed class PdfComposer : IDisposable
+{
+    public const float PageWidth = 595.28f;  // A4 in points
+    public const float PageHeight = 841.89f;
+    public const float Margin = 50f;
+
+    private const float BodySize = 9.5f;
+    private const float FooterSize = 7.5f;
+    private const float LineSpacing = 1.35f;
+
+    private readonly SKManagedWStream _stream;
+    private readonly SKDocument _document;
+    private readonly SKFont _regular;
+    private readonly SKFont _bold;
+    private readonly SKPaint _ink = new() { Color = SKColors.Black, IsAntialias = true };
+    private readonly SKPaint _muted = new() { Color = new SKColor(0x55, 0x55, 0x55), IsAntialias = true };
+    private readonly SKPaint _rule = new() { Color = new SKColor(0xBB, 0xBB, 0xBB), StrokeWidth = 0.6f, IsAntialias = true };
+    private readonly string _footer;
+    private SKCanvas? _canvas;
+    private float _y;
+    private bool _closed;
+
+    /// <param name="footer">Printed at the foot of every page before the page number, e.g. the dispute reference.</param>
+    public PdfComposer(Stream output, string title, string footer, DateTimeOffset createdAt)
+    {
+        _stream = new SKManagedWStream(output);
+        _document = SKDocument.CreatePdf(_stream, new SKDocumentPdfMetadata
+        {
+            Title = title,
+            Creator = "Litiges",
+            Producer = "Litiges (SkiaSharp)",
+            Creation = createdAt.UtcDateTime,
+            Modified = createdAt.UtcDateTime,
+            RasterDpi = 72,
+        }) ?? throw new InvalidOperationException("SkiaSharp could not start a PDF document.");
+        _regular = new SKFont(DocumentFonts.Regular, BodySize) { Subpixel = true };
+        _bold = new SKFont(DocumentFonts.Bold, BodySize) { Subpixel = true };
+        _footer = footer;
+    }
+
+    public int Pages { get; private set; }
+
+    private static float ContentWidth => PageWidth - (2 * Margin);
+
+    private static float Bottom => PageHeight - Margin - 14;
+
+    public void Title(string text)
+    {
+        Text(text, bold: true, size: 16, spaceBefore: 0, spaceAfter: 6);
+    }
+
+    public void Heading(string text)
+    {
+        // Keep a heading with at least two lines of what follows it.
+        EnsureRoom((13 * LineSpacing) + (2 * BodySize * LineSpacing) + 10);
+        Text(text, bold: true, size: 12, spaceBefore: 10, spaceAfter: 3);
+        Page.DrawLine(Margin, _y, PageWidth - Margin, _y, _rule);
+        _y += 5;
+    }
+
+    public void Paragraph(string? text, bool bold = false, bool muted = false, float size = BodySize) =>
+        Text(text ?? string.Empty, bold, size, spaceBefore: 0, spaceAfter: 4, muted);
+
+    /// <summary>A label in bold on the left, its value wrapped on the right.</summary>
+    public void Field(string label, string? value)
+    {
+        const float labelWidth = 150f;
+        var lines = Wrap(value ?? string.Empty, _regular, ContentWidth - labelWidth);
+        var labelLines = Wrap(label, _bold, labelWidth - 8);
+        var height = Math.Max(lines.Count, labelLines.Count) * LineHeight(BodySize);
+        EnsureRoom(Math.Min(height, LineHeight(BodySize) * 3));
+        var rows = Math.Max(lines.Count, labelLines.Count);
+        for (var i = 0; i < rows; i++)
+        {
+            EnsureRoom(LineHeight(BodySize));
+            var baseline = _y + BodySize;
+            if (i < labelLines.Count)
+            {
+                Page.DrawText(labelLines[i], Margin, baseline, SKTextAlign.Left, _bold, _ink);
+            }
+
+            if (i < lines.Count)
+            {
+                Page.DrawText(lines[i], Margin + labelWidth, baseline, SKTextAlign.Left, _regular, _ink);
+            }
+
+            _y += LineHeight(BodySize);
+        }
+
+        _y += 1;
+    }
+
+    /// <summary>
+    /// A table whose columns share the width by the given weights; cells wrap and a row never
+    /// splits across pages (unless it is taller than a page). The header repeats on each new page.
+    /// </summary>
+    public void Table(IReadOnlyList<string> headers, IReadOnlyList<float> weights, IEnumerable<IReadOnlyList<string>> rows, IReadOnlySet<int>? rightAligned = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(weights.Count, headers.Count);
+        var total = weights.Sum();
+        var widths = weights.Select(w => ContentWidth * w / total).ToArray();
+        var right = rightAligned ?? new HashSet<int>();
+
+        void Header()
+        {
+            DrawRow(headers, widths, _bold, right);
+            Page.DrawLine(Margin, _y, PageWidth - Margin, _y, _rule);
+            _y += 3;
+        }
+
+        EnsureRoom(LineHeight(BodySize) * 3);
+        Header();
+        foreach (var row in rows)
+        {
+            var height = RowHeight(row, widths, _regular);
+            if (_y + height > Bottom && height < Bottom - Margin)
+            {
+                NewPage();
+                Header();
+            }
+
+            DrawRow(row, widths, _regular, right);
+            _y += 2;
+        }
+
+        _y += 4;
+    }
+
+    public void Space(float points = 6) => _y += points;
+
+    public void Close()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        if (_canvas is null)
+        {
+            NewPage();
+        }
+
+        FinishPage();
+        _document.Close();
+        _stream.Flush();
+        _closed = true;
+    }
+
+    public void Dispose()
+    {
+        Close();
+        _regular.Dispose();
+        _bold.Dispose();
+        _ink.Dispose();
+        _muted.Dispose();
+        _rule.Dispose();
+        _document.Dispose();
+        _stream.Dispose();
+    }
+
+    /// <summary>Splits text into lines no wider than <paramref name="width"/>, on spaces where possible.</summary>
+    public static IReadOnlyList<string> Wrap(string text, SKFont font, float width)
+    {
+        var lines = new List<string>();
+        foreach (var paragraph in Clean(text).Split('\n'))
+        {
+            var line = new StringBuilder();
+            foreach (var word in paragraph.Split(' '))
+            {
+                var candidate = line.Length == 0 ? word : line + " " + word;
+                if (font.MeasureText(candidate) <= width)
+                {
+                    line.Clear().Append(candidate);
+                    continue;
+                }
+
+                if (line.Length > 0)
+                {
+                    lines.Add(line.ToString());
+                    line.Clear();
+                }
+
+                // A word longer than the line (a hash, a URL): cut it where it overflows.
+                var rest = word;
+                while (font.MeasureText(rest) > width && rest.Length > 1)
+                {
+                    var fit = Fit(rest, font, width);
+                    lines.Add(rest[..fit]);
+                    rest = rest[fit..];
+                }
+
+                line.Append(rest);
+            }
+
+            lines.Add(line.ToString());
+        }
+
+        return lines;
+    }
+
+    private static int Fit(string word, SKFont font, float width)
+    {
+        var count = 1;
+        while (count < word.Length && font.MeasureText(word[..(count + 1)]) <= width)
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    // Tabs and control characters have no glyph; line ends are normalised to \n.
+    private static string Clean(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'))
+        {
+            builder.Append(c switch
+            {
+                '\n' => '\n',
+                '\t' => ' ',
+                _ when char.IsControl(c) => ' ',
+                _ => c,
+            });
+        }
+
+        return builder.ToString();
+    }
+
+    private static float LineHeight(float size) => size * LineSpacing;
+
+    private SKCanvas Page => _canvas ?? NewPage();
+
+    private void Text(string text, bool bold, float size, float spaceBefore, float spaceAfter, bool muted = false)
+    {
+        using var font = new SKFont(bold ? DocumentFonts.Bold : DocumentFonts.Regular, size) { Subpixel = true };
+        _y += _canvas is null ? 0 : spaceBefore;
+        foreach (var line in Wrap(text, font, ContentWidth))
+        {
+            EnsureRoom(LineHeight(size));
+            Page.DrawText(line, Margin, _y + size, SKTextAlign.Left, font, muted ? _muted : _ink);
+            _y += LineHeight(size);
+        }
+
+        _y += spaceAfter;
+    }
+
+    private float RowHeight(IReadOnlyList<string> cells, float[] widths, SKFont font) =>
+        cells.Select((cell, i) => Wrap(cell, font, widths[i] - 6).Count).DefaultIfEmpty(1).Max() * LineHeight(BodySize);
+
+    private void DrawRow(IReadOnlyList<string> cells, float[] widths, SKFont font, IReadOnlySet<int> right)
+    {
+        var wrapped = cells.Select((cell, i) => Wrap(cell, font, widths[i] - 6)).ToList();
+        var lines = wrapped.Select(w => w.Count).DefaultIfEmpty(1).Max();
+        for (var line = 0; line < lines; line++)
+        {
+            EnsureRoom(LineHeight(BodySize));
+            var x = Margin;
+            for (var column = 0; column < wrapped.Count; column++)
+            {
+                if (line < wrapped[column].Count)
+                {
+                    var alignRight = right.Contains(column);
+                    Page.DrawText(
+                        wrapped[column][line],
+                        alignRight ? x + widths[column] - 6 : x,
+                        _y + BodySize,
+                        alignRight ? SKTextAlign.Right : SKTextAlign.Left,
+                        font,
+                        _ink);
+                }
+
+                x += widths[column];
+            }
+
+            _y += LineHeight(BodySize);
+        }
+    }
+
+    private void EnsureRoom(float height)
+    {
+        if (_canvas is null || _y + height > Bottom)
+        {
+            NewPage();
+        }
+    }
+
+    private SKCanvas NewPage()
+    {
+        if (_canvas is not null)
+        {
+            FinishPage();
+        }
+
+        Pages++;
+        _canvas = _document.BeginPage(PageWidth, PageHeight);
+        _y = Margin;
+        return _canvas;
+    }
+
+    private void FinishPage()
+    {
+        if (_canvas is null)
+        {
+            return;
+        }
+
+        using var font = new SKFont(DocumentFonts.Regular, FooterSize);
+        var footerY = PageHeight - Margin + 10;
+        _canvas.DrawLine(Margin, footerY - 10, PageWidth - Margin, footerY - 10, _rule);
+        _canvas.DrawText(_footer, Margin, footerY, SKTextAlign.Left, font, _muted);
+        _canvas.DrawText(Pages.ToString(CultureInfo.InvariantCulture), PageWidth - Margin, footerY, SKTextAlign.Right, font, _muted);
+        _document.EndPage();
+        _canvas = null;
+    }
+}
+
+/// <summary>DejaVu Sans (regular and bold), shipped in the assembly under its free licence (Fonts/LICENSE).</summary>
+public static class DocumentFonts
+{
+    private static readonly Lazy<SKTypeface> LazyRegular = new(() => Load("DejaVuSans.ttf"));
+    private static readonly Lazy<SKTypeface> LazyBold = new(() => Load("DejaVuSans-Bold.ttf"));
+
+    public static SKTypeface Regular => LazyRegular.Value;
+
+    public static SKTypeface Bold => LazyBold.Value;
+
+    private static SKTypeface Load(string file)
+    {
+        var name = "Litiges.Fonts." + file;
+        using var stream = typeof(DocumentFonts).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The font {name} is not embedded.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        using var data = SKData.CreateCopy(copy.ToArray());
+        return SKTypeface.FromData(data) ?? throw new InvalidOperationException($"The font {name} cannot be read.");
+    }
+}
