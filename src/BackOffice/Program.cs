@@ -2,6 +2,7 @@ using Litiges.Accounts;
 using Litiges.BackOffice;
 using Litiges.Data;
 using Litiges.Hosting;
+using Litiges.Notifications;
 using Litiges.Jobs;
 
 namespace Litiges.BackOffice;
@@ -21,6 +22,7 @@ public sealed class Program
 
         // Deadlines are watched from the back office only (Jobs:DeadlineWatcher), whatever the number of instances.
         builder.Services.AddDeadlineWatcher(builder.Configuration);
+        builder.Services.AddPreDueReminders(builder.Configuration);
         var app = builder.Build();
 
         if (args.Contains("migrate"))

@@ -22,6 +22,7 @@ public sealed class AppFactory<TProgram>(TestDatabase database, string dataFolde
             ["Email:Outbox:Enabled"] = "false",
             ["Security:RequireStaffTwoFactor"] = "false",
             ["Jobs:DeadlineWatcher:Enabled"] = "false",
+            ["Notifications:PreDueReminders:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -21,7 +21,7 @@ public static class Outbox
         string? link,
         params object[] arguments)
     {
-        var culture = CultureInfo.GetCultureInfo(language == "en" ? "en-GB" : "fr-FR");
+        var culture = Cultures.For(language);
         var subject = Format(culture, $"Email.{kind}.Subject", arguments);
         var body = Format(culture, $"Email.{kind}.Body", arguments);
         var action = Format(culture, $"Email.{kind}.Action", arguments);
