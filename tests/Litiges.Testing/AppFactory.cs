@@ -23,6 +23,12 @@ public sealed class AppFactory<TProgram>(TestDatabase database, string dataFolde
             ["Security:RequireStaffTwoFactor"] = "false",
             ["Jobs:DeadlineWatcher:Enabled"] = "false",
             ["Notifications:PreDueReminders:Enabled"] = "false",
+
+            // Tests sign in far more often than a person: rate limits are tested on their own.
+            ["Security:RateLimits:SignInPerMinute"] = "100000",
+            ["Security:RateLimits:PasswordResetPerMinute"] = "100000",
+            ["Security:RateLimits:FilingPerMinute"] = "100000",
+            ["Security:RateLimits:UploadPerMinute"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

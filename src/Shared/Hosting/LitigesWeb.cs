@@ -64,6 +64,7 @@ public static class LitigesWeb
             options.Cookie.Name = cookiePrefix;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure over HTTPS (production); the demo and tests run on plain loopback HTTP.
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.LoginPath = "/Account/Login";
             options.LogoutPath = "/Account/Logout";
@@ -110,12 +111,19 @@ public static class LitigesWeb
             .AddDataAnnotationsLocalization()
             .AddViewLocalization();
 
+        services.AddLitigesRateLimits(configuration);
+        services.AddHsts(options =>
+        {
+            options.MaxAge = TimeSpan.FromDays(365);
+            options.IncludeSubDomains = true;
+        });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
 
     public static WebApplication UseLitigesWeb(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");
@@ -130,6 +138,7 @@ public static class LitigesWeb
         // After authentication, so that a signed-in user's own language can apply.
         app.UseRequestLocalization();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthChecks("/health", new HealthCheckOptions()).AllowAnonymous();
         app.MapRazorPages();
         return app;

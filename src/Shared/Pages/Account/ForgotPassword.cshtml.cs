@@ -7,6 +7,7 @@ using Litiges.Notifications;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -14,6 +15,7 @@ namespace Litiges.Pages.Account;
 
 /// <summary>Sends a reset link; answers the same whether or not the address is known, so accounts cannot be probed.</summary>
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.PasswordReset)]
 public sealed class ForgotPasswordModel(UserManager<AppUser> users, LitigesDbContext db, AppIdentity app, TimeProvider clock) : PageModel
 {
     [BindProperty]

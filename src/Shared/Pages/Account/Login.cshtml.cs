@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
@@ -12,6 +13,7 @@ namespace Litiges.Pages.Account;
 
 /// <summary>Sign-in: only users of this app's kind get in; anyone else sees the same message as a wrong password.</summary>
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.SignIn)]
 public sealed class LoginModel(SignInManager<AppUser> signInManager, AppIdentity app, IStringLocalizer t) : PageModel
 {
     [BindProperty]

@@ -1,14 +1,17 @@
 using System.ComponentModel.DataAnnotations;
 using Litiges.Accounts;
+using Litiges.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Litiges.Pages.Account;
 
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.SignIn)]
 public sealed class LoginWith2faModel(SignInManager<AppUser> signInManager, IStringLocalizer t) : PageModel
 {
     [BindProperty]

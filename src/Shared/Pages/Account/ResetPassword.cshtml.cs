@@ -5,6 +5,7 @@ using Litiges.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Localization;
@@ -13,6 +14,7 @@ namespace Litiges.Pages.Account;
 
 /// <summary>Sets a new password from an e-mailed link; also how an invited colleague chooses a first password.</summary>
 [AllowAnonymous]
+[EnableRateLimiting(RateLimits.PasswordReset)]
 public sealed class ResetPasswordModel(UserManager<AppUser> users, AppIdentity app, IStringLocalizer t) : PageModel
 {
     [BindProperty]
