@@ -46,25 +46,32 @@ public sealed partial class Browser(HttpClient client)
     /// <summary>Posts the form as a click on its submit button would; <paramref name="handler"/> picks the button whose formaction names that page handler.</summary>
     public async Task<HttpResponseMessage> PostFormAsync(IHtmlFormElement form, string pageUrl, IReadOnlyDictionary<string, string> fields, string? handler = null)
     {
-        var values = new Dictionary<string, string>();
-        foreach (var input in form.QuerySelectorAll<IHtmlInputElement>("input[name]"))
+        // A list, not a dictionary: checkboxes of one name post several values.
+        var values = new List<KeyValuePair<string, string>>();
+        foreach (var input in form.QuerySelectorAll("input[name]").OfType<IHtmlInputElement>())
         {
-            if (input.Type is "checkbox" or "radio")
+            if (input.Type is "checkbox" or "radio" && !input.IsChecked)
             {
-                if (input.IsChecked)
-                {
-                    values[input.Name!] = input.Value;
-                }
+                continue;
             }
-            else
-            {
-                values[input.Name!] = input.Value;
-            }
+
+            values.Add(new(input.Name!, input.Value));
+        }
+
+        foreach (var area in form.QuerySelectorAll("textarea[name]").OfType<IHtmlTextAreaElement>())
+        {
+            values.Add(new(area.Name!, area.Value));
+        }
+
+        foreach (var select in form.QuerySelectorAll("select[name]").OfType<IHtmlSelectElement>())
+        {
+            values.Add(new(select.Name!, select.Value ?? string.Empty));
         }
 
         foreach (var (name, value) in fields)
         {
-            values[name] = value;
+            values.RemoveAll(pair => pair.Key == name);
+            values.Add(new(name, value));
         }
 
         var button = handler is null ? null : form.QuerySelector($"button[formaction*='handler={handler}']");

@@ -76,7 +76,8 @@ public static class LitigesWeb
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, o => o.Cookie.Name = cookiePrefix + ".2fa.remember");
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.ExternalScheme, o => o.Cookie.Name = cookiePrefix + ".external");
         services.AddAntiforgery(o => o.Cookie.Name = cookiePrefix + ".af");
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+        // How soon a password change (new security stamp) signs other sessions out.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue("Security:SessionCheckSeconds", 60)));
 
         services.AddDataProtection()
             .SetApplicationName(cookiePrefix)
