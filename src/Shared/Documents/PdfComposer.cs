@@ -32,7 +32,8 @@ public sealed class PdfComposer : IDisposable
     private bool _closed;
 
     /// <param name="footer">Printed at the foot of every page before the page number, e.g. the dispute reference.</param>
-    public PdfComposer(Stream output, string title, string footer, DateTimeOffset createdAt)
+    /// <param name="archival">Asks SkiaSharp for PDF/A (fonts embedded, metadata as XMP), for documents kept for years such as credit notes.</param>
+    public PdfComposer(Stream output, string title, string footer, DateTimeOffset createdAt, bool archival = false)
     {
         _stream = new SKManagedWStream(output);
         _document = SKDocument.CreatePdf(_stream, new SKDocumentPdfMetadata
@@ -43,6 +44,7 @@ public sealed class PdfComposer : IDisposable
             Creation = createdAt.UtcDateTime,
             Modified = createdAt.UtcDateTime,
             RasterDpi = 72,
+            PdfA = archival,
         }) ?? throw new InvalidOperationException("SkiaSharp could not start a PDF document.");
         _regular = new SKFont(DocumentFonts.Regular, BodySize) { Subpixel = true };
         _bold = new SKFont(DocumentFonts.Bold, BodySize) { Subpixel = true };

@@ -39,6 +39,8 @@ public static class LitigesWeb
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new AppIdentity(appKind));
         services.AddScoped<Disputes.DisputeCommands>();
+        services.Configure<CreditNotes.SellerOptions>(configuration.GetSection("Seller"));
+        services.AddScoped<CreditNotes.CreditNoteIssuer>();
         services.AddLitigesDatabase(configuration, dataFolder);
         services.AddLitigesEmail(configuration, dataFolder);
         services.AddLitigesStorage(configuration, dataFolder);

@@ -12,6 +12,10 @@ public static partial class BlobNames
     public static string NewEvidence(DateTimeOffset now) =>
         string.Create(CultureInfo.InvariantCulture, $"evidence/{now.UtcDateTime:yyyy}/{now.UtcDateTime:MM}/{Guid.NewGuid():N}");
 
+    /// <summary>A credit note's PDF or UBL document, by year.</summary>
+    public static string NewCreditNoteDocument(DateTimeOffset now, string format) =>
+        string.Create(CultureInfo.InvariantCulture, $"credit-notes/{now.UtcDateTime:yyyy}/{Guid.NewGuid():N}-{format}");
+
     /// <summary>Lower-case letters, digits and dashes in segments separated by single slashes.</summary>
     public static bool IsValid(string? name) => name is { Length: > 0 and <= 200 } && Pattern().IsMatch(name);
 
