@@ -8,10 +8,14 @@ using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Demo;
 using Litiges.Disputes;
+using Litiges.Jobs;
+using Litiges.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Litiges.Bench.BackOffice;
@@ -22,7 +26,7 @@ namespace Litiges.Bench.BackOffice;
 /// sorts, keyset pages, status counts) and reports the median and 95th percentile per scenario.
 ///
 ///   dotnet run -c Release --project bench/BackOffice -- [--disputes 100000] [--runs 200]
-///       [--providers sqlite,postgresql] [--postgres "Host=..."] [--keep] [--sql]
+///       [--providers sqlite,postgresql] [--postgres "Host=..."] [--keep] [--sql] [--watcher]
 ///
 /// PostgreSQL comes from --postgres or LITIGES_TEST_POSTGRES (scripts/services.sh start_postgres).
 /// With --keep the generated databases are kept and reused by the next run of the same size.
@@ -42,6 +46,10 @@ public static class Program
             Console.WriteLine($"== {provider}");
             await using var services = await PrepareAsync(provider, options);
             report.Append(await MeasureAsync(provider, services, options));
+            if (options.Watcher)
+            {
+                report.Append(await WatchAsync(provider, services));
+            }
         }
 
         Console.WriteLine();
@@ -216,6 +224,34 @@ public static class Program
         return table.ToString();
     }
 
+    /// <summary>
+    /// --watcher: two passes of the deadline watcher over the whole database. The first raises every
+    /// alert due (and queues its e-mails); the second shows what a routine pass costs afterwards.
+    /// </summary>
+    private static async Task<string> WatchAsync(DatabaseProvider provider, ServiceProvider services)
+    {
+        var watcher = new DeadlineWatcher(
+            services.GetRequiredService<IServiceScopeFactory>(),
+            TimeProvider.System,
+            new MailSettings("bench@example.com", "Bench", "http://portal", "http://backoffice"),
+            Options.Create(new DeadlineWatcherOptions()),
+            NullLogger<DeadlineWatcher>.Instance);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Deadline watcher on {provider}:");
+        text.AppendLine();
+        for (var pass = 1; pass <= 2; pass++)
+        {
+            var watch = Stopwatch.StartNew();
+            var result = await watcher.RunOnceAsync(DateTimeOffset.UtcNow);
+            var line = string.Create(CultureInfo.InvariantCulture, $"- pass {pass}: {watch.Elapsed.TotalSeconds:F1} s — {result}");
+            Console.WriteLine(line);
+            text.AppendLine(line);
+        }
+
+        text.AppendLine();
+        return text.ToString();
+    }
+
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static ClaimsPrincipal Principal(string role, int? department)
@@ -234,7 +270,7 @@ public static class Program
         return new ClaimsPrincipal(new ClaimsIdentity(claims, "bench"));
     }
 
-    private sealed record BenchOptions(int Disputes, int Runs, int Warmup, IReadOnlyList<DatabaseProvider> Providers, string? Postgres, bool Keep, bool ShowSql)
+    private sealed record BenchOptions(int Disputes, int Runs, int Warmup, IReadOnlyList<DatabaseProvider> Providers, string? Postgres, bool Keep, bool ShowSql, bool Watcher)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -250,7 +286,8 @@ public static class Program
                 providers,
                 Value("--postgres") ?? Environment.GetEnvironmentVariable("LITIGES_TEST_POSTGRES"),
                 args.Contains("--keep"),
-                args.Contains("--sql"));
+                args.Contains("--sql"),
+                args.Contains("--watcher"));
         }
     }
 }

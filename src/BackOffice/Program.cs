@@ -1,8 +1,10 @@
 using Litiges.Accounts;
 using Litiges.BackOffice;
+using Litiges.BackOffice.Api;
 using Litiges.Data;
 using Litiges.Hosting;
 using Litiges.Notifications;
+using Litiges.Settlements;
 using Litiges.Jobs;
 
 namespace Litiges.BackOffice;
@@ -23,6 +25,8 @@ public sealed class Program
         // Deadlines are watched from the back office only (Jobs:DeadlineWatcher), whatever the number of instances.
         builder.Services.AddDeadlineWatcher(builder.Configuration);
         builder.Services.AddPreDueReminders(builder.Configuration);
+        builder.Services.AddScheduleFollowUp(builder.Configuration);
+        builder.Services.AddIntegrationApi(builder.Configuration);
         var app = builder.Build();
 
         if (args.Contains("migrate"))
@@ -33,6 +37,7 @@ public sealed class Program
         }
 
         app.UseLitigesWeb();
+        app.MapIntegrationApi();
         await app.RunAsync();
         return 0;
     }

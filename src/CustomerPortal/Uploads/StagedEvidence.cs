@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Litiges.Disputes;
+using Litiges.Localization;
 using Litiges.Storage;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Localization;
 
 namespace Litiges.CustomerPortal.Uploads;
 
@@ -41,5 +43,43 @@ public sealed class StagedEvidence(IDataProtectionProvider dataProtection, TimeP
         }
     }
 
+    /// <summary>The files behind the tickets the form holds (forged, expired or foreign ones are left out).</summary>
+    public IEnumerable<StoredFile> Read(IEnumerable<string> tickets, string userId) =>
+        tickets.Distinct().Select(ticket => Read(ticket, userId)).OfType<StoredFile>();
+
+    /// <summary>
+    /// Stores one file of a dispute being filled in, within what the files already held leave of
+    /// the dispute's total, and gives its ticket; or says, in the user's words, why it was refused.
+    /// </summary>
+    public async Task<StagedUpload> StageAsync(EvidenceIntake intake, StreamedFile file, IEnumerable<string> heldTickets, string userId, IStringLocalizer t, CancellationToken cancellationToken)
+    {
+        var held = Read(heldTickets, userId).Sum(f => f.Length);
+        try
+        {
+            var stored = await intake.StoreAsync(file.FileName, file.Content, held, cancellationToken);
+            return new StagedUpload(stored, Ticket(stored, userId), null);
+        }
+        catch (DomainException refused)
+        {
+            return new StagedUpload(null, null, t.Message(refused));
+        }
+        catch (StorageUnavailableException)
+        {
+            return new StagedUpload(null, null, t["Portal.Upload.StoreUnavailable", FileNames.Sanitize(file.FileName)]);
+        }
+    }
+
     private sealed record Payload(StoredFile File, string UserId, DateTimeOffset ExpiresAt);
+}
+
+/// <summary>A file stored with its ticket, or the reason it was refused.</summary>
+public sealed record StagedUpload(StoredFile? File, string? Ticket, string? Error);
+
+/// <summary>What an upload script is told about one file (JSON).</summary>
+public sealed record UploadResult(bool Ok, string Name, string? Size, string? Ticket, string? Message, string? Url)
+{
+    public static UploadResult Stored(StoredFile file, string? ticket, string? url = null) =>
+        new(true, file.FileName, new FileSize(file.Length).ToString(), ticket, null, url);
+
+    public static UploadResult Refused(string name, string message) => new(false, name, null, null, message, null);
 }

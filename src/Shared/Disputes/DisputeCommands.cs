@@ -49,7 +49,10 @@ public sealed class DisputeCommands(LitigesDbContext db, TimeProvider clock, ISt
 
         try
         {
-            await act(dispute, user.ToActor(), clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var before = dispute.Status;
+            await act(dispute, user.ToActor(), now);
+            await Integration.WebhookEvents.RaiseStatusChangedAsync(db, dispute, before, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return new CommandOutcome(true, true, null, []);
         }

@@ -106,6 +106,45 @@ public sealed class Invoice : IVersioned
         return line;
     }
 
+    /// <summary>
+    /// Takes the ERP's latest version of the invoice: its dates, and its lines when they differ.
+    /// Lines may be replaced only while nothing was paid, credited or disputed on the invoice
+    /// (load its dunning blocks). Returns whether anything changed.
+    /// </summary>
+    public bool Revise(DateOnly issueDate, DateOnly dueDate, IReadOnlyList<InvoiceLineData> lines)
+    {
+        if (dueDate < issueDate)
+        {
+            throw new DomainException("Invoice.DueBeforeIssue", Number);
+        }
+
+        var sameLines = lines.Count == _lines.Count && lines.Zip(_lines.OrderBy(l => l.LineNumber)).All(pair =>
+            pair.First.Description == pair.Second.Description
+            && pair.First.Quantity == pair.Second.Quantity
+            && pair.First.UnitPrice == pair.Second.UnitPrice
+            && pair.First.VatRate == pair.Second.VatRate);
+        var changed = !sameLines || issueDate != IssueDate || dueDate != DueDate;
+        if (!sameLines)
+        {
+            if (PaidAmount != 0 || _payments.Count > 0 || CreditedAmount != 0 || _dunningBlocks.Count > 0)
+            {
+                throw new DomainException("Invoice.LinesFrozen", Number);
+            }
+
+            _lines.Clear();
+            foreach (var line in lines)
+            {
+                _lines.Add(new InvoiceLine(_lines.Count + 1, line.Description, line.Quantity, line.UnitPrice, line.VatRate));
+            }
+
+            Recalculate();
+        }
+
+        IssueDate = issueDate;
+        DueDate = dueDate;
+        return changed;
+    }
+
     public void RecordPreDueReminder(DateTimeOffset at) => PreDueReminderSentAt ??= at;
 
     public IReadOnlyList<VatLine> VatBreakdown() =>
@@ -208,3 +247,6 @@ public sealed class Invoice : IVersioned
     private void RecomputeBlocked() =>
         BlockedAmount = Math.Min(_dunningBlocks.Where(b => b.IsActive).Sum(b => b.Amount), OpenBalance);
 }
+
+/// <summary>A line as the ERP sends it: what, how many, the net unit price, the VAT rate (0.20 for 20 %).</summary>
+public sealed record InvoiceLineData(string Description, decimal Quantity, decimal UnitPrice, decimal VatRate);

@@ -113,6 +113,11 @@ public sealed class OutboxDispatcher(
 
     private Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
+        if (message.Channel == NotificationChannel.Webhook)
+        {
+            return new WebhookSender(scopes, clock).SendAsync(message, cancellationToken);
+        }
+
         if (message.Channel != NotificationChannel.Email)
         {
             throw new NotSupportedException($"No sender for channel {message.Channel}.");

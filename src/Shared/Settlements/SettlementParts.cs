@@ -46,7 +46,7 @@ public sealed record ProposedCredit(int InvoiceId, int? InvoiceLineId, string De
 }
 
 /// <summary>A dated instalment of a payment schedule, followed as payments arrive.</summary>
-public sealed class Instalment
+public sealed class Instalment : IVersioned
 {
     private Instalment()
     {
@@ -72,6 +72,11 @@ public sealed class Instalment
     public DateOnly? PaidOn { get; private set; }
 
     public DateTimeOffset? MissedAlertAt { get; private set; }
+
+    /// <summary>Saved under this version, so that two instances never both alert the same missed instalment.</summary>
+    public int Version { get; private set; }
+
+    void IVersioned.IncrementVersion() => Version++;
 
     public bool IsPaid => PaidAmount >= Amount;
 

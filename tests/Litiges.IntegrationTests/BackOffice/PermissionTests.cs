@@ -1,6 +1,7 @@
 using System.Net;
 using Litiges.Disputes;
 using Litiges.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Litiges.IntegrationTests.BackOffice;
 
@@ -95,6 +96,38 @@ public abstract class PermissionTests<TFixture>(TFixture fixture) : BackOfficeSc
         Assert.Equal(DisputeStatus.Submitted, (await LoadAsync(id)).Status);
     }
 
+    [Theory]
+    [InlineData(Agent, "/Settings/RootCauses?handler=Add")]
+    [InlineData(Resolver, "/Settings/ReasonCodes/Edit")]
+    [InlineData(Finance, "/Settings/Departments?handler=Add")]
+    [InlineData(CreditManager, "/Staff/Edit")]
+    [InlineData(Admin, "/Tasks?handler=Complete")]
+    public async Task Posts_to_a_page_of_another_role_are_refused_and_change_nothing(string email, string url)
+    {
+        var browser = await StaffAsync(email);
+        var token = await AntiforgeryTokenAsync(browser, email);
+        var causes = await Fixture.WithDbAsync(db => db.RootCauses.CountAsync());
+        var codes = await Fixture.WithDbAsync(db => db.ReasonCodes.CountAsync());
+
+        var response = await browser.Client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["Input.Code"] = "HACK",
+            ["Input.LabelFr"] = "Piratage",
+            ["Input.LabelEn"] = "Hack",
+            ["Input.NameFr"] = "Piratage",
+            ["Input.NameEn"] = "Hack",
+            ["Input.Email"] = "intruder@staff.test",
+            ["Input.Name"] = "Intrus",
+            ["Input.Roles"] = "Admin",
+        }));
+
+        Assert.True(IsAccessDenied(response), $"{url} answered {(int)response.StatusCode} to {email}.");
+        Assert.Equal(causes, await Fixture.WithDbAsync(db => db.RootCauses.CountAsync()));
+        Assert.Equal(codes, await Fixture.WithDbAsync(db => db.ReasonCodes.CountAsync()));
+        Assert.False(await Fixture.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "intruder@staff.test")));
+    }
+
     [Fact]
     public async Task Home_page_sends_each_role_to_its_work()
     {
@@ -106,6 +139,10 @@ public abstract class PermissionTests<TFixture>(TFixture fixture) : BackOfficeSc
             Assert.Equal(landing, response.Headers.Location!.ToString());
         }
     }
+
+    /// <summary>A valid token of the user's own session, from a page they may open (the sign-out form carries one).</summary>
+    private static async Task<string> AntiforgeryTokenAsync(Browser browser, string email) =>
+        (await browser.GetPageAsync(email == Admin ? "/Staff" : "/Tasks")).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
 }
 
 public sealed class SqlitePermissionTests(SqliteFixture fixture) : PermissionTests<SqliteFixture>(fixture);

@@ -124,12 +124,12 @@ public abstract class EvidenceTests<TFixture>(TFixture fixture) : IClassFixture<
         var url = $"/Disputes/New?invoice={invoiceId}";
         var evidenceStep = await Wizard.ToEvidenceStepAsync(alice, await alice.GetPageAsync(url), url, new Dictionary<string, string?>());
 
-        var stored = await Files(await alice.ScriptUploadAsync(evidenceStep, "/Disputes/New?handler=Upload", TestData.Pdf("devis.pdf")));
+        var stored = await Files(await alice.ScriptUploadAsync(evidenceStep, "/Disputes/Files?handler=Upload", TestData.Pdf("devis.pdf")));
         Assert.True(stored.GetProperty("ok").GetBoolean());
         Assert.Equal("devis.pdf", stored.GetProperty("name").GetString());
         var ticket = stored.GetProperty("ticket").GetString()!;
 
-        var refused = await Files(await alice.ScriptUploadAsync(evidenceStep, "/Disputes/New?handler=Upload", TestData.DisguisedProgram("devis2.pdf")));
+        var refused = await Files(await alice.ScriptUploadAsync(evidenceStep, "/Disputes/Files?handler=Upload", TestData.DisguisedProgram("devis2.pdf")));
         Assert.False(refused.GetProperty("ok").GetBoolean());
         Assert.Contains("n'est pas un vrai fichier PDF", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
 

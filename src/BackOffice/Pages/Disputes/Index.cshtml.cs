@@ -61,7 +61,7 @@ public sealed record QueueFilter
 /// The dispute queue: filters, three sorts each paged by keyset on a unique order (sort key, Id),
 /// counts per status, "my disputes", and assigning an owner to several disputes at once.
 /// </summary>
-public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, TimeProvider clock, IStringLocalizer t) : PageModel
+public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IStringLocalizer t) : PageModel
 {
     public const int PageSize = 50;
 
@@ -123,8 +123,6 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, Ti
 
     public bool CanAssign { get; private set; }
 
-    public DateTimeOffset Now { get; private set; }
-
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var filter = await FilterAsync(cancellationToken);
@@ -137,7 +135,6 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, Ti
         Departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
         Owners = await StaffDirectory.OwnersAsync(db, cancellationToken);
         CanAssign = User.ToActor().Role is ActorRole.Agent or ActorRole.CreditManager;
-        Now = clock.GetUtcNow();
     }
 
     /// <summary>

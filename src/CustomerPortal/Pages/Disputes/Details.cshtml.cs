@@ -3,10 +3,12 @@ using Litiges.CustomerPortal.Uploads;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
+using Litiges.Hosting;
 using Litiges.Localization;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -18,6 +20,7 @@ namespace Litiges.CustomerPortal.Pages.Disputes;
 /// dunning; and what the customer may do: reply, add files, answer a proposal, withdraw.
 /// </summary>
 [StreamedUploads]
+[EnableRateLimiting(RateLimits.Upload)]
 public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, EvidenceIntake intake, TimeProvider clock, IStringLocalizer t) : PageModel
 {
     private const int AttachAttempts = 3;
@@ -128,7 +131,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return BadRequest();
         }
 
-        var results = new List<NewModel.UploadResult>();
+        var results = new List<UploadResult>();
         await StreamedForm.ReadAsync(
             HttpContext,
             async file =>
@@ -137,19 +140,19 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
                 var (stored, error) = await StoreAsync(disputeId, file, 0, cancellationToken);
                 if (stored is null)
                 {
-                    results.Add(NewModel.UploadResult.Refused(name, error!));
+                    results.Add(UploadResult.Refused(name, error!));
                     return;
                 }
 
                 var failure = await AttachAsync(disputeId, [stored], cancellationToken);
                 if (failure is not null)
                 {
-                    results.Add(NewModel.UploadResult.Refused(name, failure));
+                    results.Add(UploadResult.Refused(name, failure));
                     return;
                 }
 
                 var evidenceId = await db.Evidence.Where(e => e.BlobName == stored.BlobName && e.DisputeId == disputeId).Select(e => e.Id).SingleAsync(cancellationToken);
-                results.Add(NewModel.UploadResult.Stored(stored, null, Url.Page("./Evidence", new { id = evidenceId })));
+                results.Add(UploadResult.Stored(stored, null, Url.Page("./Evidence", new { id = evidenceId })));
             },
             cancellationToken);
 

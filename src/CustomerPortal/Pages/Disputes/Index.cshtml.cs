@@ -14,6 +14,9 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
 {
     public const int PageSize = 25;
 
+    /// <summary>A search that matches more invoices than this is too vague to list them all.</summary>
+    private const int MaxSearchMatches = 1000;
+
     [BindProperty(SupportsGet = true)]
     public DisputeStatus? Status { get; set; }
 
@@ -54,10 +57,26 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
 
         if (!string.IsNullOrWhiteSpace(search))
         {
-            // References are upper case ("lit-2026-12" finds LIT-2026-000012's neighbours too); invoice numbers as typed or upper case.
+            // References are upper case; invoice numbers are matched as typed or in upper case. The
+            // company's matching invoices are found first, through the company's own index, so that
+            // the search never scans every invoice of every customer.
             var term = search.Trim();
             var upper = term.ToUpperInvariant();
-            query = query.Where(d => d.Reference.Contains(upper) || d.Items.Any(i => i.Invoice!.Number.Contains(term) || i.Invoice!.Number.Contains(upper)));
+            var company = user.CustomerAccountId();
+            var invoiceIds = await db.Invoices.AsNoTracking()
+                .Where(i => i.CustomerAccountId == company && (i.Number.Contains(term) || i.Number.Contains(upper)))
+                .Select(i => i.Id)
+                .Take(MaxSearchMatches)
+                .ToListAsync(cancellationToken);
+            var disputeIds = invoiceIds.Count == 0
+                ? []
+                : await db.DisputedItems.AsNoTracking()
+                    .Where(i => invoiceIds.Contains(i.InvoiceId))
+                    .Select(i => i.DisputeId)
+                    .Distinct()
+                    .Take(MaxSearchMatches)
+                    .ToListAsync(cancellationToken);
+            query = query.Where(d => d.Reference.Contains(upper) || disputeIds.Contains(d.Id));
         }
 
         if (KeysetCursor.TryDecode(after, out var ticks, out var lastId))

@@ -5,11 +5,13 @@ using Litiges.CustomerPortal.Uploads;
 using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Finance;
+using Litiges.Hosting;
 using Litiges.Localization;
 using Litiges.Notifications;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -22,7 +24,8 @@ namespace Litiges.CustomerPortal.Pages.Disputes;
 /// lost; files are stored as soon as they arrive and the form carries a ticket for each.
 /// </summary>
 [StreamedUploads]
-public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedEvidence staged, IStringLocalizer t) : PageModel
+[EnableRateLimiting(RateLimits.Filing)]
+public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedEvidence stagedFiles, IStringLocalizer t) : PageModel
 {
     public const int Steps = 4;
 
@@ -85,14 +88,16 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
                 HttpContext,
                 async file =>
                 {
-                    var (_, ticket, error) = await StageAsync(file, newTickets);
-                    if (ticket is not null)
+                    // The tickets held come before the file input in the form, so they are known here.
+                    var held = (file.Form.Fields.TryGetValue("Input.Files", out var posted) ? posted.OfType<string>() : []).Concat(newTickets);
+                    var staged = await stagedFiles.StageAsync(intake, file, held, User.UserId(), t, cancellationToken);
+                    if (staged.Ticket is not null)
                     {
-                        newTickets.Add(ticket);
+                        newTickets.Add(staged.Ticket);
                     }
                     else
                     {
-                        fileErrors.Add(error!);
+                        fileErrors.Add(staged.Error!);
                     }
                 },
                 cancellationToken);
@@ -147,76 +152,6 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
             "Submit" => await SubmitAsync(filing, mail, cancellationToken),
             _ => Show(Step),
         };
-    }
-
-    /// <summary>A script upload: stores the files and answers with a ticket (or the reason for refusal) per file.</summary>
-    public async Task<IActionResult> OnPostUploadAsync(CancellationToken cancellationToken)
-    {
-        if (!StreamedForm.IsMultipart(Request))
-        {
-            return BadRequest();
-        }
-
-        var results = new List<UploadResult>();
-        var newTickets = new List<string>();
-        try
-        {
-            await StreamedForm.ReadAsync(
-                HttpContext,
-                async file =>
-                {
-                    var (stored, ticket, error) = await StageAsync(file, newTickets);
-                    if (stored is not null && ticket is not null)
-                    {
-                        newTickets.Add(ticket);
-                        results.Add(UploadResult.Stored(stored, ticket));
-                    }
-                    else
-                    {
-                        results.Add(UploadResult.Refused(FileNames.Sanitize(file.FileName), error!));
-                    }
-                },
-                cancellationToken);
-        }
-        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return StatusCode(StatusCodes.Status413PayloadTooLarge, new { files = new[] { UploadResult.Refused(string.Empty, t["Portal.Upload.RequestTooLarge", new FileSize(Limits.MaxRequestBytes)]) } });
-        }
-
-        return new JsonResult(new { files = results });
-    }
-
-    /// <summary>A script removes a file it uploaded: the ticket says which blob, and the blob goes if no dispute uses it.</summary>
-    public async Task<IActionResult> OnPostDiscardAsync(CancellationToken cancellationToken)
-    {
-        var form = StreamedForm.IsMultipart(Request) ? await StreamedForm.ReadAsync(HttpContext, _ => Task.CompletedTask, cancellationToken) : null;
-        var ticket = form?["ticket"] ?? Request.Form["ticket"].ToString();
-        if (staged.Read(ticket, User.UserId()) is { } file && !await db.Evidence.AnyAsync(e => e.BlobName == file.BlobName, cancellationToken))
-        {
-            await intake.DiscardAsync([file.BlobName]);
-        }
-
-        return new JsonResult(new { ok = true });
-    }
-
-    // One file of the form: stored at once, within what the draft's other files leave, or refused with a message of its own.
-    private async Task<(StoredFile? File, string? Ticket, string? Error)> StageAsync(StreamedFile file, IEnumerable<string> ticketsOfThisRequest)
-    {
-        var earlier = file.Form.Fields.TryGetValue("Input.Files", out var posted) ? posted.OfType<string>() : [];
-        var sizeSoFar = earlier.Concat(ticketsOfThisRequest).Distinct().Select(ticket => staged.Read(ticket, User.UserId())).OfType<StoredFile>().Sum(f => f.Length);
-        try
-        {
-            var stored = await intake.StoreAsync(file.FileName, file.Content, sizeSoFar, HttpContext.RequestAborted);
-            return (stored, staged.Ticket(stored, User.UserId()), null);
-        }
-        catch (DomainException refused)
-        {
-            return (null, null, t.Message(refused));
-        }
-        catch (StorageUnavailableException)
-        {
-            return (null, null, t["Portal.Upload.StoreUnavailable", FileNames.Sanitize(file.FileName)]);
-        }
     }
 
     private async Task<IActionResult> AddInvoiceAsync(CancellationToken cancellationToken)
@@ -483,7 +418,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
     }
 
     private List<StagedFile> ReadTickets() =>
-        [.. Input.Files.Distinct().Select(ticket => (ticket, file: staged.Read(ticket, User.UserId()))).Where(p => p.file is not null).Select(p => new StagedFile(p.ticket, p.file!))];
+        [.. Input.Files.Distinct().Select(ticket => (ticket, file: stagedFiles.Read(ticket, User.UserId()))).Where(p => p.file is not null).Select(p => new StagedFile(p.ticket, p.file!))];
 
     private async Task DiscardAsync(int index)
     {
@@ -624,14 +559,6 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
     public sealed record ClaimPreview(InvoiceView Invoice, LineView? Line, decimal? Quantity, decimal Amount);
 
     public sealed record StagedFile(string Ticket, StoredFile File);
-
-    public sealed record UploadResult(bool Ok, string Name, string? Size, string? Ticket, string? Message, string? Url)
-    {
-        public static UploadResult Stored(StoredFile file, string? ticket, string? url = null) =>
-            new(true, file.FileName, new FileSize(file.Length).ToString(), ticket, null, url);
-
-        public static UploadResult Refused(string name, string message) => new(false, name, null, null, message, null);
-    }
 }
 
 /// <summary>Amounts and quantities as people type them: "1234,56" or "1234.56", spaces and the euro sign allowed.</summary>

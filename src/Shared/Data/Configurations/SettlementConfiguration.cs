@@ -56,6 +56,7 @@ internal sealed class InstalmentConfiguration : IEntityTypeConfiguration<Instalm
     {
         builder.ToTable("Instalments");
         builder.Ignore(i => i.IsPaid);
+        builder.Property(i => i.Version).IsConcurrencyToken();
         builder.HasIndex(i => i.DueOn);
     }
 }

@@ -1252,6 +1252,10 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.Property<int>("Sequence")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DueOn");

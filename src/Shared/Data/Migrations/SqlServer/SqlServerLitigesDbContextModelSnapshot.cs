@@ -1253,6 +1253,10 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.Property<int>("Sequence")
                         .HasColumnType("int");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DueOn");

@@ -1209,6 +1209,10 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Property<int>("Sequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DueOn");

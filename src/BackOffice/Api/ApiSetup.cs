@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Litiges.Accounts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
+using Microsoft.OpenApi;
+
+namespace Litiges.BackOffice.Api;
+
+/// <summary>
+/// The integration API (<c>/api/v1</c>) for the ERP and CRM, and who may open the integration
+/// pages: API clients and webhooks for administrators, the CSV import for the credit manager,
+/// finance and administrators.
+/// </summary>
+public static class ApiSetup
+{
+    public const string ReadPolicy = "ApiRead";
+    public const string WritePolicy = "ApiWrite";
+    public const string RateLimitPolicy = "api";
+
+    /// <summary>The API clients and webhooks pages.</summary>
+    public const string IntegrationPolicy = "Integration";
+
+    /// <summary>The CSV import of invoices.</summary>
+    public const string ImportsPolicy = "Imports";
+
+    public static IServiceCollection AddIntegrationApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ReadPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyHandler.SchemeName).RequireClaim(ApiClaims.Scope, ApiClaims.ReadScope))
+            .AddPolicy(WritePolicy, policy => policy.AddAuthenticationSchemes(ApiKeyHandler.SchemeName).RequireClaim(ApiClaims.Scope, ApiClaims.WriteScope))
+            .AddPolicy(IntegrationPolicy, policy => Staff(policy).RequireRole(StaffRoles.Admin))
+            .AddPolicy(ImportsPolicy, policy => Staff(policy).RequireRole(StaffRoles.CreditManager, StaffRoles.Finance, StaffRoles.Admin));
+        services.Configure<RazorPagesOptions>(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Integration", IntegrationPolicy);
+            options.Conventions.AuthorizeFolder("/Imports", ImportsPolicy);
+        });
+
+        services.AddScoped<WriteFilter>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        var permits = configuration.GetValue("Api:RateLimit:PermitsPerMinute", 600);
+        services.AddRateLimiter(options => options.AddPolicy(RateLimitPolicy, new ApiRateLimitPolicy(permits)));
+        services.AddOpenApi("v1", options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Litiges integration API",
+                    Version = "v1",
+                    Description = "Customers, invoices and payments in; disputes, dunning blocks and credit notes out. "
+                        + "Authenticate with `Authorization: Bearer <key>` (or `X-Api-Key`); writes accept an `Idempotency-Key`; errors are RFC 9457 problem details.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyHandler.SchemeName] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "The client's API key, shown once when an administrator creates it.",
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyHandler.SchemeName, document)] = [] }];
+                return Task.CompletedTask;
+            });
+        });
+        return services;
+    }
+
+    public static WebApplication MapIntegrationApi(this WebApplication app)
+    {
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api => api.Use(ApiMiddleware));
+        app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();
+
+        var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy);
+        var reads = api.MapGroup(string.Empty).RequireAuthorization(ReadPolicy);
+        var writes = api.MapGroup(string.Empty).RequireAuthorization(WritePolicy).AddEndpointFilter<WriteFilter>();
+        CustomerEndpoints.Map(reads, writes);
+        InvoiceEndpoints.Map(reads, writes);
+        PaymentEndpoints.Map(writes);
+        DisputeEndpoints.Map(reads, writes);
+        DunningBlockEndpoints.Map(reads);
+        CreditNoteEndpoints.Map(reads);
+
+        // An unknown route under /api is a 404 problem, not the sign-in page of the staff site.
+        app.MapFallback("/api/{**path}", (IStringLocalizer t) => ApiProblems.NotFound(t, t["Integration.Problem.NoRoute"]))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static AuthorizationPolicyBuilder Staff(AuthorizationPolicyBuilder policy) =>
+        policy.RequireAuthenticatedUser().RequireClaim(LitigesClaims.Kind, nameof(UserKind.Staff));
+
+    /// <summary>
+    /// Everything under /api answers problem details, never the HTML error pages: a body that is
+    /// not valid JSON, an unknown route, an unexpected failure. Writes with an idempotency key keep
+    /// their body re-readable, so that it can be hashed once bound.
+    /// </summary>
+    private static async Task ApiMiddleware(HttpContext http, RequestDelegate next)
+    {
+        ApiCulture.Apply(http);
+        if (http.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
+        {
+            statusPages.Enabled = false;
+        }
+
+        if (http.Request.Headers.ContainsKey(WriteFilter.KeyHeader))
+        {
+            http.Request.EnableBuffering();
+        }
+
+        var t = http.RequestServices.GetRequiredService<IStringLocalizer>();
+        try
+        {
+            await next(http);
+        }
+        catch (BadHttpRequestException bad) when (!http.Response.HasStarted)
+        {
+            var errors = new FieldErrors(t);
+            var path = (bad.InnerException as System.Text.Json.JsonException)?.Path;
+            errors.Add(string.IsNullOrEmpty(path) ? "$" : path, "Integration.Validation.Unreadable");
+            http.Response.Clear();
+            var problem = ApiProblems.WithErrors(bad.StatusCode, t["Integration.Problem.Invalid"], t["Integration.Problem.Unreadable"], errors);
+            await problem.ExecuteAsync(http);
+            return;
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException && !http.Response.HasStarted)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Litiges.Api").LogError(failure, "API request {Path} failed.", http.Request.Path);
+            http.Response.Clear();
+            await Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: t["Integration.Problem.Unexpected"]).ExecuteAsync(http);
+            return;
+        }
+
+        if (!http.Response.HasStarted && http.Response.StatusCode >= 400 && http.Response.ContentLength is null && string.IsNullOrEmpty(http.Response.ContentType))
+        {
+            var title = http.Response.StatusCode == StatusCodes.Status404NotFound ? t["Integration.Problem.NotFound"] : t["Integration.Problem.Invalid"];
+            await Results.Problem(statusCode: http.Response.StatusCode, title: title).ExecuteAsync(http);
+        }
+    }
+}
+
+/// <summary>
+/// A fixed window of a minute per API client (<c>Api:RateLimit:PermitsPerMinute</c>); a refused
+/// request gets 429 with <c>Retry-After</c> and problem details. Runs after authorization, so
+/// the client is known; a request without a valid key was already answered 401.
+/// </summary>
+internal sealed class ApiRateLimitPolicy(int permitsPerMinute) : IRateLimiterPolicy<string>
+{
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, _) =>
+    {
+        var http = context.HttpContext;
+        ApiCulture.Apply(http);
+        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var t = http.RequestServices.GetRequiredService<IStringLocalizer>();
+        await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: t["Integration.Problem.TooManyRequests"], detail: t["Integration.Problem.RetryAfter", seconds]).ExecuteAsync(http);
+    };
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
+        RateLimitPartition.GetFixedWindowLimiter(
+            httpContext.User.FindFirst(ApiClaims.ClientId)?.Value ?? "anonymous",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permitsPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
+}
