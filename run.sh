@@ -35,7 +35,10 @@ for url in "$PORTAL_URL" "$BACKOFFICE_URL"; do
 done
 
 echo "Building..."
-dotnet build Portal.sln -c Release -nologo -v q
+# Only the two apps: the demo needs no test project.
+for project in src/CustomerPortal/Litiges.CustomerPortal.csproj src/BackOffice/Litiges.BackOffice.csproj; do
+    dotnet build "$project" -c Release -nologo -v q
+done
 
 # Each app runs from its project folder so that its content root (appsettings, views,
 # static files) resolves as in development.
