@@ -16,6 +16,9 @@ public static class BackOfficePolicies
     /// <summary>Internal tasks: the same people; each sees the tasks that are theirs.</summary>
     public const string Tasks = "Tasks";
 
+    /// <summary>The approval queue of settlement proposals: the roles whose limits cover them.</summary>
+    public const string Approvals = "Approvals";
+
     /// <summary>Reason codes, SLA policies, departments and root causes: the credit manager.</summary>
     public const string Configuration = "Configuration";
 
@@ -29,6 +32,7 @@ public static class BackOfficePolicies
         services.AddAuthorizationBuilder()
             .AddPolicy(Disputes, policy => Staff(policy).RequireRole(DisputeRoles))
             .AddPolicy(Tasks, policy => Staff(policy).RequireRole(DisputeRoles))
+            .AddPolicy(Approvals, policy => Staff(policy).RequireRole(StaffRoles.CreditManager, StaffRoles.Finance))
             .AddPolicy(Configuration, policy => Staff(policy).RequireRole(StaffRoles.CreditManager))
             .AddPolicy(Accounts, policy => Staff(policy).RequireRole(StaffRoles.Admin));
 
@@ -36,6 +40,7 @@ public static class BackOfficePolicies
         {
             options.Conventions.AuthorizeFolder("/Disputes", Disputes);
             options.Conventions.AuthorizeFolder("/Tasks", Tasks);
+            options.Conventions.AuthorizeFolder("/Settlements", Approvals);
             options.Conventions.AuthorizeFolder("/Settings", Configuration);
             options.Conventions.AuthorizeFolder("/Staff", Accounts);
             options.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new RequireStaffTwoFactorFilter()));

@@ -70,6 +70,30 @@ public static class ApiSetup
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyHandler.SchemeName, document)] = [] }];
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                // What every operation may answer, and the idempotency key that every write accepts.
+                operation.Responses ??= [];
+                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, unknown or revoked API key (problem details)." });
+                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key lacks the scope this operation needs (problem details)." });
+                operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Rate limit of the key reached; see Retry-After (problem details)." });
+                var isWrite = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == WritePolicy);
+                if (isWrite)
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = WriteFilter.KeyHeader,
+                        In = ParameterLocation.Header,
+                        Required = false,
+                        Description = "A unique key per intended change (a UUID): a replay returns the first answer and changes nothing; the same key with another request is refused (422).",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
+                    });
+                    operation.Responses.TryAdd("400", new OpenApiResponse { Description = "Invalid fields, each named in `errors` (validation problem details); nothing changed." });
+                }
+
+                return Task.CompletedTask;
+            });
         });
         return services;
     }

@@ -35,6 +35,7 @@ public sealed class DisputeCommands(LitigesDbContext db, TimeProvider clock, ISt
             .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks)
             .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.Lines)
             .Include(d => d.Pauses)
+            .Include(d => d.Proposals).ThenInclude(p => p.Instalments)
             .AsSplitQuery()
             .SingleOrDefaultAsync(d => d.Id == disputeId, cancellationToken);
         if (dispute is null)

@@ -250,7 +250,7 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
         Assert.Null(FormFor(page, "Acknowledge"));
         Assert.Null(FormFor(page, "Reject"));
 
-        var proposed = await ClickAsync(finance, page, Url(id), "Propose", new Dictionary<string, string> { ["Text"] = "Échéancier en trois fois" });
+        var proposed = await ClickAsync(finance, page, Url(id), "Propose", new Dictionary<string, string> { ["Settlement.Summary"] = "Geste de 50 €", ["Settlement.GestureAmount"] = "50", ["Settlement.GestureValidUntil"] = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
         Assert.Equal(HttpStatusCode.Redirect, proposed.StatusCode);
         Assert.Equal(DisputeStatus.SettlementProposed, (await LoadAsync(id)).Status);
     }
@@ -337,7 +337,9 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
                 break;
             case "Propose":
                 id = await NewDisputeAsync(legal ? DisputeStatus.InReview : DisputeStatus.Submitted);
-                fields["Text"] = "Avoir de 120 € sur la facture";
+                fields["Settlement.Summary"] = "Geste de 120 € sur la prochaine commande";
+                fields["Settlement.GestureAmount"] = "120";
+                fields["Settlement.GestureValidUntil"] = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
                 done = d => d.Status == DisputeStatus.SettlementProposed;
                 break;
             case "Reject":

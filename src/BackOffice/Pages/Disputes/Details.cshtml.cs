@@ -1,11 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Litiges.Accounts;
+using Litiges.CreditNotes;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
 using Litiges.Localization;
 using Litiges.Notifications;
+using Litiges.Settlements;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -56,6 +58,12 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
     [BindProperty]
     public TaskInput NewTask { get; set; } = new();
+
+    [BindProperty]
+    public SettlementInput Settlement { get; set; } = new();
+
+    [BindProperty]
+    public int? ProposalId { get; set; }
 
     public IReadOnlyList<DisputeHistoryEntry> ChangesMeanwhile { get; private set; } = [];
 
@@ -157,13 +165,87 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return Task.CompletedTask;
         });
 
-    /// <summary>Proposes a settlement described in words; the customer accepts or declines it in the portal.</summary>
-    public Task<IActionResult> OnPostProposeAsync(int id) =>
-        RunAsync(id, "Details.SettlementProposed", async (dispute, actor, now) =>
+    /// <summary>
+    /// Proposes a structured settlement: within the user's delegation limit it goes to the customer
+    /// at once, above it it waits in the approval queue.
+    /// </summary>
+    public async Task<IActionResult> OnPostProposeAsync(int id, [FromServices] IConfiguration configuration)
+    {
+        var limits = await LimitsAsync();
+        SettlementDraft draft;
+        try
         {
-            dispute.ProposeSettlement(actor, Text ?? string.Empty, now);
-            await Notices.ToCustomerAsync(db, dispute, "SettlementProposed", now, PortalLink(dispute), dispute.Reference, dispute.History[^1].Text ?? string.Empty);
+            draft = await Settlement.ToDraftAsync(db, id, HttpContext.RequestAborted);
+        }
+        catch (DomainException refused)
+        {
+            return await RedisplayAsync(id, t.Message(refused));
+        }
+
+        return await RunAsync(id, "Details.SettlementProposed", async (dispute, actor, now) =>
+        {
+            var proposal = dispute.ProposeSettlement(actor, draft, limits, SettlementSettings.WriteOffThreshold(configuration), now);
+            if (proposal.Status == ProposalStatus.Proposed)
+            {
+                await Notices.ToCustomerAsync(db, dispute, "SettlementProposed", now, PortalLink(dispute), dispute.Reference, proposal.Summary);
+            }
         });
+    }
+
+    public async Task<IActionResult> OnPostApproveSettlementAsync(int id)
+    {
+        var limits = await LimitsAsync();
+        return await RunAsync(id, "Settlements.Approved", async (dispute, actor, now) =>
+        {
+            dispute.ApproveSettlement(actor, ProposalId ?? 0, limits, now);
+            await Notices.ToCustomerAsync(db, dispute, "SettlementProposed", now, PortalLink(dispute), dispute.Reference, dispute.ActiveProposal!.Summary);
+        });
+    }
+
+    public async Task<IActionResult> OnPostRefuseSettlementAsync(int id)
+    {
+        var limits = await LimitsAsync();
+        return await RunAsync(id, "Settlements.Refused", (dispute, actor, now) =>
+        {
+            dispute.RefuseSettlement(actor, ProposalId ?? 0, Text ?? string.Empty, limits, now);
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>The gesture, schedule or write-off the customer accepted has been carried out.</summary>
+    public Task<IActionResult> OnPostCompleteSettlementAsync(int id) =>
+        RunAsync(id, "Settlements.Completed", (dispute, actor, now) =>
+        {
+            dispute.CompleteSettlement(actor, now);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Finance issues the credit notes of an accepted credit-note proposal (numbers, PDF, UBL).</summary>
+    public async Task<IActionResult> OnPostIssueCreditNotesAsync(int id, [FromServices] CreditNoteIssuer issuer)
+    {
+        var cancellationToken = HttpContext.RequestAborted;
+        var version = await db.Disputes.AsNoTracking().VisibleTo(User).Where(d => d.Id == id).Select(d => (int?)d.Version).SingleOrDefaultAsync(cancellationToken);
+        if (version is null)
+        {
+            return NotFound();
+        }
+
+        if (version != Version)
+        {
+            return await RedisplayAsync(id, t["Settlements.ChangedMeanwhile"]);
+        }
+
+        try
+        {
+            var notes = await issuer.IssueForDisputeAsync(id, User.ToActor(), cancellationToken);
+            TempData["Success"] = t["Settlements.CreditNotesIssued", string.Join(", ", notes.Select(n => n.Number))].Value;
+            return RedirectToPage(new { id });
+        }
+        catch (DomainException refused)
+        {
+            return await RedisplayAsync(id, t.Message(refused));
+        }
+    }
 
     public Task<IActionResult> OnPostRejectAsync(int id) =>
         RunAsync(id, "Details.Rejected", async (dispute, actor, now) =>
@@ -361,6 +443,8 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             .Include(d => d.Messages)
             .Include(d => d.Evidence)
             .Include(d => d.Tasks)
+            .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.Lines)
+            .Include(d => d.Proposals).ThenInclude(p => p.Instalments)
             .AsSplitQuery()
             .SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (dispute is null)
@@ -372,6 +456,8 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         var reasonCodes = await db.ReasonCodes.AsNoTracking().OrderBy(r => r.Code).ToListAsync(cancellationToken);
         var departments = await db.Departments.AsNoTracking().OrderBy(d => d.Code).ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
         var rootCauses = await db.RootCauses.AsNoTracking().OrderBy(r => r.Code).ToListAsync(cancellationToken);
+        var limits = await LimitsAsync();
+        var creditNotes = await db.CreditNotes.AsNoTracking().Where(c => c.DisputeId == id).OrderBy(c => c.Number).Select(c => c.Number).ToListAsync(cancellationToken);
         if (!HttpMethods.IsPost(Request.Method))
         {
             Version = dispute.Version;
@@ -392,8 +478,13 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             await StaffDirectory.OwnersAsync(db, cancellationToken),
             await StaffDirectory.TaskAssigneesAsync(db, cancellationToken),
             actor,
-            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, FrenchBusinessCalendar.Instance.TimeZone).DateTime));
+            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, FrenchBusinessCalendar.Instance.TimeZone).DateTime),
+            limits,
+            creditNotes);
     }
+
+    private async Task<DelegationLimits> LimitsAsync() =>
+        new(await db.DelegationLimits.AsNoTracking().ToListAsync(HttpContext.RequestAborted));
 
     private static DateTimeOffset Due(IReadOnlyList<DeadlineStatus> deadlines, DeadlineKind kind) => deadlines.Single(d => d.Kind == kind).Due;
 
@@ -439,7 +530,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         IReadOnlyList<StaffOption> Owners,
         IReadOnlyList<StaffOption> Assignees,
         Actor Actor,
-        DateOnly Today)
+        DateOnly Today,
+        DelegationLimits Limits,
+        IReadOnlyList<string> CreditNoteNumbers)
     {
         public int Version => Dispute.Version;
 
@@ -459,8 +552,134 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             Dispute.History.Where(h => h.Action is DisputeAction.SettlementProposed or DisputeAction.SettlementAccepted or DisputeAction.SettlementDeclined
                 or DisputeAction.ApprovalRequested or DisputeAction.SettlementApproved or DisputeAction.SettlementRefused).OrderByDescending(h => h.Sequence);
 
+        public IReadOnlyList<Invoices.Invoice> Invoices => [.. Dispute.Items.Select(i => i.Invoice!).DistinctBy(i => i.Id).OrderBy(i => i.Number)];
+
+        public decimal OpenBalance => Invoices.Sum(i => i.OpenBalance);
+
+        public bool CanDecide(SettlementProposal proposal) =>
+            proposal.Status == ProposalStatus.AwaitingApproval && Actor.IsStaff && Limits.Covers(Actor.Role, proposal.Value);
+
+        public bool CanIssue(SettlementProposal proposal) =>
+            proposal is { Status: ProposalStatus.Accepted, Kind: SettlementKind.CreditNote } && Actor.Role == ActorRole.Finance;
+
+        public bool CanComplete(SettlementProposal proposal) =>
+            proposal.Status == ProposalStatus.Accepted && proposal.Kind != SettlementKind.CreditNote
+            && Actor.Role is ActorRole.Agent or ActorRole.CreditManager or ActorRole.Finance;
+
         /// <summary>The block each covered invoice carries for this dispute (active or lifted).</summary>
         public decimal Blocked(Invoices.Invoice invoice) =>
             invoice.DunningBlocks.Where(b => b.DisputeId == Dispute.Id && b.IsActive).Sum(b => b.Amount);
+    }
+
+    /// <summary>The structured proposal form: one of four kinds; amounts typed as text like the task's cash at stake.</summary>
+    public sealed class SettlementInput
+    {
+        public const int CreditRows = 3;
+        public const int InstalmentRows = 6;
+
+        public SettlementKind Kind { get; set; }
+
+        [StringLength(Dispute.MaxMessageLength)]
+        public string? Summary { get; set; }
+
+        public List<CreditInput> Credits { get; set; } = [];
+
+        public string? GestureAmount { get; set; }
+
+        public string? GesturePercent { get; set; }
+
+        public DateOnly? GestureValidUntil { get; set; }
+
+        public string? ScheduleTotal { get; set; }
+
+        public List<InstalmentInput> Instalments { get; set; } = [];
+
+        public string? WriteOffAmount { get; set; }
+
+        /// <summary>Reads the form into a draft; a line naming an invoice line takes what it leaves empty from that line.</summary>
+        public async Task<SettlementDraft> ToDraftAsync(LitigesDbContext db, int disputeId, CancellationToken cancellationToken)
+        {
+            var draft = new SettlementDraft(Kind, Summary ?? string.Empty);
+            switch (Kind)
+            {
+                case SettlementKind.CreditNote:
+                    var credits = new List<ProposedCredit>();
+                    foreach (var row in Credits.Where(c => c.InvoiceId is not null))
+                    {
+                        credits.Add(await row.ToCreditAsync(db, disputeId, cancellationToken));
+                    }
+
+                    return draft with { Credits = credits };
+                case SettlementKind.CommercialGesture:
+                    return draft with
+                    {
+                        GestureAmount = Optional(GestureAmount),
+                        GesturePercent = Optional(GesturePercent),
+                        GestureValidUntil = GestureValidUntil,
+                    };
+                case SettlementKind.PaymentSchedule:
+                    var instalments = Instalments.Where(i => i.DueOn is not null || !string.IsNullOrWhiteSpace(i.Amount))
+                        .Select(i => (i.DueOn ?? throw new DomainException("Settlement.ScheduleInvalid"), Required(i.Amount))).ToList();
+                    if (instalments.Count > InstalmentRows)
+                    {
+                        throw new DomainException("Settlement.ScheduleInvalid");
+                    }
+
+                    return draft with { ScheduleTotal = Required(ScheduleTotal), Instalments = instalments };
+                case SettlementKind.WriteOff:
+                    return draft with { WriteOffAmount = Required(WriteOffAmount) };
+                default:
+                    throw new DomainException("Settlement.UnknownKind");
+            }
+        }
+
+        internal static decimal? Optional(string? text) =>
+            string.IsNullOrWhiteSpace(text) ? null : Required(text);
+
+        internal static decimal Required(string? text) =>
+            TryParseAmount(text, out var amount) ? amount : throw new DomainException("Settlements.AmountUnreadable", text ?? string.Empty);
+    }
+
+    public sealed class CreditInput
+    {
+        public int? InvoiceId { get; set; }
+
+        public int? InvoiceLineId { get; set; }
+
+        [StringLength(500)]
+        public string? Description { get; set; }
+
+        public string? Quantity { get; set; }
+
+        public string? UnitPrice { get; set; }
+
+        /// <summary>In percent, as people say it: "20" or "5,5".</summary>
+        public string? VatPercent { get; set; }
+
+        internal async Task<ProposedCredit> ToCreditAsync(LitigesDbContext db, int disputeId, CancellationToken cancellationToken)
+        {
+            var covered = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).SelectMany(d => d.Items).AnyAsync(i => i.InvoiceId == InvoiceId, cancellationToken);
+            if (!covered)
+            {
+                throw new DomainException("Settlement.InvoiceNotInDispute");
+            }
+
+            var line = InvoiceLineId is { } lineId
+                ? await db.Invoices.AsNoTracking().Where(i => i.Id == InvoiceId).SelectMany(i => i.Lines).SingleOrDefaultAsync(l => l.Id == lineId, cancellationToken)
+                    ?? throw new DomainException("Settlement.CreditLinesInvalid")
+                : null;
+            var description = string.IsNullOrWhiteSpace(Description) ? line?.Description ?? throw new DomainException("Settlements.DescriptionRequired") : Description.Trim();
+            var quantity = SettlementInput.Optional(Quantity) ?? 1m;
+            var unitPrice = SettlementInput.Optional(UnitPrice) ?? line?.UnitPrice ?? throw new DomainException("Settlement.CreditLinesInvalid");
+            var vatRate = SettlementInput.Optional(VatPercent) is { } percent ? percent / 100m : line?.VatRate ?? throw new DomainException("Settlement.CreditLinesInvalid");
+            return new ProposedCredit(InvoiceId!.Value, line?.Id, description, quantity, unitPrice, vatRate);
+        }
+    }
+
+    public sealed class InstalmentInput
+    {
+        public DateOnly? DueOn { get; set; }
+
+        public string? Amount { get; set; }
     }
 }

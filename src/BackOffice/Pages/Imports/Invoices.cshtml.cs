@@ -4,6 +4,8 @@ using Litiges.Localization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Localization;
@@ -18,7 +20,9 @@ namespace Litiges.BackOffice.Pages.Imports;
 /// only when the whole file is right; then in one transaction. The antiforgery token is read from
 /// the form's first field before any byte of the file.
 /// </summary>
-[IgnoreAntiforgeryToken]
+// After the default antiforgery policy (order 1000), so that this one is in force: the handler checks the token itself.
+[IgnoreAntiforgeryToken(Order = 1001)]
+[UnboundForm]
 public sealed class InvoicesModel(LitigesDbContext db, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, IConfiguration configuration, IStringLocalizer t) : PageModel
 {
     public CsvImportReport? Report { get; private set; }
@@ -149,5 +153,21 @@ public sealed class InvoicesModel(LitigesDbContext db, IAntiforgery antiforgery,
         }
 
         return null;
+    }
+}
+
+/// <summary>Keeps model binding from reading a multipart form (which would buffer its files): the page streams it itself.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+internal sealed class UnboundFormAttribute : Attribute, IResourceFilter
+{
+    public void OnResourceExecuting(ResourceExecutingContext context)
+    {
+        context.ValueProviderFactories.RemoveType<FormValueProviderFactory>();
+        context.ValueProviderFactories.RemoveType<FormFileValueProviderFactory>();
+        context.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+    }
+
+    public void OnResourceExecuted(ResourceExecutedContext context)
+    {
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Litiges.CustomerPortal.Uploads;
+using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
@@ -192,7 +193,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(disputeId, null);
         }
 
-        var outcome = await RunAsync(disputeId, [], (dispute, actor, now) => dispute.AcceptSettlement(actor, now));
+        var outcome = await RunAsync(disputeId, [], (dispute, actor, now) => dispute.AcceptSettlement(actor, now, HttpContext.Connection.RemoteIpAddress?.ToString(), Input.Comment));
         return await AfterAsync(disputeId, outcome, "Portal.Dispute.ProposalAccepted");
     }
 
@@ -203,7 +204,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return NotFound();
         }
 
-        var outcome = await RunAsync(disputeId, [], (dispute, actor, now) => dispute.DeclineSettlement(actor, Input.Comment, now));
+        var outcome = await RunAsync(disputeId, [], (dispute, actor, now) => dispute.DeclineSettlement(actor, Input.Comment, now, HttpContext.Connection.RemoteIpAddress?.ToString()));
         return await AfterAsync(disputeId, outcome, "Portal.Dispute.ProposalDeclined");
     }
 
@@ -356,6 +357,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             .Include(d => d.Messages)
             .Include(d => d.Pauses)
             .Include(d => d.Evidence.Where(e => e.Visibility == EvidenceVisibility.Shared))
+            .Include(d => d.Proposals).ThenInclude(p => p.Instalments)
             .AsSplitQuery()
             .SingleOrDefaultAsync(d => d.Id == disputeId, cancellationToken);
         if (dispute is null)
@@ -368,9 +370,20 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             .Where(b => b.DisputeId == disputeId && b.LiftedAt == null)
             .Select(b => new { b.InvoiceId, b.Amount })
             .ToListAsync(cancellationToken);
+        var company = User.CustomerAccountId();
+        CreditNotes = await db.CreditNotes.AsNoTracking()
+            .Where(c => c.DisputeId == disputeId && c.CustomerAccountId == company)
+            .OrderBy(c => c.Number)
+            .Select(c => new CreditNoteLink(c.Id, c.Number, c.IssueDate, c.TotalGross, c.Currency))
+            .ToListAsync(cancellationToken);
         Case = new CustomerCase(dispute, reason, dispute.Deadlines(clock.GetUtcNow()), blocks.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.Sum(b => b.Amount)));
         return true;
     }
+
+    /// <summary>The credit notes issued on this dispute, each downloadable as PDF and XML.</summary>
+    public IReadOnlyList<CreditNoteLink> CreditNotes { get; private set; } = [];
+
+    public sealed record CreditNoteLink(int Id, string Number, DateOnly IssueDate, decimal TotalGross, string Currency);
 
     public sealed class InputModel
     {

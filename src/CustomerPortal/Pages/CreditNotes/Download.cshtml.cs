@@ -1,0 +1,54 @@
+using Litiges.Accounts;
+using Litiges.Data;
+using Litiges.Storage;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Litiges.CustomerPortal.Pages.CreditNotes;
+
+/// <summary>
+/// Downloads a credit note as PDF or as EN 16931 XML: only one issued to the user's company —
+/// anything else is "not found", whatever the id. Always as an attachment, never sniffed.
+/// </summary>
+public sealed class DownloadModel(LitigesDbContext db, IBlobStore store) : PageModel
+{
+    public async Task<IActionResult> OnGetAsync(int id, string? format, CancellationToken cancellationToken)
+    {
+        var company = User.CustomerAccountId();
+        var note = await db.CreditNotes.AsNoTracking()
+            .Where(c => c.Id == id && c.CustomerAccountId == company)
+            .Select(c => new { c.Number, c.PdfBlobName, c.XmlBlobName })
+            .SingleOrDefaultAsync(cancellationToken);
+        var (blob, contentType, extension) = format?.ToLowerInvariant() switch
+        {
+            "xml" => (note?.XmlBlobName, "application/xml", "xml"),
+            "pdf" or null => (note?.PdfBlobName, "application/pdf", "pdf"),
+            _ => (null, string.Empty, string.Empty),
+        };
+        if (note is null || blob is null)
+        {
+            return NotFound();
+        }
+
+        Stream? content;
+        try
+        {
+            content = await store.OpenReadAsync(blob, cancellationToken);
+        }
+        catch (StorageUnavailableException)
+        {
+            return StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (content is null)
+        {
+            return NotFound();
+        }
+
+        Response.Headers.XContentTypeOptions = "nosniff";
+        Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        Response.Headers.CacheControl = "private, no-store";
+        return File(content, contentType, $"{note.Number}.{extension}");
+    }
+}
