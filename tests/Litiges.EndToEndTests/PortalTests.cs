@@ -50,7 +50,8 @@ public sealed class PortalTests(Chromium chromium, LoopbackApps apps, ITestOutpu
 
                 // The wide invoice table may scroll inside its own box, never the page itself.
                 var pageWidth = await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth");
-                Assert.True(pageWidth <= PhoneWidth + 2, $"The invoice list is {pageWidth}px wide on a {PhoneWidth}px screen: the page scrolls sideways.");
+                var widest = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 2 && !e.closest('.table-responsive')).map(e => e.tagName + '.' + e.className).slice(0, 5).join(', ')");
+                Assert.True(pageWidth <= PhoneWidth + 2, $"The invoice list is {pageWidth}px wide on a {PhoneWidth}px screen: the page scrolls sideways ({widest}).");
             },
             new BrowserNewContextOptions
             {

@@ -87,6 +87,10 @@ public abstract class ApiContractTests<TFixture>(TFixture fixture) : ApiScenario
             paths.Order(StringComparer.Ordinal));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("scheme").GetString());
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("InvoiceInput", out _));
+        var payments = document.GetProperty("paths").GetProperty("/api/v1/payments").GetProperty("post");
+        Assert.Contains(payments.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
+        Assert.True(payments.GetProperty("responses").TryGetProperty("409", out _));
+        Assert.True(document.GetProperty("paths").GetProperty("/api/v1/dunning-blocks").GetProperty("get").GetProperty("responses").TryGetProperty("429", out _));
     }
 
     [Fact]
@@ -509,6 +513,24 @@ public abstract class ApiContractTests<TFixture>(TFixture fixture) : ApiScenario
         Assert.Equal("<CreditNote/>", await xml.Content.ReadAsStringAsync());
         await ProblemAsync(await api.GetAsync(new Uri($"/api/v1/credit-notes/{notes[2]}/pdf", UriKind.Relative)), HttpStatusCode.NotFound);
         await ProblemAsync(await api.GetAsync(new Uri("/api/v1/credit-notes/AV-NONE/xml", UriKind.Relative)), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_client_over_its_rate_limit_gets_429_with_retry_after_while_others_go_on()
+    {
+        await using var limited = new AppFactory<Litiges.BackOffice.Program>(Fixture.Database, Fixture.DataFolder, new Dictionary<string, string?> { ["Api:RateLimit:PermitsPerMinute"] = "2" });
+        var busy = Api((await NewClientAsync(ApiScopes.Read)).Key, limited);
+        var other = Api((await NewClientAsync(ApiScopes.Read)).Key, limited);
+        var url = new Uri("/api/v1/customers/C-ALPHA", UriKind.Relative);
+
+        Assert.Equal(HttpStatusCode.OK, (await busy.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await busy.GetAsync(url)).StatusCode);
+        var refused = await busy.GetAsync(url);
+
+        await ProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        var retryAfter = int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 60);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(url)).StatusCode);
     }
 }
 
