@@ -16,11 +16,13 @@ internal static class CustomerEndpoints
             .WithTags("Customers")
             .WithSummary("Creates or updates a customer by its number.")
             .WithDescription("201 when created, 200 when updated or unchanged. The currency cannot change once set (409).")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         reads.MapGet("/customers/{customerNumber}", GetAsync)
             .WithName("GetCustomer")
             .WithTags("Customers")
-            .WithSummary("Reads a customer by its number.");
+            .WithSummary("Reads a customer by its number.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Created<CustomerView>, Ok<CustomerView>, ValidationProblem, ProblemHttpResult>> UpsertAsync(

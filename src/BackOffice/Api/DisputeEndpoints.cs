@@ -26,11 +26,14 @@ internal static class DisputeEndpoints
             .WithName("OpenDispute")
             .WithTags("Disputes")
             .WithSummary("Opens a dispute on invoices (whole, or some lines) of one customer, for an anomaly found while dunning.")
-            .WithDescription("Amounts include VAT; without an amount a claim covers the line, or what the invoice still owes outside other disputes. 409 when an open dispute already covers a claim, 422 when an amount exceeds what is open.");
+            .WithDescription("Amounts include VAT; without an amount a claim covers the line, or what the invoice still owes outside other disputes. 409 when an open dispute already covers a claim, 422 when an amount exceeds what is open.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         reads.MapGet("/disputes/{reference}", GetAsync)
             .WithName("GetDispute")
             .WithTags("Disputes")
-            .WithSummary("Reads a dispute: status, amounts, covered invoices, dunning blocks and its public history.");
+            .WithSummary("Reads a dispute: status, amounts, covered invoices, dunning blocks and its public history.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Created<DisputeView>, ValidationProblem, ProblemHttpResult>> OpenAsync(

@@ -20,16 +20,19 @@ internal static class InvoiceEndpoints
             .WithName("UpsertInvoice")
             .WithTags("Invoices")
             .WithSummary("Creates or updates an invoice and its lines by its number.")
-            .WithDescription("201 when created, 200 when updated or unchanged; 409 when its lines would change after a payment, a credit note or a dispute.");
+            .WithDescription("201 when created, 200 when updated or unchanged; 409 when its lines would change after a payment, a credit note or a dispute.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         writes.MapPost("/invoices/batch", UpsertBatchAsync)
             .WithName("UpsertInvoices")
             .WithTags("Invoices")
             .WithSummary("Creates or updates up to 1000 invoices at once, all or nothing.")
-            .WithDescription("Errors name the invoice by its index: invoices[3].lines[0].quantity.");
+            .WithDescription("Errors name the invoice by its index: invoices[3].lines[0].quantity.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         reads.MapGet("/invoices/{invoiceNumber}", GetAsync)
             .WithName("GetInvoice")
             .WithTags("Invoices")
-            .WithSummary("Reads an invoice: totals, balance, amount blocked from dunning, lines.");
+            .WithSummary("Reads an invoice: totals, balance, amount blocked from dunning, lines.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Created<InvoiceView>, Ok<InvoiceView>, ValidationProblem, ProblemHttpResult>> UpsertAsync(

@@ -21,7 +21,9 @@ internal static class PaymentEndpoints
             .WithName("RecordPayment")
             .WithTags("Payments")
             .WithSummary("Records a payment against an invoice, once per (invoice number, reference).")
-            .WithDescription("201 when recorded, 200 when that reference was already recorded with the same amount and date, 409 when with another, 422 when it exceeds the open balance.");
+            .WithDescription("201 when recorded, 200 when that reference was already recorded with the same amount and date, 409 when with another, 422 when it exceeds the open balance.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     private static async Task<Results<Created<PaymentView>, Ok<PaymentView>, ValidationProblem, ProblemHttpResult>> RecordAsync(
         PaymentInput input,

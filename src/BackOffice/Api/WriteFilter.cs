@@ -14,13 +14,14 @@ namespace Litiges.BackOffice.Api;
 /// the first successful answer is stored in the same transaction, keyed by client and key: a replay
 /// of the same request gets that answer again and changes nothing, and the same key with another
 /// request is refused (422). Refusals are not stored, so a corrected request may reuse its key.
+/// A write that keeps losing to concurrent changes of the same rows is answered 409, to be retried.
 /// </summary>
 internal sealed class WriteFilter(LitigesDbContext db, TimeProvider clock, IStringLocalizer t, ILogger<WriteFilter> logger) : IEndpointFilter
 {
     public const string KeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
     private const int MaxKeyLength = 200;
-    private const int Attempts = 3;
+    private const int Attempts = 10;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -48,19 +49,32 @@ internal sealed class WriteFilter(LitigesDbContext db, TimeProvider clock, IStri
         var strategy = db.Database.CreateExecutionStrategy();
         for (var attempt = 1; ; attempt++)
         {
+            // A concurrent request with the same key may have won meanwhile: its answer stands.
+            if (attempt > 1 && requestHash is not null && await FirstAnswerAsync(clientId, key, cancellationToken) is { } won)
+            {
+                return Replay(won, requestHash);
+            }
+
             try
             {
                 return await strategy.ExecuteAsync(() => RunOnceAsync(context, next, clientId, key, requestHash, cancellationToken));
             }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            catch (DbUpdateConcurrencyException)
             {
-                // Another request changed the same rows meanwhile: start again from what is saved.
+                // Another request changed the same rows meanwhile: start again from what is saved,
+                // after a short random pause so that writers to one invoice fall into line.
+                http.Response.Clear();
+                if (attempt >= Attempts)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: t["Integration.Problem.Conflict"], detail: t["Integration.Problem.Busy"]);
+                }
+
                 if (logger.IsEnabled(LogLevel.Information))
                 {
                     logger.LogInformation("API write retried after a concurrent change (attempt {Attempt}).", attempt);
                 }
 
-                http.Response.Clear();
+                await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken);
             }
             catch (DbUpdateException) when (requestHash is not null)
             {

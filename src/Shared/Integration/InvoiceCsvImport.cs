@@ -208,7 +208,8 @@ public static class InvoiceCsvImport
         Check(CsvColumn.UnitPrice, price is { } p ? InvoiceFieldRules.UnitPrice(p) : "Integration.Import.BadNumber", Field(CsvColumn.UnitPrice));
         var percent = ParseDecimal(Field(CsvColumn.VatRate).TrimEnd('%').TrimEnd());
         var rate = percent / 100m;
-        Check(CsvColumn.VatRate, rate is { } r ? InvoiceFieldRules.VatRate(r) : "Integration.Import.BadNumber", Field(CsvColumn.VatRate));
+        // The file states a percentage (20 for 20 %); the rule's message speaks of fractions.
+        Check(CsvColumn.VatRate, rate is { } r ? (InvoiceFieldRules.VatRate(r) is null ? null : "Integration.Import.VatPercent") : "Integration.Import.BadNumber", Field(CsvColumn.VatRate));
 
         var line = valid ? new InvoiceLineData(description, quantity!.Value, price!.Value, rate!.Value) : null;
         return new Row(number, customer, issue, due, line);

@@ -68,3 +68,9 @@ public sealed record WebhookEnvelope(Guid Id, string Type, DateTimeOffset Occurr
 
 /// <summary>The data of <see cref="WebhookEvent.StatusChanged"/>.</summary>
 public sealed record DisputeStatusChange(string Reference, DisputeStatus PreviousStatus, DisputeStatus Status, DateTimeOffset ChangedAt);
+
+/// <summary>The data of <see cref="WebhookEvent.CreditNoteIssued"/>; the documents are then at <c>/api/v1/credit-notes/{number}/pdf</c> and <c>/xml</c>.</summary>
+public sealed record CreditNoteIssuedData(string Number, string InvoiceNumber, string? DisputeReference, string Currency, decimal TotalNet, decimal TotalVat, decimal TotalGross, DateTimeOffset IssuedAt);
+
+/// <summary>The data of <see cref="WebhookEvent.SettlementAccepted"/>: what the customer accepted, when.</summary>
+public sealed record SettlementAcceptedData(string Reference, string Summary, DateTimeOffset AcceptedAt);

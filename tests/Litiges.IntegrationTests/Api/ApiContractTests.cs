@@ -516,6 +516,30 @@ public abstract class ApiContractTests<TFixture>(TFixture fixture) : ApiScenario
     }
 
     [Fact]
+    public async Task Payments_sent_at_once_on_one_invoice_are_all_recorded_and_a_key_sent_twice_at_once_takes_effect_once()
+    {
+        var api = await WriterAsync();
+        var (_, number) = await NewInvoiceAsync(api);
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
+            api.PostAsJsonAsync("/api/v1/payments", new { invoiceNumber = number, reference = $"CONC-{i}", amount = 100m, receivedOn = "2026-11-20" })));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+
+        var key = Guid.NewGuid().ToString();
+        var twice = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payments") { Content = JsonContent.Create(new { invoiceNumber = number, reference = "ONCE", amount = 50m, receivedOn = "2026-11-21" }) };
+            request.Headers.Add("Idempotency-Key", key);
+            return api.SendAsync(request);
+        }));
+        Assert.All(twice, r => Assert.True(r.IsSuccessStatusCode, r.StatusCode.ToString()));
+
+        var invoice = await JsonAsync(await api.GetAsync(new Uri($"/api/v1/invoices/{number}", UriKind.Relative)), HttpStatusCode.OK);
+        Assert.Equal(650m, invoice.GetProperty("paidAmount").GetDecimal());
+        Assert.Equal(7, await CountAsync(db => db.Payments.Where(p => db.Invoices.Any(i => i.Id == p.InvoiceId && i.Number == number))));
+    }
+
+    [Fact]
     public async Task A_client_over_its_rate_limit_gets_429_with_retry_after_while_others_go_on()
     {
         await using var limited = new AppFactory<Litiges.BackOffice.Program>(Fixture.Database, Fixture.DataFolder, new Dictionary<string, string?> { ["Api:RateLimit:PermitsPerMinute"] = "2" });
