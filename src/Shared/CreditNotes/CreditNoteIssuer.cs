@@ -99,8 +99,15 @@ public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOpt
                 notes.Add(note);
             }
 
+            var before = dispute.Status;
             dispute.CompleteSettlement(actor, now);
             await QueueNoticesAsync(customer.Id, dispute.Id, notes, now, cancellationToken);
+            foreach (var note in notes)
+            {
+                await Integration.WebhookEvents.RaiseCreditNoteIssuedAsync(db, note, dispute.Reference, cancellationToken);
+            }
+
+            await Integration.WebhookEvents.RaiseStatusChangedAsync(db, dispute, before, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return notes;

@@ -48,11 +48,35 @@ public static class WebhookEvents
         return queued;
     }
 
-    /// <summary>Raises <see cref="WebhookEvent.StatusChanged"/> when an act moved the dispute to another status.</summary>
-    public static Task<int> RaiseStatusChangedAsync(LitigesDbContext db, Dispute dispute, DisputeStatus before, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        dispute.Status == before
-            ? Task.FromResult(0)
-            : RaiseAsync(db, WebhookEvent.StatusChanged, new DisputeStatusChange(dispute.Reference, before, dispute.Status, now), now, cancellationToken);
+    /// <summary>
+    /// Raises <see cref="WebhookEvent.StatusChanged"/> when an act moved the dispute to another
+    /// status, and <see cref="WebhookEvent.SettlementAccepted"/> when that act was the customer's acceptance.
+    /// </summary>
+    public static async Task<int> RaiseStatusChangedAsync(LitigesDbContext db, Dispute dispute, DisputeStatus before, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (dispute.Status == before)
+        {
+            return 0;
+        }
+
+        var queued = await RaiseAsync(db, WebhookEvent.StatusChanged, new DisputeStatusChange(dispute.Reference, before, dispute.Status, now), now, cancellationToken);
+        if (before == DisputeStatus.SettlementProposed && dispute.Status == DisputeStatus.Accepted)
+        {
+            var summary = dispute.ActiveProposal?.Summary ?? dispute.History.LastOrDefault(h => h.Action == DisputeAction.SettlementProposed)?.Text ?? string.Empty;
+            queued += await RaiseAsync(db, WebhookEvent.SettlementAccepted, new SettlementAcceptedData(dispute.Reference, summary, now), now, cancellationToken);
+        }
+
+        return queued;
+    }
+
+    /// <summary>Raises <see cref="WebhookEvent.CreditNoteIssued"/> for a credit note saved in the same change.</summary>
+    public static Task<int> RaiseCreditNoteIssuedAsync(LitigesDbContext db, CreditNotes.CreditNote note, string? disputeReference, CancellationToken cancellationToken = default) =>
+        RaiseAsync(
+            db,
+            WebhookEvent.CreditNoteIssued,
+            new CreditNoteIssuedData(note.Number, note.InvoiceNumber, disputeReference, note.Currency, note.TotalNet, note.TotalVat, note.TotalGross, note.IssuedAt),
+            note.IssuedAt,
+            cancellationToken);
 
     private static JsonSerializerOptions CreateJsonOptions()
     {

@@ -122,6 +122,54 @@ public abstract class WebhookTests<TFixture>(TFixture fixture) : ApiScenario<TFi
         Assert.Equal("InReview", data.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Acceptance_and_credit_note_issue_are_raised_to_subscribers()
+    {
+        var (clientId, _, _) = await NewClientAsync();
+        var url = new Uri($"http://127.0.0.1:9/{Guid.NewGuid():N}");
+        await SubscribeAsync(clientId, url, WebhookEvent.SettlementAccepted);
+        await SubscribeAsync(clientId, url, WebhookEvent.CreditNoteIssued);
+        var customer = new ClaimsPrincipal(new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, "customer-id"),
+                new Claim(LitigesClaims.DisplayName, "Client"),
+                new Claim(LitigesClaims.Kind, nameof(UserKind.Customer)),
+                new Claim(LitigesClaims.CustomerAccountId, Fixture.Data.AlphaId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ],
+            "Test"));
+        var disputeId = await Fixture.WithDbAsync(async db =>
+        {
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var invoice = new Litiges.Invoices.Invoice("FA-WH-" + Guid.NewGuid().ToString("N")[..8], Fixture.Data.AlphaId, today.AddDays(-5), today.AddDays(25));
+            invoice.AddLine("Service", 1, 100m, 0.20m);
+            db.Invoices.Add(invoice);
+            await db.SaveChangesAsync();
+            var now = DateTimeOffset.UtcNow;
+            var agent = new Actor("a", "Agnès Agent", ActorRole.Agent);
+            var dispute = Dispute.Open(await Litiges.Numbering.SequenceNumbers.NextAsync(db, "LIT", 2026), Fixture.Data.AlphaId, await db.ReasonCodes.SingleAsync(r => r.Code == "FAC"), "Prix", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 12m)], DisputeSource.Api, Actor.SystemActor("ERP"), now);
+            db.Disputes.Add(dispute);
+            dispute.Acknowledge(agent, now);
+            dispute.ProposeSettlement(agent, new Litiges.Settlements.SettlementDraft(Litiges.Settlements.SettlementKind.CreditNote, "Avoir de 12 €") { Credits = [new Litiges.Settlements.ProposedCredit(invoice.Id, null, "Écart", 1, 10m, 0.20m)] }, new Litiges.Settlements.DelegationLimits(Litiges.Settlements.DelegationLimit.Defaults()), 50m, now);
+            await db.SaveChangesAsync();
+            return dispute.Id;
+        });
+
+        var accepted = await Fixture.WithDbAsync(async db =>
+        {
+            var version = await db.Disputes.Where(d => d.Id == disputeId).Select(d => d.Version).SingleAsync();
+            using var scope = Fixture.BackOffice.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<DisputeCommands>().RunAsync(customer, disputeId, version, 0, (d, actor, now) => d.AcceptSettlement(actor, now, "127.0.0.1"));
+        });
+        Assert.True(accepted.Succeeded, accepted.Message);
+        using (var scope = Fixture.BackOffice.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Litiges.CreditNotes.CreditNoteIssuer>().IssueForDisputeAsync(disputeId, new Actor("f", "Fanny Finance", ActorRole.Finance));
+        }
+
+        var kinds = await Fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Channel == NotificationChannel.Webhook && m.Recipient == url.ToString()).OrderBy(m => m.Id).Select(m => m.Kind).ToListAsync());
+        Assert.Equal(["SettlementAccepted", "CreditNoteIssued"], kinds);
+    }
+
     private Task SubscribeAsync(int clientId, Uri url, WebhookEvent @event) =>
         Fixture.WithDbAsync(async db =>
         {
