@@ -23,8 +23,7 @@ public sealed class CreditNoteLine
         Quantity = quantity;
         UnitPrice = unitPrice;
         VatRate = vatRate;
-        NetAmount = Money.RoundToCent(quantity * unitPrice);
-        VatAmount = Money.RoundToCent(NetAmount * vatRate);
+        (NetAmount, VatAmount) = Finance.VatBreakdown.LineAmounts(quantity, unitPrice, vatRate);
     }
 
     public int Id { get; private set; }

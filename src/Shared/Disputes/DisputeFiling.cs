@@ -181,7 +181,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
 
     private void QueueConfirmation(Dispute dispute, IEnumerable<Invoice> invoices, FilingNotice notice, DateTimeOffset now)
     {
-        var culture = CultureInfo.GetCultureInfo(notice.Language == "en" ? "en-GB" : "fr-FR");
+        var culture = Localization.Cultures.For(notice.Language);
         var deadlines = dispute.Deadlines(now).ToDictionary(d => d.Kind, d => LongDate(d.Due, culture));
         Outbox.QueueEmail(
             db,

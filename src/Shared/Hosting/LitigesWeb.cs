@@ -164,7 +164,7 @@ internal sealed class UserLanguageCultureProvider : RequestCultureProvider
     public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
     {
         var language = httpContext.User.FindFirst(LitigesClaims.Language)?.Value;
-        return Task.FromResult(language is null ? null : new ProviderCultureResult(language == "en" ? "en-GB" : "fr-FR"));
+        return Task.FromResult(language is null ? null : new ProviderCultureResult(Cultures.For(language).Name));
     }
 }
 

@@ -27,8 +27,7 @@ public sealed class InvoiceLine
         Quantity = quantity;
         UnitPrice = unitPrice;
         VatRate = vatRate;
-        NetAmount = Money.RoundToCent(quantity * unitPrice);
-        VatAmount = Money.RoundToCent(NetAmount * vatRate);
+        (NetAmount, VatAmount) = VatBreakdown.LineAmounts(quantity, unitPrice, vatRate);
     }
 
     public int Id { get; private set; }

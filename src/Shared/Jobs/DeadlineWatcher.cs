@@ -328,7 +328,7 @@ public sealed class DeadlineWatcher(
     private static void Queue(LitigesDbContext db, string kind, Recipient recipient, DateTimeOffset now, string link, params object[] arguments) =>
         Outbox.QueueEmail(db, kind, recipient.Email, recipient.Language, now, link, arguments);
 
-    private static CultureInfo CultureOf(Recipient recipient) => CultureInfo.GetCultureInfo(recipient.Language == "en" ? "en-GB" : "fr-FR");
+    private static CultureInfo CultureOf(Recipient recipient) => Cultures.For(recipient.Language);
 
     private static string Text(string key, Recipient recipient)
     {

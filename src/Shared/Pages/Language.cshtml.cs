@@ -15,7 +15,7 @@ public sealed class LanguageModel(AppIdentity app) : PageModel
 
     public IActionResult OnPost(string language, string? returnUrl)
     {
-        var culture = language == "en" ? "en-GB" : "fr-FR";
+        var culture = Localization.Cultures.For(language).Name;
         Response.Cookies.Append(
             LitigesWeb.CultureCookieName(app.Kind),
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),

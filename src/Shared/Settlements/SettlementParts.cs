@@ -38,9 +38,9 @@ public enum ProposalStatus
 /// <summary>One line of a proposed credit note: a net amount at a VAT rate, against an invoice (and maybe one of its lines).</summary>
 public sealed record ProposedCredit(int InvoiceId, int? InvoiceLineId, string Description, decimal Quantity, decimal UnitPrice, decimal VatRate)
 {
-    public decimal NetAmount => Money.RoundToCent(Quantity * UnitPrice);
+    public decimal NetAmount => VatBreakdown.LineAmounts(Quantity, UnitPrice, VatRate).Net;
 
-    public decimal VatAmount => Money.RoundToCent(NetAmount * VatRate);
+    public decimal VatAmount => VatBreakdown.LineAmounts(Quantity, UnitPrice, VatRate).Vat;
 
     public decimal GrossAmount => NetAmount + VatAmount;
 }
