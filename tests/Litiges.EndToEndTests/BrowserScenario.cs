@@ -11,6 +11,9 @@ namespace Litiges.EndToEndTests;
 /// </summary>
 public abstract class BrowserScenario(Chromium chromium, ITestOutputHelper output)
 {
+    private readonly List<string> _violations = [];
+    private int _depth;
+
     protected async Task InBrowserAsync(
         Uri app,
         Func<IPage, Task> scenario,
@@ -21,18 +24,30 @@ public abstract class BrowserScenario(Chromium chromium, ITestOutputHelper outpu
         options.BaseURL = app.ToString();
         await using var context = await chromium.Browser.NewContextAsync(options);
         await context.Tracing.StartAsync(new TracingStartOptions { Title = test, Screenshots = true, Snapshots = true });
+
+        // axe-core in every page, ready for AuditAsync; an init script is not subject to the pages' CSP.
+        await context.AddInitScriptAsync(Accessibility.AxeSource);
         var page = await context.NewPageAsync();
         var screenshot = Artifacts.File("screenshots", test + ".png");
         var trace = Artifacts.File("traces", test + ".zip");
+        _depth++;
         try
         {
             await scenario(page);
+            if (_depth == 1 && _violations.Count > 0)
+            {
+                Assert.Fail($"Serious or critical accessibility violations (axe-core):{Environment.NewLine}{string.Join(Environment.NewLine, _violations.Distinct())}");
+            }
         }
         catch
         {
             await KeepScreenshotAsync(page, screenshot);
             await KeepTraceAsync(context, trace);
             throw;
+        }
+        finally
+        {
+            _depth--;
         }
 
         await KeepScreenshotAsync(page, screenshot);
@@ -48,6 +63,17 @@ public abstract class BrowserScenario(Chromium chromium, ITestOutputHelper outpu
         await page.GetByLabel("Adresse e-mail", new PageGetByLabelOptions { Exact = true }).FillAsync(email);
         await page.GetByLabel("Mot de passe", new PageGetByLabelOptions { Exact = true }).FillAsync(LitigesFixture.Password);
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Se connecter", Exact = true }).ClickAsync();
+    }
+
+    /// <summary>
+    /// Runs axe-core on the page as it now is (once loaded); serious and critical violations fail the
+    /// test at the end of its scenario, all of them listed with the page they were found on.
+    /// </summary>
+    protected async Task AuditAsync(IPage page)
+    {
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        var found = await page.EvaluateAsync<string[]>(Accessibility.RunAxe);
+        _violations.AddRange(found.Select(v => $"{new Uri(page.Url).PathAndQuery}: {v}"));
     }
 
     private async Task KeepTraceAsync(IBrowserContext context, string path)
@@ -78,10 +104,10 @@ public abstract class BrowserScenario(Chromium chromium, ITestOutputHelper outpu
     }
 }
 
-/// <summary>The artifacts/ folder at the repository root, which ./test.sh keeps.</summary>
+/// <summary>The artifacts/ folder at the repository root, which ./test.sh keeps, and the repository's other files.</summary>
 internal static class Artifacts
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Path.Combine(FindRoot(), "artifacts");
 
     public static string File(string folder, string name)
     {
@@ -89,13 +115,16 @@ internal static class Artifacts
         return Path.Combine(directory.FullName, name);
     }
 
+    /// <summary>A path under the repository root.</summary>
+    public static string Repository(string relative) => Path.GetFullPath(Path.Combine(Root, "..", relative));
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (System.IO.File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
             {
-                return Path.Combine(directory.FullName, "artifacts");
+                return directory.FullName;
             }
         }
 

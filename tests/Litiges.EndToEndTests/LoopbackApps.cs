@@ -26,9 +26,12 @@ public sealed class LoopbackApps() : LitigesFixture(DatabaseProvider.Sqlite)
         // The base fixture migrates and seeds through in-memory hosts; those cannot switch to Kestrel
         // once started, so the browser gets hosts of its own over the same database and data folder.
         await base.InitializeAsync();
-        (_portal, PortalUrl) = Serve(new AppFactory<PortalProgram>(Database, DataFolder));
-        (_backOffice, BackOfficeUrl) = Serve(new AppFactory<BackOfficeProgram>(Database, DataFolder));
+        (_portal, PortalUrl) = Serve(new AppFactory<PortalProgram>(Database, DataFolder, Mail.Settings(dispatch: false)));
+        (_backOffice, BackOfficeUrl) = Serve(new AppFactory<BackOfficeProgram>(Database, DataFolder, Mail.Settings(dispatch: true)));
     }
+
+    /// <summary>Where the apps' e-mails go: the test maildev when ./test.sh started one.</summary>
+    public TestMail Mail { get; } = TestMail.FromEnvironment();
 
     public override async Task DisposeAsync()
     {

@@ -1,0 +1,130 @@
+using System.Text;
+using Litiges.Disputes;
+using Litiges.Invoices;
+using Litiges.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Litiges.EndToEndTests;
+
+/// <summary>
+/// What the whole-journey tests share: an invoice of their own, each person in their own browser
+/// signed in and reading the product in the journey's language, every page audited by axe-core.
+/// </summary>
+public abstract class JourneyScenario(Chromium chromium, LoopbackApps apps, ITestOutputHelper output) : BrowserScenario(chromium, output)
+{
+    protected LoopbackApps Apps { get; } = apps;
+
+    /// <summary>A fresh one-line invoice of the company, so that no other test's dispute covers it.</summary>
+    protected Task<(int Id, string Number)> NewInvoiceAsync(int companyId, string description, decimal unitPrice, decimal vatRate) =>
+        Apps.WithDbAsync(async db =>
+        {
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var invoice = new Invoice($"FJ-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}", companyId, today.AddDays(-15), today.AddDays(15));
+            invoice.AddLine(description, 1, unitPrice, vatRate);
+            db.Invoices.Add(invoice);
+            await db.SaveChangesAsync();
+            return (invoice.Id, invoice.Number);
+        });
+
+    /// <summary>A dispute on the whole invoice, filed by <paramref name="customer"/> and already acknowledged by the agent.</summary>
+    protected Task<(int Id, string Reference)> AcknowledgedDisputeAsync((int Id, string Number) invoice, decimal amount, string customer, string description) =>
+        Apps.WithDbAsync(async db =>
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == customer);
+            var agent = await db.Users.SingleAsync(u => u.Email == "agent@staff.test");
+            var claimed = await db.Invoices.Include(i => i.Lines).Include(i => i.DunningBlocks).SingleAsync(i => i.Id == invoice.Id);
+            var reason = await db.ReasonCodes.SingleAsync(r => r.Code == "FAC");
+            var now = DateTimeOffset.UtcNow;
+            var reference = await Numbering.SequenceNumbers.NextAsync(db, "LIT", now.Year);
+            var dispute = Dispute.Open(reference, claimed.CustomerAccountId, reason, description, DesiredOutcome.Other, [new DisputeClaim(claimed, null, amount)], DisputeSource.CustomerPortal, new Actor(user.Id, user.DisplayName, ActorRole.Customer, claimed.CustomerAccountId), now);
+            dispute.Acknowledge(new Actor(agent.Id, agent.DisplayName, ActorRole.Agent), now);
+            db.Disputes.Add(dispute);
+            await db.SaveChangesAsync();
+            return (dispute.Id, reference);
+        });
+
+    protected Task<(int Id, string Reference)> DisputeOnAsync(int invoiceId) =>
+        Apps.WithDbAsync(async db =>
+        {
+            var dispute = await db.Disputes.Where(d => d.Items.Any(i => i.InvoiceId == invoiceId)).OrderByDescending(d => d.Id).Select(d => new { d.Id, d.Reference }).FirstAsync();
+            return (dispute.Id, dispute.Reference);
+        });
+
+    protected Task<DisputeStatus> StatusAsync(int disputeId) =>
+        Apps.WithDbAsync(db => db.Disputes.Where(d => d.Id == disputeId).Select(d => d.Status).SingleAsync());
+
+    /// <summary>Opens <paramref name="path"/> of the app, signs in there, and switches the reading language when it is not the journey's.</summary>
+    protected async Task SignedInAsync(IPage page, string path, string email, Words words)
+    {
+        await page.GotoAsync(path);
+        await SignInAsync(page, email);
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        var language = await page.Locator("html").GetAttributeAsync("lang");
+        if (language != words.Language)
+        {
+            var other = new Words(language ?? "fr");
+            await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = other["Language.SwitchTo"], Exact = true }).ClickAsync();
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", words.Language);
+        }
+
+        await AuditAsync(page);
+    }
+
+    protected static Task ClickButtonAsync(IPage page, string name) =>
+        page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = name, Exact = true }).First.ClickAsync();
+
+    /// <summary>Waits for the flash message a finished act leaves, then audits the page it is on.</summary>
+    protected async Task FlashAsync(IPage page)
+    {
+        await Expect(page.Locator(".alert-success[role=status]").First).ToBeVisibleAsync();
+        await AuditAsync(page);
+    }
+
+    /// <summary>Files a dispute on the whole invoice for <paramref name="amount"/> through the portal's four steps, with one PDF.</summary>
+    protected async Task FileAsync(IPage page, Words words, (int Id, string Number) invoice, decimal amount, string problem, string description)
+    {
+        await page.GotoAsync($"/Disputes/New?invoice={invoice.Id}");
+        await Expect(page.GetByText(invoice.Number).First).ToBeVisibleAsync();
+        await AuditAsync(page);
+        await page.GetByLabel(words["Portal.Filing.WholeInvoice"]).CheckAsync();
+        await page.GetByLabel(words["Portal.Filing.AmountDisputed", "EUR"]).FillAsync(amount.ToString("0.00", words.Culture));
+        await NextAsync(page, words);
+
+        await page.GetByLabel(words["Portal.Problem." + problem], new PageGetByLabelOptions { Exact = true }).CheckAsync();
+        await page.GetByLabel(words["Portal.Filing.Description"], new PageGetByLabelOptions { Exact = true }).FillAsync(description);
+        await page.GetByLabel(words["Portal.Filing.Outcome"]).SelectOptionAsync(nameof(DesiredOutcome.CreditNote));
+        await AuditAsync(page);
+        await NextAsync(page, words);
+
+        await page.GetByLabel(words["Portal.Upload.Choose"]).SetInputFilesAsync(new FilePayload { Name = "releve.pdf", MimeType = "application/pdf", Buffer = Pdf(description) });
+        await Expect(page.GetByText(words["Portal.Upload.Done"], new PageGetByTextOptions { Exact = true })).ToHaveCountAsync(1);
+        await AuditAsync(page);
+        await NextAsync(page, words);
+
+        await AuditAsync(page);
+        await ClickButtonAsync(page, words["Portal.Filing.Submit"]);
+        await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = words["Portal.Submitted.Title"] })).ToBeVisibleAsync();
+        await AuditAsync(page);
+    }
+
+    protected static Task NextAsync(IPage page, Words words) =>
+        page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = words["Portal.Filing.Next"], Exact = true }).Last.ClickAsync();
+
+    protected static byte[] Pdf(string text) =>
+        Encoding.ASCII.GetBytes($"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% {Ascii(text)}\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+
+    private static string Ascii(string text) => new([.. text.Where(c => c is >= ' ' and < (char)127)]);
+
+    /// <summary>Checks that each expected e-mail reached maildev: (recipient, subject text).</summary>
+    protected async Task MailsArrivedAsync(params (string To, string Subject)[] expected)
+    {
+        foreach (var (to, subject) in expected)
+        {
+            var mail = await Apps.Mail.WaitForAsync(to, subject);
+            Assert.False(string.IsNullOrWhiteSpace(mail.Text), $"The e-mail '{mail.Subject}' has no text part.");
+        }
+    }
+}
