@@ -1,6 +1,7 @@
 using Litiges.Data;
 using Litiges.Integration;
 using Litiges.Invoices;
+using Litiges.Settlements;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -64,7 +65,8 @@ internal static class PaymentEndpoints
         Payment payment;
         try
         {
-            payment = invoice.RecordPayment(input.Amount!.Value, input.ReceivedOn!.Value, reference);
+            // Under an agreed payment schedule, the payment also pays the instalments in order.
+            payment = await ScheduleFollowUp.RecordPaymentAsync(db, invoice, input.Amount!.Value, input.ReceivedOn!.Value, reference, cancellationToken);
         }
         catch (DomainException refused)
         {

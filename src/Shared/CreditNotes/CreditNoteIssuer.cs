@@ -19,9 +19,41 @@ namespace Litiges.CreditNotes;
 /// credit note is saved), rendered as PDF/A and as UBL, both stored with their SHA-256, the
 /// invoices' balances reduced, the dunning blocks lifted and the dispute resolved.
 /// </summary>
-public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOptions<SellerOptions> sellerOptions, TimeProvider clock, MailSettings mail)
+public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOptions<SellerOptions> sellerOptions, IOptions<AutoIssueOptions> autoIssue, TimeProvider clock, MailSettings mail)
 {
     private const int Attempts = 10;
+
+    /// <summary>
+    /// Right after the customer accepted: issues the credit notes when automatic issue is on and
+    /// the acceptance is within limits (the proposer's delegation limit covers the proposal, and
+    /// so does <see cref="AutoIssueOptions.MaxAmount"/> when set). Otherwise issues nothing and
+    /// finance issues them as usual.
+    /// </summary>
+    public async Task<IReadOnlyList<CreditNote>> IssueOnAcceptanceAsync(int disputeId, CancellationToken cancellationToken = default)
+    {
+        var options = autoIssue.Value;
+        if (!options.Enabled)
+        {
+            return [];
+        }
+
+        var accepted = await db.SettlementProposals.AsNoTracking()
+            .Where(p => p.DisputeId == disputeId && p.Status == ProposalStatus.Accepted && p.Kind == SettlementKind.CreditNote)
+            .Select(p => new { p.Value, p.ProposedByRole })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (accepted is null || accepted.Value > options.MaxAmount)
+        {
+            return [];
+        }
+
+        var limits = new DelegationLimits(await db.DelegationLimits.AsNoTracking().ToListAsync(cancellationToken));
+        if (!limits.Covers(accepted.ProposedByRole, accepted.Value))
+        {
+            return [];
+        }
+
+        return await IssueForDisputeAsync(disputeId, Actor.SystemActor(sellerOptions.Value.LegalName), cancellationToken);
+    }
 
     public async Task<IReadOnlyList<CreditNote>> IssueForDisputeAsync(int disputeId, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -82,9 +114,13 @@ public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOpt
             {
                 var invoice = dispute.Items.Select(i => i.Invoice!).First(i => i.Id == credits.Key);
                 var number = await SequenceNumbers.NextAsync(db, seller.CreditNotePrefix, year, cancellationToken);
+
+                // Read after taking the number: the sequence row stays locked until this transaction
+                // commits, so a later number always gets a later (or equal) issue instant.
+                var issuedAt = clock.GetUtcNow();
                 var note = CreditNote.Issue(
                     number,
-                    now,
+                    issuedAt,
                     actor.DisplayName,
                     seller.ToIdentity(),
                     PartyIdentity.Of(customer),
@@ -93,7 +129,7 @@ public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOpt
                     $"{dispute.Reference} — {proposal.Summary}",
                     dispute.Id);
                 var (pdfName, pdfHash) = await StoreAsync(note, "pdf", "application/pdf", stream => CreditNoteDocument.Write(stream, note, seller, culture), written, cancellationToken);
-                var (xmlName, xmlHash) = await StoreAsync(note, "xml", "application/xml", stream => UblCreditNoteWriter.Write(note, stream), written, cancellationToken);
+                var (xmlName, xmlHash) = await StoreAsync(note, "xml", "application/xml", stream => UblCreditNoteWriter.Write(note, stream, culture), written, cancellationToken);
                 note.AttachDocuments(pdfName, pdfHash, xmlName, xmlHash);
                 db.CreditNotes.Add(note);
                 notes.Add(note);

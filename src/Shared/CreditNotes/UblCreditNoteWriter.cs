@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using Litiges.Customers;
+using Litiges.Localization;
 
 namespace Litiges.CreditNotes;
 
@@ -15,7 +16,8 @@ public static class UblCreditNoteWriter
     private const string Cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
     private const string Cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
 
-    public static void Write(CreditNote note, Stream output)
+    /// <param name="culture">The buyer's language, for the payment terms note; French when not given.</param>
+    public static void Write(CreditNote note, Stream output, CultureInfo? culture = null)
     {
         var settings = new XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false), Async = false };
         using var xml = XmlWriter.Create(output, settings);
@@ -41,6 +43,13 @@ public static class UblCreditNoteWriter
 
         Party(xml, "AccountingSupplierParty", note.Seller);
         Party(xml, "AccountingCustomerParty", note.Buyer);
+
+        // BR-CO-25: an amount due needs payment terms; a credit note is settled against the invoice it corrects.
+        culture ??= CultureInfo.GetCultureInfo("fr-FR");
+        TextCatalog.Instance.TryGet("CreditNote.PaymentTerms", culture, out var terms);
+        xml.WriteStartElement("cac", "PaymentTerms", Cac);
+        Basic(xml, "Note", string.Format(culture, terms, note.InvoiceNumber));
+        xml.WriteEndElement();
 
         var breakdown = note.VatBreakdown();
         xml.WriteStartElement("cac", "TaxTotal", Cac);

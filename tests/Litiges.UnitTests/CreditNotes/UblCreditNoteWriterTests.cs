@@ -104,7 +104,7 @@ public sealed class UblCreditNoteWriterTests
     {
         var order = Write(Issue().Note).Root!.Elements().Select(e => e.Name.LocalName).Distinct().ToList();
         Assert.Equal(
-            ["CustomizationID", "ProfileID", "ID", "IssueDate", "CreditNoteTypeCode", "Note", "DocumentCurrencyCode", "BillingReference", "AccountingSupplierParty", "AccountingCustomerParty", "TaxTotal", "LegalMonetaryTotal", "CreditNoteLine"],
+            ["CustomizationID", "ProfileID", "ID", "IssueDate", "CreditNoteTypeCode", "Note", "DocumentCurrencyCode", "BillingReference", "AccountingSupplierParty", "AccountingCustomerParty", "PaymentTerms", "TaxTotal", "LegalMonetaryTotal", "CreditNoteLine"],
             order);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Litiges.CustomerPortal.Uploads;
 using Litiges.Accounts;
+using Litiges.CreditNotes;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
@@ -39,6 +40,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     public IReadOnlyList<string> FileErrors { get; private set; } = [];
 
     public EvidenceOptions Limits => intake.Limits;
+
+    /// <summary>Today in France, to tell a missed instalment from one still to pay.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), FrenchBusinessCalendar.Instance.TimeZone).DateTime);
 
     /// <param name="id">The dispute's id, or its reference (links in e-mails use the reference).</param>
     public async Task<IActionResult> OnGetAsync(string id, string? confirm, CancellationToken cancellationToken)
@@ -180,7 +184,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         return await AfterAsync(disputeId, outcome, "Portal.Dispute.Withdrawn");
     }
 
-    public async Task<IActionResult> OnPostAcceptAsync(string id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAcceptAsync(string id, [FromServices] CreditNoteIssuer issuer, [FromServices] ILogger<DetailsModel> logger, CancellationToken cancellationToken)
     {
         if (await ResolveAsync(id, cancellationToken) is not { } disputeId)
         {
@@ -194,7 +198,27 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
 
         var outcome = await RunAsync(disputeId, [], (dispute, actor, now) => dispute.AcceptSettlement(actor, now, HttpContext.Connection.RemoteIpAddress?.ToString(), Input.Comment));
+        if (outcome.Succeeded && await IssueOnAcceptanceAsync(issuer, logger, disputeId, cancellationToken) is { Count: > 0 } notes)
+        {
+            TempData["Success"] = t["Portal.CreditNotes.IssuedOnAcceptance", string.Join(", ", notes.Select(n => n.Number))].Value;
+            return RedirectToPage(new { id = disputeId });
+        }
+
         return await AfterAsync(disputeId, outcome, "Portal.Dispute.ProposalAccepted");
+    }
+
+    // The acceptance stands whatever happens here: when the credit note cannot be issued now, finance issues it.
+    private static async Task<IReadOnlyList<CreditNote>> IssueOnAcceptanceAsync(CreditNoteIssuer issuer, ILogger logger, int disputeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await issuer.IssueOnAcceptanceAsync(disputeId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is DomainException or StorageUnavailableException or DbUpdateException)
+        {
+            logger.LogWarning(ex, "The credit note of dispute {DisputeId} was not issued on acceptance; finance will issue it.", disputeId);
+            return [];
+        }
     }
 
     public async Task<IActionResult> OnPostDeclineAsync(string id, CancellationToken cancellationToken)
