@@ -60,17 +60,33 @@ public abstract class JourneyScenario(Chromium chromium, LoopbackApps apps, ITes
     protected async Task SignedInAsync(IPage page, string path, string email, Words words)
     {
         await page.GotoAsync(path);
-        await SignInAsync(page, email);
+        var shown = new Words(await page.Locator("html").GetAttributeAsync("lang") ?? "fr");
+        await page.GetByLabel(shown["Account.Email"], new PageGetByLabelOptions { Exact = true }).FillAsync(email);
+        await page.GetByLabel(shown["Account.Password"], new PageGetByLabelOptions { Exact = true }).FillAsync(Testing.LitigesFixture.Password);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = shown["Account.SignIn"], Exact = true }).ClickAsync();
         await page.WaitForLoadStateAsync(LoadState.Load);
+        await SwitchLanguageAsync(page, words);
+        await AuditAsync(page);
+    }
+
+    /// <summary>Switches the page to the journey's language with the language button (in the menu, on a phone).</summary>
+    protected static async Task SwitchLanguageAsync(IPage page, Words words)
+    {
         var language = await page.Locator("html").GetAttributeAsync("lang");
-        if (language != words.Language)
+        if (language == words.Language)
         {
-            var other = new Words(language ?? "fr");
-            await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = other["Language.SwitchTo"], Exact = true }).ClickAsync();
-            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", words.Language);
+            return;
         }
 
-        await AuditAsync(page);
+        var shown = new Words(language ?? "fr");
+        var button = page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = shown["Language.SwitchTo"], Exact = true });
+        if (!await button.IsVisibleAsync())
+        {
+            await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = shown["Layout.ToggleNavigation"] }).ClickAsync();
+        }
+
+        await button.ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", words.Language);
     }
 
     protected static Task ClickButtonAsync(IPage page, string name) =>

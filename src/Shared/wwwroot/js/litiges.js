@@ -9,19 +9,22 @@
         document.querySelectorAll('.field-validation-error[data-valmsg-for]').forEach(function (message, index) {
             var name = message.getAttribute('data-valmsg-for');
             var form = message.closest('form');
-            var field = form && Array.prototype.find.call(form.elements, function (element) { return element.name === name; });
-            if (!field || !message.textContent.trim()) {
+            // Every radio button of a group, else the one field of that name.
+            var fields = form ? Array.prototype.filter.call(form.elements, function (element) { return element.name === name && element.type !== 'hidden'; }) : [];
+            if (fields.length === 0 || !message.textContent.trim()) {
                 return;
             }
             if (!message.id) {
                 message.id = 'field-error-' + index;
             }
-            var described = (field.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
-            if (described.indexOf(message.id) < 0) {
-                described.push(message.id);
-            }
-            field.setAttribute('aria-describedby', described.join(' '));
-            field.setAttribute('aria-invalid', 'true');
+            fields.forEach(function (field) {
+                var described = (field.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+                if (described.indexOf(message.id) < 0) {
+                    described.push(message.id);
+                }
+                field.setAttribute('aria-describedby', described.join(' '));
+                field.setAttribute('aria-invalid', 'true');
+            });
         });
     }
 
