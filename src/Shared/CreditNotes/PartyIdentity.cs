@@ -21,8 +21,10 @@ public sealed record PartyIdentity(
     {
     }
 
+    // The address is copied: EF Core tracks an owned value by reference, so one instance cannot
+    // belong to the customer and to several credit notes saved together.
     public static PartyIdentity Of(CustomerAccount customer) =>
-        new(customer.LegalName, customer.Address, customer.Siren, string.IsNullOrWhiteSpace(customer.VatNumber) ? null : customer.VatNumber);
+        new(customer.LegalName, customer.Address with { }, customer.Siren, string.IsNullOrWhiteSpace(customer.VatNumber) ? null : customer.VatNumber);
 }
 
 /// <summary>

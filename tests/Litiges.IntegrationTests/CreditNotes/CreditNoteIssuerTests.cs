@@ -17,6 +17,8 @@ public abstract class CreditNoteIssuerTests<TFixture>(TFixture fixture) : IClass
     private static readonly Actor Agent = new("agent", "Agnès Agent", ActorRole.Agent);
     private static readonly Actor Finance = new("finance", "Fanny Finance", ActorRole.Finance);
 
+    protected TFixture Fixture => fixture;
+
     [Fact]
     public async Task Finance_issues_the_credit_note_as_pdf_and_ubl_and_the_dispute_is_resolved()
     {
@@ -78,6 +80,23 @@ public abstract class CreditNoteIssuerTests<TFixture>(TFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_settlement_over_two_invoices_issues_one_credit_note_per_invoice_with_consecutive_numbers()
+    {
+        var (disputeId, _) = await AcceptedCreditNoteAsync(1, 10m, invoices: 2);
+
+        var notes = await IssueAsync(disputeId);
+
+        Assert.Equal(2, notes.Count);
+        Assert.Equal(2, notes.Select(n => n.InvoiceId).Distinct().Count());
+        var numbers = notes.Select(n => long.Parse(n.Number[^6..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(numbers[0] + 1, numbers[1]);
+        var stored = await fixture.WithDbAsync(db => db.CreditNotes.AsNoTracking().Where(c => c.DisputeId == disputeId).OrderBy(c => c.Number).ToListAsync());
+        Assert.All(stored, note => Assert.Equal("Alpha Industries", note.Buyer.LegalName));
+        Assert.All(stored, note => Assert.Equal("69001", note.Buyer.Address.PostalCode));
+        Assert.All(stored, note => Assert.Equal(new SellerOptions().Siren, note.Seller.Siren));
+    }
+
+    [Fact]
     public async Task Only_finance_issues_and_only_an_accepted_credit_note()
     {
         var (disputeId, _) = await AcceptedCreditNoteAsync(1, 1m);
@@ -92,7 +111,7 @@ public abstract class CreditNoteIssuerTests<TFixture>(TFixture fixture) : IClass
         Assert.Equal(1, await fixture.WithDbAsync(db => db.CreditNotes.CountAsync(c => c.DisputeId == disputeId)));
     }
 
-    private async Task<IReadOnlyList<CreditNote>> IssueAsync(int disputeId)
+    protected async Task<IReadOnlyList<CreditNote>> IssueAsync(int disputeId)
     {
         using var scope = fixture.BackOffice.Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<CreditNoteIssuer>().IssueForDisputeAsync(disputeId, Finance);
@@ -106,28 +125,34 @@ public abstract class CreditNoteIssuerTests<TFixture>(TFixture fixture) : IClass
         return copy.ToArray();
     }
 
-    // A dispute on a new invoice of Alpha, acknowledged, a credit of quantity × unit price at 20 % proposed by an agent and accepted.
-    private Task<(int DisputeId, int InvoiceId)> AcceptedCreditNoteAsync(decimal quantity, decimal unitPrice) =>
+    // A dispute on new invoices of Alpha, acknowledged, a credit of quantity × unit price at 20 % on each proposed by an agent and accepted.
+    protected Task<(int DisputeId, int InvoiceId)> AcceptedCreditNoteAsync(decimal quantity, decimal unitPrice, int invoices = 1) =>
         fixture.WithDbAsync(async db =>
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            var invoice = new Litiges.Invoices.Invoice("FA-AV-" + Guid.NewGuid().ToString("N")[..8], fixture.Data.AlphaId, today.AddDays(-10), today.AddDays(20));
-            invoice.AddLine("Pompe à chaleur", 1, 4890m, 0.055m);
-            db.Invoices.Add(invoice);
+            var disputed = new List<Litiges.Invoices.Invoice>();
+            for (var i = 0; i < invoices; i++)
+            {
+                var invoice = new Litiges.Invoices.Invoice("FA-AV-" + Guid.NewGuid().ToString("N")[..8], fixture.Data.AlphaId, today.AddDays(-10), today.AddDays(20));
+                invoice.AddLine("Pompe à chaleur", 1, 4890m, 0.055m);
+                db.Invoices.Add(invoice);
+                disputed.Add(invoice);
+            }
+
             await db.SaveChangesAsync();
             var reason = await db.ReasonCodes.SingleAsync(r => r.Code == "FAC");
             var reference = await Litiges.Numbering.SequenceNumbers.NextAsync(db, "LIT", 2026);
             var customer = new Actor("c", "Client", ActorRole.Customer, fixture.Data.AlphaId);
             var now = DateTimeOffset.UtcNow;
             var gross = Finance_Gross(quantity, unitPrice);
-            var dispute = Dispute.Open(reference, fixture.Data.AlphaId, reason, "Prix erroné", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, gross)], DisputeSource.CustomerPortal, customer, now);
+            var dispute = Dispute.Open(reference, fixture.Data.AlphaId, reason, "Prix erroné", DesiredOutcome.CreditNote, [.. disputed.Select(invoice => new DisputeClaim(invoice, null, gross))], DisputeSource.CustomerPortal, customer, now);
             db.Disputes.Add(dispute);
             dispute.Acknowledge(Agent, now);
             var limits = new DelegationLimits(await db.DelegationLimits.ToListAsync());
-            dispute.ProposeSettlement(Agent, new SettlementDraft(SettlementKind.CreditNote, "Avoir de la différence de prix") { Credits = [new ProposedCredit(invoice.Id, null, "Écart de prix", quantity, unitPrice, 0.20m)] }, limits, 50m, now);
+            dispute.ProposeSettlement(Agent, new SettlementDraft(SettlementKind.CreditNote, "Avoir de la différence de prix") { Credits = [.. disputed.Select(invoice => new ProposedCredit(invoice.Id, null, "Écart de prix", quantity, unitPrice, 0.20m))] }, limits, 50m, now);
             dispute.AcceptSettlement(customer, now, "127.0.0.1", "D'accord");
             await db.SaveChangesAsync();
-            return (dispute.Id, invoice.Id);
+            return (dispute.Id, disputed[0].Id);
         });
 
     private static decimal Finance_Gross(decimal quantity, decimal unitPrice)
@@ -139,4 +164,34 @@ public abstract class CreditNoteIssuerTests<TFixture>(TFixture fixture) : IClass
 
 public sealed class SqliteCreditNoteIssuerTests(SqliteFixture fixture) : CreditNoteIssuerTests<SqliteFixture>(fixture);
 
-public sealed class PostgreSqlCreditNoteIssuerTests(PostgreSqlFixture fixture) : CreditNoteIssuerTests<PostgreSqlFixture>(fixture);
+public sealed class PostgreSqlCreditNoteIssuerTests(PostgreSqlFixture fixture) : CreditNoteIssuerTests<PostgreSqlFixture>(fixture)
+{
+    private const int Parallel = 50;
+
+    [Fact]
+    public async Task Fifty_credit_notes_issued_in_parallel_get_fifty_consecutive_numbers_with_no_gap_or_duplicate()
+    {
+        var disputes = new List<int>();
+        for (var i = 0; i < Parallel; i++)
+        {
+            disputes.Add((await AcceptedCreditNoteAsync(1, 1m)).DisputeId);
+        }
+
+        // Each on its own connection and transaction, all at once.
+        var issued = await Task.WhenAll(disputes.Select(id => Task.Run(() => IssueAsync(id))));
+
+        var numbers = issued.SelectMany(n => n).Select(n => n.Number).ToList();
+        Assert.Equal(Parallel, numbers.Count);
+        Assert.Equal(Parallel, numbers.Distinct().Count());
+        var values = numbers.Select(n => long.Parse(n[^6..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        Assert.Equal(Enumerable.Range(0, Parallel).Select(i => values[0] + i), values);
+
+        // The whole year's sequence stays continuous from 1, and each number's issue instant follows its order.
+        var all = await Fixture.WithDbAsync(db => db.CreditNotes.AsNoTracking().Select(c => new { c.Number, c.IssuedAt }).ToListAsync());
+        var sequence = all.Select(c => long.Parse(c.Number[^6..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, sequence.Count).Select(i => (long)i), sequence);
+        Assert.Equal(all.Count, all.Select(c => c.Number).Distinct().Count());
+        var byNumber = all.OrderBy(c => c.Number, StringComparer.Ordinal).Select(c => c.IssuedAt).ToList();
+        Assert.Equal(byNumber.Order(), byNumber);
+    }
+}
