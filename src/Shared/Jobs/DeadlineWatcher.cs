@@ -313,7 +313,7 @@ public sealed class DeadlineWatcher(
         db.Users.AsNoTracking().Where(u => u.Kind == UserKind.Staff && u.IsActive && u.Email != null);
 
     private static IQueryable<Recipient> Recipients(IQueryable<AppUser> users) =>
-        users.OrderBy(u => u.Email).Select(u => new Recipient(u.Id, u.Email!, u.DisplayName, u.Language, u.DepartmentId));
+        users.OrderBy(u => u.Email).Select(u => new Recipient(u.Id, u.Email!, u.DisplayName, u.Language, u.DepartmentId, u.MutedNotifications));
 
     private static Task<List<Recipient>> CreditManagersAsync(LitigesDbContext db, CancellationToken cancellationToken)
     {
@@ -325,8 +325,14 @@ public sealed class DeadlineWatcher(
     private static Task<string> CustomerNameAsync(LitigesDbContext db, int customerAccountId, CancellationToken cancellationToken) =>
         db.CustomerAccounts.AsNoTracking().Where(c => c.Id == customerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
 
-    private static void Queue(LitigesDbContext db, string kind, Recipient recipient, DateTimeOffset now, string link, params object[] arguments) =>
-        Outbox.QueueEmail(db, kind, recipient.Email, recipient.Language, now, link, arguments);
+    // The 75 % alert and the task reminder are the ones a user may turn off; breaches always leave.
+    private static void Queue(LitigesDbContext db, string kind, Recipient recipient, DateTimeOffset now, string link, params object[] arguments)
+    {
+        if (!NotificationKinds.Mutes(recipient.MutedNotifications, kind))
+        {
+            Outbox.QueueEmail(db, kind, recipient.Email, recipient.Language, now, link, arguments);
+        }
+    }
 
     private static CultureInfo CultureOf(Recipient recipient) => Cultures.For(recipient.Language);
 
@@ -341,7 +347,7 @@ public sealed class DeadlineWatcher(
     private static string When(DateTimeOffset instant, Recipient recipient) =>
         TimeZoneInfo.ConvertTime(instant, FrenchBusinessCalendar.Instance.TimeZone).ToString("g", CultureOf(recipient));
 
-    private sealed record Recipient(string Id, string Email, string Name, string Language, int? DepartmentId);
+    private sealed record Recipient(string Id, string Email, string Name, string Language, int? DepartmentId, string MutedNotifications);
 
     private sealed class Counter
     {

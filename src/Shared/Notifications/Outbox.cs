@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Litiges.Data;
+using Litiges.Finance;
 using Litiges.Localization;
 
 namespace Litiges.Notifications;
@@ -11,6 +12,7 @@ public static class Outbox
     /// <summary>
     /// Queues an e-mail whose subject and body come from the text catalogue in the recipient's
     /// language. Arguments are HTML-encoded in the HTML part: no user text is rendered unescaped.
+    /// A <see cref="Money"/> argument is written in the recipient's culture.
     /// </summary>
     public static OutboxMessage QueueEmail(
         LitigesDbContext db,
@@ -22,6 +24,9 @@ public static class Outbox
         params object[] arguments)
     {
         var culture = Cultures.For(language);
+
+        // Amounts are written as the recipient's culture writes money, whoever queued them.
+        arguments = [.. arguments.Select(a => a is Money money ? money.Format(culture) : a)];
         var subject = Format(culture, $"Email.{kind}.Subject", arguments);
         var body = Format(culture, $"Email.{kind}.Body", arguments);
         var action = Format(culture, $"Email.{kind}.Action", arguments);

@@ -92,7 +92,11 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                await DispatchDueAsync(stoppingToken);
+                // A full batch sent means more may be waiting: go on at once rather than at the next tick.
+                if (await DispatchDueAsync(stoppingToken) >= options.Value.BatchSize)
+                {
+                    continue;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

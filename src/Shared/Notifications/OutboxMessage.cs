@@ -97,8 +97,14 @@ public sealed class OutboxMessage : IVersioned
         NextAttemptAt = now + delay;
     }
 
+    /// <summary>A message parked as failed goes back to the dispatcher, its attempts counted afresh.</summary>
     public void Retry(DateTimeOffset now)
     {
+        if (FailedAt is null || SentAt is not null)
+        {
+            throw new DomainException("Outbox.NotParked");
+        }
+
         FailedAt = null;
         Attempts = 0;
         NextAttemptAt = now;

@@ -1,12 +1,9 @@
-using System.Collections.Concurrent;
 using Litiges.Notifications;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
+using static Litiges.IntegrationTests.Notifications.OutboxDriver;
 
 namespace Litiges.IntegrationTests.Notifications;
 
@@ -14,16 +11,14 @@ namespace Litiges.IntegrationTests.Notifications;
 public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : LitigesFixture
 {
-    private static readonly MailSettings Mail = new("litiges@test.example", "Litiges", "http://portal", "http://backoffice");
-
     [Fact]
     public async Task Messages_wait_while_the_smtp_server_is_down_and_all_arrive_once_it_is_back()
     {
         await using var maildev = new Maildev();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var batch = "down-" + Guid.NewGuid().ToString("N")[..8];
-        var ids = await QueueAsync(batch, 3, clock.GetUtcNow());
-        var dispatcher = Dispatcher(new SmtpMailSender(new SmtpSettings("127.0.0.1", maildev.SmtpPort, false, null, null)), clock);
+        var ids = await QueueAsync(fixture, batch, 3, clock.GetUtcNow());
+        var dispatcher = Dispatcher(fixture, new SmtpMailSender(new SmtpSettings("127.0.0.1", maildev.SmtpPort, false, null, null)), clock);
 
         // The server is down: nothing is sent, nothing is lost, each message is scheduled again.
         Assert.Equal(0, await DispatchAllAsync(dispatcher));
@@ -56,8 +51,8 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
         var web = Environment.GetEnvironmentVariable("LITIGES_TEST_MAILDEV_URL")!;
         var batch = "parts-" + Guid.NewGuid().ToString("N")[..8];
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await QueueAsync(batch, 1, clock.GetUtcNow());
-        Assert.Equal(1, await DispatchAllAsync(Dispatcher(new SmtpMailSender(new SmtpSettings(host, port, false, null, null)), clock)));
+        await QueueAsync(fixture, batch, 1, clock.GetUtcNow());
+        Assert.Equal(1, await DispatchAllAsync(Dispatcher(fixture, new SmtpMailSender(new SmtpSettings(host, port, false, null, null)), clock)));
 
         using var http = new HttpClient { BaseAddress = new Uri(web) };
         var mails = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<CaughtMail>>(http, "/api/email");
@@ -71,10 +66,10 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var batch = "twice-" + Guid.NewGuid().ToString("N")[..8];
-        await QueueAsync(batch, 60, clock.GetUtcNow());
+        await QueueAsync(fixture, batch, 60, clock.GetUtcNow());
         var sender = new CountingSender();
-        var first = Dispatcher(sender, clock);
-        var second = Dispatcher(sender, clock);
+        var first = Dispatcher(fixture, sender, clock);
+        var second = Dispatcher(fixture, sender, clock);
 
         var sent = await Task.WhenAll(DispatchAllAsync(first), DispatchAllAsync(second));
 
@@ -82,6 +77,30 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
         var mine = sender.Subjects.Where(s => s.StartsWith(batch, StringComparison.Ordinal)).ToList();
         Assert.Equal(60, mine.Count);
         Assert.Equal(60, mine.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_claim_left_by_a_crashed_instance_is_taken_over_once_its_lease_expires()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var batch = "crash-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = await QueueAsync(fixture, batch, 1, clock.GetUtcNow());
+
+        // The instance claims the message, then dies while sending it.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Dispatcher(fixture, new DyingSender(batch), clock).DispatchDueAsync(CancellationToken.None));
+        var claimed = await fixture.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Id == ids[0]));
+        Assert.NotNull(claimed.LeaseOwner);
+        Assert.Null(claimed.SentAt);
+
+        // Another instance leaves it alone while the lease runs, and takes it over after.
+        var sender = new CountingSender();
+        var survivor = Dispatcher(fixture, sender, clock);
+        await DispatchAllAsync(survivor);
+        Assert.DoesNotContain(sender.Subjects, s => s.StartsWith(batch, StringComparison.Ordinal));
+        clock.Advance(new OutboxOptions().Lease + TimeSpan.FromSeconds(1));
+        await DispatchAllAsync(survivor);
+        Assert.Single(sender.Subjects, s => s.StartsWith(batch, StringComparison.Ordinal));
+        Assert.NotNull((await fixture.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Id == ids[0]))).SentAt);
     }
 
     [Fact]
@@ -97,6 +116,9 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
         });
 
         Assert.False(await fixture.WithDbAsync(db => db.Outbox.AnyAsync(m => m.Subject == batch)));
+        var sender = new CountingSender();
+        await DispatchAllAsync(Dispatcher(fixture, sender, new FakeTimeProvider(DateTimeOffset.UtcNow)));
+        Assert.DoesNotContain(batch, sender.Subjects);
     }
 
     [Fact]
@@ -104,8 +126,8 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var batch = "parked-" + Guid.NewGuid().ToString("N")[..8];
-        var ids = await QueueAsync(batch, 1, clock.GetUtcNow());
-        var dispatcher = Dispatcher(new FailingSender(), clock, maxAttempts: 3);
+        var ids = await QueueAsync(fixture, batch, 1, clock.GetUtcNow());
+        var dispatcher = Dispatcher(fixture, new FailingSender(), clock, maxAttempts: 3);
         for (var attempt = 0; attempt < 3; attempt++)
         {
             await DispatchAllAsync(dispatcher);
@@ -124,63 +146,14 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
             await db.SaveChangesAsync();
         });
         var sender = new CountingSender();
-        Assert.Equal(1, await DispatchAllAsync(Dispatcher(sender, clock)));
+        Assert.Equal(1, await DispatchAllAsync(Dispatcher(fixture, sender, clock)));
     }
 
-    private OutboxDispatcher Dispatcher(IMailSender sender, TimeProvider clock, int maxAttempts = 8) =>
-        new(
-            fixture.BackOffice.Services.GetRequiredService<IServiceScopeFactory>(),
-            sender,
-            Mail,
-            clock,
-            Options.Create(new OutboxOptions { BatchSize = 10, MaxAttempts = maxAttempts }),
-            NullLogger<OutboxDispatcher>.Instance);
-
-    // Dispatches until nothing more is due; the sum of what this dispatcher sent.
-    private static async Task<int> DispatchAllAsync(OutboxDispatcher dispatcher)
-    {
-        var total = 0;
-        for (var round = 0; round < 50; round++)
-        {
-            var sent = await dispatcher.DispatchDueAsync(CancellationToken.None);
-            total += sent;
-            if (sent == 0)
-            {
-                break;
-            }
-        }
-
-        return total;
-    }
-
-    private Task<List<long>> QueueAsync(string batch, int count, DateTimeOffset now) =>
-        fixture.WithDbAsync(async db =>
-        {
-            var messages = Enumerable.Range(1, count)
-                .Select(i => new OutboxMessage(NotificationChannel.Email, "Test", "client@alpha.test", $"{batch} #{i}", $"Corps du message {i}", $"<p><b>Message</b> {i}</p>", now))
-                .ToList();
-            db.Outbox.AddRange(messages);
-            await db.SaveChangesAsync();
-            return messages.Select(m => m.Id).ToList();
-        });
-
-    private sealed class CountingSender : IMailSender
-    {
-        private readonly ConcurrentQueue<string> _subjects = new();
-
-        public IReadOnlyCollection<string> Subjects => _subjects;
-
-        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
-        {
-            await Task.Delay(2, cancellationToken);
-            _subjects.Enqueue(message.Subject ?? string.Empty);
-        }
-    }
-
-    private sealed class FailingSender : IMailSender
+    // An instance that is stopped in the middle of sending the test's message.
+    private sealed class DyingSender(string batch) : IMailSender
     {
         public Task SendAsync(MimeMessage message, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("Mail server refused the message.");
+            message.Subject?.StartsWith(batch, StringComparison.Ordinal) == true ? throw new OperationCanceledException("The instance stopped.") : Task.CompletedTask;
     }
 }
 

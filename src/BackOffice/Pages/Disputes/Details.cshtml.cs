@@ -189,6 +189,11 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             {
                 await Notices.ToCustomerAsync(db, dispute, "SettlementProposed", now, PortalLink(dispute), dispute.Reference, proposal.Summary);
             }
+            else if (proposal.Status == ProposalStatus.AwaitingApproval)
+            {
+                var roles = limits.RolesCovering(proposal.Value).Select(r => r.ToString());
+                await Notices.ToRolesAsync(db, "ApprovalRequested", roles, actor, now, Url.Page("/Settlements/Approvals", null, null, Request.Scheme)!, dispute.Reference, proposal.Summary, actor.DisplayName, new Finance.Money(proposal.Value, proposal.Currency));
+            }
         });
     }
 
@@ -214,10 +219,11 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
     /// <summary>The gesture, schedule or write-off the customer accepted has been carried out.</summary>
     public Task<IActionResult> OnPostCompleteSettlementAsync(int id) =>
-        RunAsync(id, "Settlements.Completed", (dispute, actor, now) =>
+        RunAsync(id, "Settlements.Completed", async (dispute, actor, now) =>
         {
+            var summary = dispute.ActiveProposal?.Summary ?? string.Empty;
             dispute.CompleteSettlement(actor, now);
-            return Task.CompletedTask;
+            await Notices.ToCustomerAsync(db, dispute, "DisputeResolved", now, PortalLink(dispute), dispute.Reference, summary);
         });
 
     /// <summary>Finance issues the credit notes of an accepted credit-note proposal (numbers, PDF, UBL).</summary>
@@ -341,8 +347,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         return await RunAsync(id, "Details.TaskOpened", async (dispute, actor, now) =>
         {
             var task = dispute.OpenTask(actor, NewTask.Title ?? string.Empty, NewTask.DepartmentId, assignee?.Id, assignee?.Name, NewTask.DueOn.Value, cash, now);
-            var culture = CultureInfo.CurrentCulture;
-            object[] arguments = [dispute.Reference, task.Title, task.DueOn, new Finance.Money(task.CashAtStake, dispute.Currency).Format(culture), actor.DisplayName];
+            object[] arguments = [dispute.Reference, task.Title, task.DueOn, new Finance.Money(task.CashAtStake, dispute.Currency), actor.DisplayName];
             if (assignee is not null)
             {
                 await Notices.ToStaffAsync(db, "TaskAssigned", assignee.Id, actor, now, TasksLink(), arguments);

@@ -7,6 +7,7 @@ using Litiges.Deadlines;
 using Litiges.Disputes;
 using Litiges.Hosting;
 using Litiges.Localization;
+using Litiges.Notifications;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -108,7 +109,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(disputeId, fileErrors.Count == 0 ? t["Error.Dispute.MessageRequired"].Value : null);
         }
 
-        var outcome = await RunAsync(disputeId, stored, (dispute, actor, now) =>
+        var outcome = await RunAsync(disputeId, stored, async (dispute, actor, now) =>
         {
             AttachAll(dispute, actor, stored, now, Limits.MaxDisputeBytes);
             if (dispute.Status == DisputeStatus.AwaitingCustomer)
@@ -119,6 +120,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             {
                 dispute.PostMessage(actor, text, now);
             }
+
+            var backOffice = HttpContext.RequestServices.GetRequiredService<MailSettings>().PublicBackOfficeUrl.TrimEnd('/');
+            await Notices.ToHandlersAsync(db, dispute, "CustomerReplied", actor, now, $"{backOffice}/Disputes/Details/{dispute.Id}", dispute.Reference, actor.DisplayName, text);
         });
         return await AfterAsync(disputeId, outcome, "Portal.Dispute.MessageSent");
     }
@@ -240,8 +244,15 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
     }
 
+    private Task<CommandOutcome> RunAsync(int disputeId, List<StoredFile> stored, Action<Dispute, Actor, DateTimeOffset> act) =>
+        RunAsync(disputeId, stored, (dispute, actor, now) =>
+        {
+            act(dispute, actor, now);
+            return Task.CompletedTask;
+        });
+
     // Runs one act on what the user saw; files already stored go if the act is refused or not saved.
-    private async Task<CommandOutcome> RunAsync(int disputeId, List<StoredFile> stored, Action<Dispute, Actor, DateTimeOffset> act)
+    private async Task<CommandOutcome> RunAsync(int disputeId, List<StoredFile> stored, Func<Dispute, Actor, DateTimeOffset, Task> act)
     {
         if (!ModelState.IsValid)
         {

@@ -14,6 +14,9 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocali
 
     public IReadOnlySet<string> Muted { get; private set; } = new HashSet<string>();
 
+    /// <summary>What always leaves, for this kind of user: listed so that nobody expects to turn it off.</summary>
+    public IReadOnlyList<string> Essential { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync()
     {
         var user = await users.GetUserAsync(User);
@@ -23,6 +26,7 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocali
         }
 
         Muted = Kinds.Where(user.HasMuted).ToHashSet();
+        Essential = user.Kind == UserKind.Staff ? NotificationKinds.EssentialForStaff : NotificationKinds.EssentialForCustomers;
         return Page();
     }
 

@@ -1,15 +1,16 @@
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Disputes;
-using Litiges.Notifications;
 using Microsoft.EntityFrameworkCore;
 
-namespace Litiges.BackOffice;
+namespace Litiges.Notifications;
 
 /// <summary>
-/// The e-mails the back office's acts cause, queued in the outbox within the act's own save:
-/// to a staff member (a dispute or a task given to them), to a department, or to the customer
-/// (acknowledgment, question, answer, proposal, rejection). Nobody is told of their own act.
+/// The e-mails that acts on a dispute cause, queued in the outbox within the act's own save:
+/// to a staff member (a dispute or a task given to them), to a department, to the holders of a
+/// role (an approval to give), to whoever works the dispute (the customer replied), or to the
+/// customer (acknowledgment, question, answer, proposal, resolution, rejection). Nobody is told
+/// of their own act.
 /// </summary>
 public static class Notices
 {
@@ -42,6 +43,30 @@ public static class Notices
             Outbox.QueueEmail(db, kind, member.Email!, member.Language, now, link, arguments);
         }
     }
+
+    /// <summary>The active staff who hold one of <paramref name="roles"/> (e.g. the roles whose limit covers a proposal).</summary>
+    public static async Task ToRolesAsync(LitigesDbContext db, string kind, IEnumerable<string> roles, Actor actor, DateTimeOffset now, string link, params object[] arguments)
+    {
+        var names = roles.ToList();
+        var holders = await (
+                from user in db.Users.AsNoTracking()
+                join userRole in db.UserRoles on user.Id equals userRole.UserId
+                join role in db.Roles on userRole.RoleId equals role.Id
+                where names.Contains(role.Name!) && user.Kind == UserKind.Staff && user.IsActive && user.Email != null && user.Id != actor.UserId
+                select new { user.Email, user.Language })
+            .Distinct()
+            .ToListAsync();
+        foreach (var holder in holders.OrderBy(h => h.Email, StringComparer.Ordinal))
+        {
+            Outbox.QueueEmail(db, kind, holder.Email!, holder.Language, now, link, arguments);
+        }
+    }
+
+    /// <summary>Whoever works the dispute: its owner, else the members of its department.</summary>
+    public static Task ToHandlersAsync(LitigesDbContext db, Dispute dispute, string kind, Actor actor, DateTimeOffset now, string link, params object[] arguments) =>
+        dispute.OwnerUserId is { } owner
+            ? ToStaffAsync(db, kind, owner, actor, now, link, arguments)
+            : ToDepartmentAsync(db, kind, dispute.DepartmentId, actor, now, link, arguments);
 
     /// <summary>
     /// Tells the customer: the contact named on the dispute, else the customer user who opened it,

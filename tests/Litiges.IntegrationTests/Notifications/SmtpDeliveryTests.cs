@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net;
+using Litiges.Deadlines;
+using Litiges.IntegrationTests.Portal;
+using Litiges.Localization;
+using Litiges.Notifications;
+using Litiges.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using static Litiges.IntegrationTests.Notifications.OutboxDriver;
+using PortalProgram = Litiges.CustomerPortal.Program;
+
+namespace Litiges.IntegrationTests.Notifications;
+
+/// <summary>
+/// The portal configured with the SMTP sender against a real maildev of the test's own: a filing
+/// arrives as an e-mail with its reference and deadlines; while the server is down, filings still
+/// save and their e-mails wait, then each arrives once when it is back.
+/// </summary>
+public abstract class SmtpDeliveryTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : LitigesFixture
+{
+    private const string PortalUrl = "https://portal.litiges.test";
+
+    [Fact]
+    public async Task Filing_a_dispute_sends_the_acknowledgment_with_its_reference_and_deadlines_to_the_smtp_server()
+    {
+        await using var maildev = new Maildev();
+        await maildev.StartAsync();
+        await using var portal = Portal(maildev, dispatcherRunning: true);
+
+        var (reference, submittedAt) = await FileAsync(portal, "alice@alpha.test", "240,50");
+
+        var mail = await WaitForAsync(maildev, reference);
+        Assert.Equal("alice@alpha.test", mail.To.Single().Address);
+        Assert.Equal($"Litige {reference} enregistré", mail.Subject);
+        var text = mail.Text!;
+        var deadlines = await DeadlinesAsync(reference, submittedAt);
+        Assert.Contains($"accusé de réception au plus tard le {deadlines[DeadlineKind.Acknowledge]}", text, StringComparison.Ordinal);
+        Assert.Contains($"résolution au plus tard le {deadlines[DeadlineKind.Resolve]}", text, StringComparison.Ordinal);
+        Assert.Contains($"délai maximal : {deadlines[DeadlineKind.HardLimit]}", text, StringComparison.Ordinal);
+        Assert.Contains("240,50", text, StringComparison.Ordinal);
+        Assert.Contains($"{PortalUrl}/Disputes/Details/{reference}", text, StringComparison.Ordinal);
+
+        // The HTML part says the same, with the link as a button.
+        var html = WebUtility.HtmlDecode(mail.Html!);
+        Assert.Contains(reference, html, StringComparison.Ordinal);
+        Assert.Contains(deadlines[DeadlineKind.Acknowledge], html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{PortalUrl}/Disputes/Details/{reference}\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task While_the_smtp_server_is_down_filings_save_their_emails_wait_and_each_arrives_once_after_its_restart()
+    {
+        await using var maildev = new Maildev();
+        await maildev.StartAsync();
+        await using var portal = Portal(maildev, dispatcherRunning: false);
+        var sender = portal.Services.GetRequiredService<IMailSender>();
+        Assert.IsType<SmtpMailSender>(sender);
+
+        // Up: the first filing's e-mail leaves at once.
+        var (first, _) = await FileAsync(portal, "alice@alpha.test", "10");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await DispatchAllAsync(Dispatcher(portal.Services, sender, clock));
+        await WaitForAsync(maildev, first);
+
+        // Down: two more filings are saved all the same, their e-mails wait with the error and a later attempt.
+        await maildev.StopAsync();
+        var (second, _) = await FileAsync(portal, "alice@alpha.test", "20");
+        var (third, _) = await FileAsync(portal, "carol@alpha.test", "30");
+        clock.SetUtcNow(DateTimeOffset.UtcNow);
+        Assert.Equal(0, await DispatchAllAsync(Dispatcher(portal.Services, sender, clock)));
+        var waiting = await fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Kind == "DisputeSubmitted" && (m.Subject.Contains(second) || m.Subject.Contains(third))).ToListAsync());
+        Assert.Equal(2, waiting.Count);
+        Assert.All(waiting, m =>
+        {
+            Assert.Null(m.SentAt);
+            Assert.Equal(1, m.Attempts);
+            Assert.NotNull(m.LastError);
+            Assert.True(m.NextAttemptAt > clock.GetUtcNow());
+        });
+
+        // Back: two instances dispatch at once once the backoff has passed; each e-mail arrives once.
+        await maildev.StartAsync();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var sent = await Task.WhenAll(
+            DispatchAllAsync(Dispatcher(portal.Services, sender, clock)),
+            DispatchAllAsync(Dispatcher(portal.Services, sender, clock)));
+        Assert.True(sent.Sum() >= 2);
+        await WaitForAsync(maildev, second);
+        await WaitForAsync(maildev, third);
+        var caught = await maildev.MessagesAsync();
+        Assert.Single(caught, m => m.Subject.Contains(second, StringComparison.Ordinal));
+        Assert.Single(caught, m => m.Subject.Contains(third, StringComparison.Ordinal));
+        Assert.Equal("carol@alpha.test", caught.Single(m => m.Subject.Contains(third, StringComparison.Ordinal)).To.Single().Address);
+        Assert.Equal(0, await DispatchAllAsync(Dispatcher(portal.Services, sender, clock)));
+    }
+
+    private AppFactory<PortalProgram> Portal(Maildev maildev, bool dispatcherRunning) =>
+        new(fixture.Database, fixture.DataFolder, new Dictionary<string, string?>
+        {
+            ["Email:Provider"] = "Smtp",
+            ["Email:Smtp:Host"] = "127.0.0.1",
+            ["Email:Smtp:Port"] = maildev.SmtpPort.ToString(CultureInfo.InvariantCulture),
+            ["Email:PortalUrl"] = PortalUrl,
+            ["Email:Outbox:Enabled"] = dispatcherRunning ? "true" : "false",
+            ["Email:Outbox:PollInterval"] = "00:00:00.200",
+        });
+
+    // Through the portal's form, as the customer does; the reference and when it was saved.
+    private async Task<(string Reference, DateTimeOffset SubmittedAt)> FileAsync(AppFactory<PortalProgram> portal, string email, string amount)
+    {
+        var customer = await PortalBrowser.SignInAsync(portal, email);
+        var (invoiceId, _) = await TestData.NewInvoiceAsync(fixture, fixture.Data.AlphaId);
+        var url = $"/Disputes/New?invoice={invoiceId}";
+        var (_, submitted) = await Wizard.ContinueAsync(customer, await customer.GetPageAsync(url), url, new Dictionary<string, string?> { ["Input.Invoices[0].Amount"] = amount });
+        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        var id = Wizard.IdFromLocation(submitted);
+        var dispute = await fixture.WithDbAsync(db => db.Disputes.AsNoTracking().Where(d => d.Id == id).Select(d => new { d.Reference, d.SubmittedAt }).SingleAsync());
+        return (dispute.Reference, dispute.SubmittedAt);
+    }
+
+    // The deadlines as the French e-mail writes them.
+    private async Task<Dictionary<DeadlineKind, string>> DeadlinesAsync(string reference, DateTimeOffset submittedAt)
+    {
+        var dispute = await fixture.WithDbAsync(db => db.Disputes.AsNoTracking().Include(d => d.Pauses).SingleAsync(d => d.Reference == reference));
+        return dispute.Deadlines(submittedAt).ToDictionary(
+            d => d.Kind,
+            d => TimeZoneInfo.ConvertTime(d.Due, FrenchBusinessCalendar.Instance.TimeZone).ToString("D", Cultures.French));
+    }
+
+    private static async Task<CaughtMail> WaitForAsync(Maildev maildev, string reference)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var mail = (await maildev.MessagesAsync()).FirstOrDefault(m => m.Subject.Contains(reference, StringComparison.Ordinal));
+            if (mail is not null)
+            {
+                return mail;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No e-mail for {reference} reached maildev.");
+            await Task.Delay(200);
+        }
+    }
+}
+
+public sealed class SqliteSmtpDeliveryTests(SqliteFixture fixture) : SmtpDeliveryTests<SqliteFixture>(fixture);
+
+public sealed class PostgreSqlSmtpDeliveryTests(PostgreSqlFixture fixture) : SmtpDeliveryTests<PostgreSqlFixture>(fixture);
