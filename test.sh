@@ -29,6 +29,7 @@ ensure_chromium
 start_postgres
 start_azurite
 start_maildev
+start_clamd
 
 dotnet restore Portal.sln
 dotnet build Portal.sln -c Release --no-restore -nologo

@@ -311,6 +311,40 @@ stop_maildev() {
     unset LITIGES_TEST_SMTP_HOST LITIGES_TEST_SMTP_PORT LITIGES_TEST_MAILDEV_URL
 }
 
+# ---------------------------------------------------------------- clamd (virus scanner)
+
+_CLAMD_PID="" _CLAMD_DIR=""
+
+# start_clamd: ClamAV's daemon on 127.0.0.1 with a signature database of its own, built here
+# (the official one cannot be downloaded): one body signature for the EICAR test file.
+start_clamd() {
+    [ -z "$_CLAMD_PID" ] || { _svc_log "clamd already started"; return 0; }
+    ensure_apt_packages clamav-daemon || return 1
+
+    local port eicar hex
+    _svc_pick_port port || return 1
+    _CLAMD_DIR="$(mktemp -d "${TMPDIR:-/tmp}/litiges-clamd.XXXXXX")"
+    mkdir -p "$_CLAMD_DIR/db"
+    eicar='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+    hex="$(printf '%s' "$eicar" | od -An -tx1 | tr -d ' \n')"
+    printf 'Litiges.Test.EICAR:0:*:%s\n' "$hex" >"$_CLAMD_DIR/db/litiges-test.ndb"
+    printf '%s\n' "DatabaseDirectory $_CLAMD_DIR/db" "TCPSocket $port" "TCPAddr 127.0.0.1" "Foreground yes" \
+        "LogFile $_CLAMD_DIR/clamd.log" "StreamMaxLength 200M" "MaxThreads 4" >"$_CLAMD_DIR/clamd.conf"
+    /usr/sbin/clamd -c "$_CLAMD_DIR/clamd.conf" >"$_CLAMD_DIR/out.log" 2>&1 &
+    _CLAMD_PID=$!
+    _svc_wait_port "$port" "$_CLAMD_PID" clamd "$_CLAMD_DIR/out.log" || return 1
+
+    export LITIGES_TEST_CLAMD="127.0.0.1:$port"
+    _svc_log "clamd $(/usr/sbin/clamd --version | awk '{print $2}') on 127.0.0.1:$port (test signatures only)"
+}
+
+stop_clamd() {
+    _svc_kill "$_CLAMD_PID"
+    [ -n "$_CLAMD_DIR" ] && rm -rf "$_CLAMD_DIR"
+    _CLAMD_PID="" _CLAMD_DIR=""
+    unset LITIGES_TEST_CLAMD
+}
+
 # ---------------------------------------------------------------- all
 
 # stop_all: stop everything this shell started. Safe to call twice and from a trap;
@@ -318,6 +352,7 @@ stop_maildev() {
 stop_all() {
     local saved_errexit=""
     case "$-" in *e*) saved_errexit=1; set +e ;; esac
+    stop_clamd
     stop_maildev
     stop_azurite
     stop_postgres

@@ -77,7 +77,41 @@ public sealed class AppUser : IdentityUser
 
     public void Deactivate() => IsActive = false;
 
-    public void Reactivate() => IsActive = true;
+    public void Reactivate() => IsActive = IsActive || AnonymisedAt is null;
+
+    /// <summary>When an administrator anonymised this user (the account then holds no personal data and cannot sign in).</summary>
+    public DateTimeOffset? AnonymisedAt { get; private set; }
+
+    /// <summary>The name an anonymised user is shown under: the same for everyone, plus a short id to tell them apart.</summary>
+    public static string AnonymousLabel(string userId) => "Anonyme-" + userId[..Math.Min(8, userId.Length)];
+
+    /// <summary>
+    /// Replaces every personal field by a neutral value and closes the account for good. The id
+    /// stays, so that records that must be kept (dispute history, credit notes) still point here.
+    /// </summary>
+    public void Anonymise(DateTimeOffset at)
+    {
+        if (AnonymisedAt is not null)
+        {
+            return;
+        }
+
+        var label = AnonymousLabel(Id);
+        DisplayName = label;
+        Email = UserName = label.ToLowerInvariant() + "@anonyme.invalid";
+        NormalizedEmail = NormalizedUserName = Email.ToUpperInvariant();
+        EmailConfirmed = false;
+        PhoneNumber = null;
+        PhoneNumberConfirmed = false;
+        PasswordHash = null;
+        TwoFactorEnabled = false;
+        LockoutEnabled = true;
+        LockoutEnd = DateTimeOffset.MaxValue;
+        SecurityStamp = Guid.NewGuid().ToString("N");
+        MutedNotifications = string.Empty;
+        IsActive = false;
+        AnonymisedAt = at;
+    }
 }
 
 /// <summary>Staff roles, as stored in Identity.</summary>

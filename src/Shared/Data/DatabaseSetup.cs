@@ -29,20 +29,26 @@ public static class DatabaseSetup
                 connectionString = string.IsNullOrWhiteSpace(connectionString)
                     ? $"Data Source={Path.Combine(dataFolder, "litiges.db")};Default Timeout=30"
                     : connectionString;
-                services.AddDbContext<LitigesDbContext, SqliteLitigesDbContext>(o => o.UseSqlite(connectionString));
+                services.AddDbContext<LitigesDbContext, SqliteLitigesDbContext>((s, o) => Audited(s, o).UseSqlite(connectionString));
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContext<LitigesDbContext, PostgreSqlLitigesDbContext>(o => o.UseNpgsql(Required(connectionString)));
+                services.AddDbContext<LitigesDbContext, PostgreSqlLitigesDbContext>((s, o) => Audited(s, o).UseNpgsql(Required(connectionString)));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<LitigesDbContext, SqlServerLitigesDbContext>(o => o.UseSqlServer(Required(connectionString), sql => sql.EnableRetryOnFailure()));
+                services.AddDbContext<LitigesDbContext, SqlServerLitigesDbContext>((s, o) => Audited(s, o).UseSqlServer(Required(connectionString), sql => sql.EnableRetryOnFailure()));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{provider}'.");
         }
 
+        services.AddHttpContextAccessor();
+        services.AddSingleton(s => new Audit.AuditRecorder(s.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>(), s.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
+
+    // Role and API-key changes write their audit lines in the same save, whoever makes them.
+    private static DbContextOptionsBuilder Audited(IServiceProvider services, DbContextOptionsBuilder options) =>
+        options.AddInterceptors(services.GetRequiredService<Audit.AuditRecorder>());
 
     private static string Required(string? connectionString) =>
         string.IsNullOrWhiteSpace(connectionString)

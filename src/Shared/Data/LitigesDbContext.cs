@@ -69,6 +69,8 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();

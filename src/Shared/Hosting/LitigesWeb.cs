@@ -58,7 +58,8 @@ public static class LitigesWeb
             })
             .AddEntityFrameworkStores<LitigesDbContext>()
             .AddDefaultTokenProviders()
-            .AddClaimsPrincipalFactory<LitigesClaimsFactory>();
+            .AddClaimsPrincipalFactory<LitigesClaimsFactory>()
+            .AddSignInManager<Audit.AuditedSignInManager>();
 
         // Both apps may run on the same host name: each keeps its own cookies.
         var cookiePrefix = appKind == UserKind.Customer ? ".Litiges.Portal" : ".Litiges.BackOffice";
@@ -109,7 +110,10 @@ public static class LitigesWeb
 
         services.AddRazorPages(options =>
             {
-                options.Conventions.AllowAnonymousToFolder("/Account");
+                // Not the whole /Account folder: its Manage pages are for signed-in users. The other
+                // account pages (sign-in, recovery) say [AllowAnonymous] themselves; these two have no model.
+                options.Conventions.AllowAnonymousToPage("/Account/AccessDenied");
+                options.Conventions.AllowAnonymousToPage("/Account/Lockout");
                 options.Conventions.AuthorizeFolder("/Account/Manage", AppKindPolicy);
             })
             .AddDataAnnotationsLocalization()

@@ -38,9 +38,10 @@ public sealed class EvidenceOptions
 /// content, its size against the per-file and per-dispute limits, and computes its SHA-256 while
 /// streaming it. A refused file leaves no blob behind. Refusals are <see cref="DomainException"/>s
 /// with a code per problem ("Upload.TooLarge"...); an unreachable store is a
-/// <see cref="StorageUnavailableException"/>.
+/// <see cref="StorageUnavailableException"/>. When virus scanning is on (<c>Evidence:ClamAv</c>),
+/// the file goes to clamd as it streams to storage, and is accepted only once clamd says it is clean.
 /// </summary>
-public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> options, TimeProvider clock, ILogger<EvidenceIntake> logger)
+public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> options, ClamAvScanner scanner, TimeProvider clock, ILogger<EvidenceIntake> logger)
 {
     public EvidenceOptions Limits => options.Value;
 
@@ -77,7 +78,8 @@ public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> o
 
         var maxBytes = Math.Min(limits.MaxFileBytes, remaining);
         var blobName = BlobNames.NewEvidence(clock.GetUtcNow());
-        await using var inspecting = new InspectingStream(head.AsMemory(0, headLength), content, maxBytes, type.IsText ? new TextCheck() : null);
+        await using var scan = scanner.Enabled ? await scanner.StartAsync(cancellationToken) ?? throw ScannerDown(fileName) : null;
+        await using var inspecting = new InspectingStream(head.AsMemory(0, headLength), content, maxBytes, type.IsText ? new TextCheck() : null, scan);
         try
         {
             await store.WriteAsync(blobName, inspecting, type.ContentType, cancellationToken);
@@ -91,6 +93,18 @@ public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> o
                 UploadProblem.TooLarge => Refused(UploadProblem.TooLarge, fileName, new FileSize(limits.MaxFileBytes)),
                 _ => Refused(problem, fileName, type.Extension.ToUpperInvariant()),
             };
+        }
+
+        if (scan is not null && await scan.VerdictAsync(cancellationToken) is { Clean: false } verdict)
+        {
+            await DiscardAsync([blobName]);
+            if (verdict.Unavailable)
+            {
+                throw ScannerDown(fileName);
+            }
+
+            logger.LogWarning("Evidence {FileName} refused: the virus scanner found {Threat}.", fileName, verdict.Threat);
+            throw Refused(UploadProblem.Infected, fileName, verdict.Threat ?? string.Empty);
         }
 
         return new StoredFile(blobName, fileName, type.ContentType, inspecting.BytesRead, inspecting.Sha256Hex());
@@ -110,6 +124,12 @@ public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> o
                 logger.LogWarning(error, "Blob {BlobName} could not be deleted and is left orphaned.", name);
             }
         }
+    }
+
+    private DomainException ScannerDown(string fileName)
+    {
+        logger.LogError("Evidence {FileName} refused: the virus scanner did not answer.", fileName);
+        return Refused(UploadProblem.ScannerUnavailable, fileName);
     }
 
     private static DomainException Refused(UploadProblem problem, params object[] arguments) =>

@@ -6,8 +6,9 @@ namespace Litiges.Storage;
 /// Passes an upload through to the store while learning what it is: counts and hashes the
 /// bytes (SHA-256), stops at the size limit, and for text types checks every byte. The first
 /// bytes, already read to recognise the type, are replayed before the rest of the source.
+/// With a virus scan under way, every chunk read is sent on to clamd too.
 /// </summary>
-internal sealed class InspectingStream(ReadOnlyMemory<byte> head, Stream source, long maxBytes, TextCheck? text) : Stream
+internal sealed class InspectingStream(ReadOnlyMemory<byte> head, Stream source, long maxBytes, TextCheck? text, ClamAvScan? scan = null) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private ReadOnlyMemory<byte> _head = head;
@@ -37,12 +38,13 @@ internal sealed class InspectingStream(ReadOnlyMemory<byte> head, Stream source,
 
     public override int Read(Span<byte> buffer)
     {
-        if (!_head.IsEmpty)
+        var read = _head.IsEmpty ? Inspect(source.Read(buffer), buffer) : Inspect(FromHead(buffer), buffer);
+        if (scan is not null && read > 0)
         {
-            return Inspect(FromHead(buffer), buffer);
+            scan.SendAsync(buffer[..read].ToArray(), CancellationToken.None).GetAwaiter().GetResult();
         }
 
-        return Inspect(source.Read(buffer), buffer);
+        return read;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -50,13 +52,13 @@ internal sealed class InspectingStream(ReadOnlyMemory<byte> head, Stream source,
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!_head.IsEmpty)
+        var read = _head.IsEmpty ? Inspect(await source.ReadAsync(buffer, cancellationToken), buffer.Span) : Inspect(FromHead(buffer.Span), buffer.Span);
+        if (scan is not null && read > 0)
         {
-            return Inspect(FromHead(buffer.Span), buffer.Span);
+            await scan.SendAsync(buffer[..read], cancellationToken);
         }
 
-        var read = await source.ReadAsync(buffer, cancellationToken);
-        return Inspect(read, buffer.Span);
+        return read;
     }
 
     public override void Flush()
@@ -134,4 +136,10 @@ public enum UploadProblem
     Empty,
     TooLarge,
     DisputeTotalExceeded,
+
+    /// <summary>The virus scanner found a threat in the file.</summary>
+    Infected,
+
+    /// <summary>Scanning is on, and the virus scanner did not answer: nothing is accepted unscanned.</summary>
+    ScannerUnavailable,
 }

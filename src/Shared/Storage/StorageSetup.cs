@@ -38,6 +38,8 @@ public static class StorageSetup
         }
 
         services.AddOptions<EvidenceOptions>().Bind(configuration.GetSection("Evidence"));
+        services.AddOptions<ClamAvOptions>().Bind(configuration.GetSection("Evidence:ClamAv"));
+        services.AddSingleton<ClamAvScanner>();
         services.AddScoped<EvidenceIntake>();
         return services;
     }
