@@ -95,6 +95,33 @@ public abstract class SettlementPagesTests<TFixture>(TFixture fixture) : BackOff
     }
 
     [Fact]
+    public async Task Staff_see_which_instalments_of_an_agreed_schedule_are_paid()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var id = await NewDisputeAsync(DisputeStatus.InReview, amount: 300m, then: (dispute, at) =>
+        {
+            var draft = new SettlementDraft(SettlementKind.PaymentSchedule, "Règlement en trois fois") { ScheduleTotal = 300m, Instalments = [(today, 100m), (today.AddDays(30), 100m), (today.AddDays(60), 100m)] };
+            dispute.ProposeSettlement(SeedAgent, draft, new DelegationLimits(DelegationLimit.Defaults()), 50m, at);
+            dispute.AcceptSettlement(new Actor("seed-customer", "Client Test", ActorRole.Customer, Fixture.Data.AlphaId), at, "203.0.113.7");
+            dispute.CompleteSettlement(SeedAgent, at);
+        });
+        await Fixture.WithDbAsync(async db =>
+        {
+            var invoice = await db.Disputes.Where(d => d.Id == id).SelectMany(d => d.Items).Select(i => i.Invoice!).SingleAsync();
+            await ScheduleFollowUp.RecordPaymentAsync(db, invoice, 150m, today, "VIR-" + id.ToString(CultureInfo.InvariantCulture));
+            await db.SaveChangesAsync();
+        });
+
+        var agent = await StaffAsync(Agent);
+        var items = (await agent.GetPageAsync(Url(id))).QuerySelectorAll("li[data-instalment]").Select(li => System.Text.RegularExpressions.Regex.Replace(li.TextContent, @"\s+", " ")).ToList();
+
+        Assert.Equal(3, items.Count);
+        Assert.Contains("payée le", items[0], StringComparison.Ordinal);
+        Assert.Contains("50,00 € payés", items[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("pay", items[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Schedule_whose_instalments_do_not_sum_is_refused_with_a_clear_message_and_nothing_saved()
     {
         var id = await NewDisputeAsync(DisputeStatus.InReview, amount: 300m);
