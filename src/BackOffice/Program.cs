@@ -26,6 +26,7 @@ public sealed class Program
         builder.Services.AddDeadlineWatcher(builder.Configuration);
         builder.Services.AddPreDueReminders(builder.Configuration);
         builder.Services.AddScheduleFollowUp(builder.Configuration);
+        builder.Services.AddKpiReport(builder.Configuration);
         builder.Services.AddIntegrationApi(builder.Configuration);
         var app = builder.Build();
 

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Litiges.Accounts;
+using Litiges.BackOffice.Pages.Dashboard;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
+using Litiges.Kpis;
 using Litiges.Localization;
 using Litiges.Notifications;
 using Litiges.Pages.Shared;
@@ -51,10 +53,14 @@ public sealed record QueueFilter
 
     public string? After { get; init; }
 
+    /// <summary>The criteria of a dashboard figure, so that the queue lists exactly the disputes it counts; its statuses replace "every open dispute".</summary>
+    public DisputeSelection? Selection { get; init; }
+
     public const string Unassigned = "none";
 
     /// <summary>Deadlines run only while a dispute is open: for ended ones the deadline sort falls back to age.</summary>
-    public QueueSort EffectiveSort => Sort == QueueSort.Deadline && Status is { } status && !status.IsOpen() ? QueueSort.Age : Sort;
+    public QueueSort EffectiveSort =>
+        Sort == QueueSort.Deadline && ((Status is { } status && !status.IsOpen()) || Selection?.Statuses?.Any(s => !s.IsOpen()) == true) ? QueueSort.Age : Sort;
 }
 
 /// <summary>
@@ -278,7 +284,14 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
         {
             // "Open" is written as "not ended": a filter no index serves, so that the planner walks
             // the index of the sort in order (SQLite would otherwise take the status index and sort 50 000 rows).
-            query = filter.Status is { } status ? query.Where(d => d.Status == status) : query.Where(d => !EndedStatuses.Contains(d.Status));
+            query = filter.Status is { } status ? query.Where(d => d.Status == status)
+                : filter.Selection?.Statuses is not null ? query
+                : query.Where(d => !EndedStatuses.Contains(d.Status));
+        }
+
+        if (filter.Selection is { } selection)
+        {
+            query = selection.Apply(query);
         }
 
         if (!string.IsNullOrEmpty(filter.ReasonCode))
@@ -340,6 +353,8 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
 #pragma warning restore CA1304, CA1862
         }
 
+        // A status tab chosen on a dashboard figure's list narrows it to that status.
+        var selection = QueueLinks.Parse(Request.Query);
         return new QueueFilter
         {
             Status = Status,
@@ -352,6 +367,7 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
             DeadlineState = Deadline,
             Sort = Sort,
             After = After,
+            Selection = Status is null ? selection : selection is null ? null : selection with { Statuses = null },
         };
     }
 
@@ -384,6 +400,11 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
             ["mine"] = Mine ? "true" : null,
             ["sort"] = Sort == QueueSort.Deadline ? null : Sort.ToString(),
         };
+        foreach (var (key, value) in QueueLinks.Kept(Request.Query))
+        {
+            values[key] = value;
+        }
+
         return values.Where(v => !string.IsNullOrEmpty(v.Value)).ToDictionary(v => v.Key, v => v.Value!);
     }
 

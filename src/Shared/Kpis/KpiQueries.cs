@@ -1,0 +1,366 @@
+using System.Linq.Expressions;
+using Litiges.Data;
+using Litiges.Deadlines;
+using Litiges.Disputes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Litiges.Kpis;
+
+/// <summary>
+/// Computes the dashboard of DESIGN §7 with aggregate queries: every count, sum and average runs
+/// in the database (SQLite stores amounts and instants as integers, so its sums are exact too);
+/// only the aggregated rows come back. Periods are cut on day starts in Paris, the same cut the
+/// queue applies, so each figure's <see cref="DisputeSelection"/> lists exactly what it counts.
+/// </summary>
+public static class KpiQueries
+{
+    public const int TopCount = 10;
+
+    public static async Task<KpiReport> ComputeAsync(LitigesDbContext db, KpiFilter filter, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (filter.To < filter.From)
+        {
+            throw new ArgumentException("The period ends before it starts.", nameof(filter));
+        }
+
+        var today = KpiDays.DateOf(now);
+        var basis = DisputeSelection.Of(filter);
+        return new KpiReport(
+            filter,
+            today,
+            await OpenAsync(db, basis, today, cancellationToken),
+            await TrendAsync(db, filter, basis, cancellationToken),
+            await DisputedInvoicesAsync(db, filter, basis, cancellationToken),
+            await ResolutionAsync(db, filter, basis, cancellationToken),
+            await SlaAsync(db, filter, basis, cancellationToken),
+            await BlockedAsync(db, basis, today, cancellationToken),
+            await RecurringAsync(db, filter, basis, cancellationToken),
+            await TopCustomersAsync(db, filter, basis, cancellationToken),
+            await ByReasonAsync(db, filter, basis, cancellationToken),
+            await ByRootCauseAsync(db, filter, basis, cancellationToken),
+            await DsoAsync(db, filter, cancellationToken));
+    }
+
+    private static IQueryable<Dispute> Disputes(LitigesDbContext db, DisputeSelection selection) =>
+        selection.Apply(db.Disputes.AsNoTracking());
+
+    /// <summary>Open disputes submitted up to today, by age: 0-15, 16-30, 31-60 and over 60 days since the day of submission.</summary>
+    private static async Task<OpenDisputes> OpenAsync(LitigesDbContext db, DisputeSelection basis, DateOnly today, CancellationToken cancellationToken)
+    {
+        var open = basis with { Statuses = DisputeStatuses.Open, Dated = DisputeDate.Submitted, To = today };
+        var ranges = new (AgeBucket Bucket, DateOnly? From, DateOnly To)[]
+        {
+            (AgeBucket.Over60, null, today.AddDays(-61)),
+            (AgeBucket.From31To60, today.AddDays(-60), today.AddDays(-31)),
+            (AgeBucket.From16To30, today.AddDays(-30), today.AddDays(-16)),
+            (AgeBucket.UpTo15, today.AddDays(-15), today),
+        };
+        var rows = await GroupByPeriodAsync(Disputes(db, open), d => d.SubmittedAt, ranges.Skip(1).Select(r => r.From!.Value).ToList(), cancellationToken);
+        var ageing = ranges.Reverse().Select(r =>
+        {
+            var row = rows.GetValueOrDefault((int)AgeBucket.Over60 - (int)r.Bucket);
+            return new AgeingFigure(r.Bucket, new Figure(row.Count, row.Amount, open with { From = r.From, To = r.To }));
+        }).ToList();
+        return new OpenDisputes(new Figure(ageing.Sum(a => a.Figure.Count), ageing.Sum(a => a.Figure.Amount), open), ageing);
+    }
+
+    private static async Task<IReadOnlyList<TrendPoint>> TrendAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    {
+        var starts = new List<DateOnly> { filter.From };
+        for (var day = filter.From.AddDays(1); day <= filter.To; day = day.AddDays(1))
+        {
+            var isStart = filter.EffectiveInterval == KpiInterval.Week ? day.DayOfWeek == DayOfWeek.Monday : day.Day == 1;
+            if (isStart)
+            {
+                starts.Add(day);
+            }
+        }
+
+        var submitted = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, From = filter.From, To = filter.To };
+        var decided = basis with { Statuses = DisputeSelection.Decided, Dated = DisputeDate.Ended, From = filter.From, To = filter.To };
+        var withdrawn = decided with { Statuses = [DisputeStatus.Withdrawn] };
+        var boundaries = starts.Skip(1).ToList();
+        var news = await GroupByPeriodAsync(Disputes(db, submitted), d => d.SubmittedAt, boundaries, cancellationToken);
+        var ends = await GroupByPeriodAsync(Disputes(db, decided), d => d.EndedAt, boundaries, cancellationToken);
+        var withdrawals = await GroupByPeriodAsync(Disputes(db, withdrawn), d => d.EndedAt, boundaries, cancellationToken);
+
+        return starts.Select((start, i) =>
+        {
+            var end = i + 1 < starts.Count ? starts[i + 1].AddDays(-1) : filter.To;
+            Figure At(Dictionary<int, (int Count, decimal Amount)> rows, DisputeSelection selection)
+            {
+                var row = rows.GetValueOrDefault(i);
+                return new Figure(row.Count, row.Amount, selection with { From = start, To = end });
+            }
+
+            return new TrendPoint(start, end, At(news, submitted), At(ends, decided), At(withdrawals, withdrawn));
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Counts and sums the disputes per period in one query: the period's index is a CASE on the
+    /// instant, compared with the day starts of <paramref name="boundaries"/> (each one starts a period).
+    /// </summary>
+    private static async Task<Dictionary<int, (int Count, decimal Amount)>> GroupByPeriodAsync(
+        IQueryable<Dispute> disputes,
+        Expression<Func<Dispute, DateTimeOffset?>> instant,
+        List<DateOnly> boundaries,
+        CancellationToken cancellationToken)
+    {
+        var parameter = instant.Parameters[0];
+        Expression index = Expression.Constant(boundaries.Count);
+        for (var i = boundaries.Count - 1; i >= 0; i--)
+        {
+            var before = Expression.LessThan(instant.Body, Expression.Constant(KpiDays.StartOf(boundaries[i]), typeof(DateTimeOffset?)));
+            index = Expression.Condition(before, Expression.Constant(i), index);
+        }
+
+        var key = Expression.Lambda<Func<Dispute, int>>(index, parameter);
+        var rows = await disputes
+            .GroupBy(key)
+            .Select(g => new { g.Key, Count = g.Count(), Amount = g.Sum(d => d.DisputedAmount) })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Key, r => (r.Count, r.Amount));
+    }
+
+    /// <summary>Invoices issued in the period (customer filter only), and those covered by a dispute under every filter.</summary>
+    private static async Task<DisputedInvoiceRate> DisputedInvoicesAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    {
+        var invoices = db.Invoices.AsNoTracking().Where(i => i.IssueDate >= filter.From && i.IssueDate <= filter.To);
+        if (filter.CustomerAccountId is { } customer)
+        {
+            invoices = invoices.Where(i => i.CustomerAccountId == customer);
+        }
+
+        var disputes = Disputes(db, basis);
+        var covered = db.DisputedItems.Where(x => disputes.Any(d => d.Id == x.DisputeId)).Select(x => x.InvoiceId);
+        var issued = await Totals(invoices, cancellationToken);
+        var disputed = await Totals(invoices.Where(i => covered.Contains(i.Id)), cancellationToken);
+        var selection = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Invoiced, From = filter.From, To = filter.To };
+        return new DisputedInvoiceRate(issued.Count, issued.Amount, disputed.Count, disputed.Amount, selection);
+
+        static async Task<(int Count, decimal Amount)> Totals(IQueryable<Invoices.Invoice> invoices, CancellationToken cancellationToken)
+        {
+            var row = await invoices.GroupBy(_ => 1).Select(g => new { Count = g.Count(), Amount = g.Sum(i => i.TotalGross) }).FirstOrDefaultAsync(cancellationToken);
+            return row is null ? (0, 0m) : (row.Count, row.Amount);
+        }
+    }
+
+    /// <summary>Average and median days from submission to decision, overall and per reason code.</summary>
+    private static async Task<ResolutionTimes> ResolutionAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    {
+        var decided = basis with { Statuses = DisputeSelection.Decided, Dated = DisputeDate.Ended, From = filter.From, To = filter.To };
+        var durations =
+            from x in ResolutionDays.Of(db)
+            join d in Disputes(db, decided) on x.Id equals d.Id
+            select new { x.Id, x.Days, d.ReasonCode };
+
+        var groups = await durations
+            .GroupBy(x => x.ReasonCode)
+            .Select(g => new { Reason = g.Key, Count = g.Count(), Average = g.Average(x => x.Days) })
+            .OrderBy(g => g.Reason)
+            .ToListAsync(cancellationToken);
+
+        var byReason = new List<ResolutionTime>();
+        foreach (var group in groups)
+        {
+            var median = await MedianAsync(durations.Where(x => x.ReasonCode == group.Reason).Select(x => new DurationRow { Id = x.Id, Days = x.Days }), group.Count, cancellationToken);
+            byReason.Add(new ResolutionTime(group.Reason, group.Count, Days(group.Average), median, decided with { ReasonCode = group.Reason }));
+        }
+
+        var count = groups.Sum(g => g.Count);
+        var average = count == 0 ? (double?)null : await durations.AverageAsync(x => x.Days, cancellationToken);
+        var all = new ResolutionTime(null, count, Days(average), await MedianAsync(durations.Select(x => new DurationRow { Id = x.Id, Days = x.Days }), count, cancellationToken), decided);
+        return new ResolutionTimes(all, byReason);
+    }
+
+    /// <summary>The middle value (or the mean of the two middle values) read from the database in order: at most two rows come back.</summary>
+    private static async Task<decimal?> MedianAsync(IQueryable<DurationRow> durations, int count, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var middle = await durations.OrderBy(x => x.Days).ThenBy(x => x.Id).Skip((count - 1) / 2).Take(count % 2 == 1 ? 1 : 2).Select(x => x.Days).ToListAsync(cancellationToken);
+        return Days(middle.Average());
+    }
+
+    private static decimal? Days(double? days) => days is { } value ? Math.Round((decimal)value, 2) : null;
+
+    private static async Task<SlaCompliance> SlaAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    {
+        var decided = basis with { Statuses = DisputeSelection.Decided, Dated = DisputeDate.Ended, From = filter.From, To = filter.To };
+        var rows = await Disputes(db, decided)
+            .Where(d => d.EndedWithinSla != null)
+            .GroupBy(d => d.EndedWithinSla!.Value)
+            .Select(g => new { Within = g.Key, Count = g.Count(), Amount = g.Sum(d => d.DisputedAmount) })
+            .ToListAsync(cancellationToken);
+        var within = rows.SingleOrDefault(r => r.Within);
+        var late = rows.SingleOrDefault(r => !r.Within);
+        var withinFigure = new Figure(within?.Count ?? 0, within?.Amount ?? 0m, decided with { WithinSla = true });
+        var lateFigure = new Figure(late?.Count ?? 0, late?.Amount ?? 0m, decided with { WithinSla = false });
+
+        var breachedInPeriod = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Breached, From = filter.From, To = filter.To };
+        var (start, end) = (filter.Start, filter.End);
+        var breaches = await Disputes(db, basis)
+            .SelectMany(d => d.DeadlineAlerts)
+            .Where(a => a.Level == DeadlineState.Breached && a.At >= start && a.At < end)
+            .GroupBy(a => a.Kind)
+            .Select(g => new { Kind = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Kind, g => g.Count, cancellationToken);
+        var byStep = Enum.GetValues<DeadlineKind>().Select(k => new BreachFigure(k, breaches.GetValueOrDefault(k), breachedInPeriod with { Breach = k })).ToList();
+
+        return new SlaCompliance(
+            new Figure(withinFigure.Count + lateFigure.Count, withinFigure.Amount + lateFigure.Amount, decided),
+            withinFigure,
+            lateFigure,
+            byStep);
+    }
+
+    /// <summary>Today's dunning blocks of the disputes, each capped at what its invoice still owes.</summary>
+    private static async Task<BlockedOutstanding> BlockedAsync(LitigesDbContext db, DisputeSelection basis, DateOnly today, CancellationToken cancellationToken)
+    {
+        var selection = basis with { Statuses = DisputeSelection.Any, Blocked = true, Dated = DisputeDate.Submitted, To = today };
+        var disputes = Disputes(db, selection);
+        var blocks =
+            from b in db.DunningBlocks.AsNoTracking()
+            join i in db.Invoices on b.InvoiceId equals i.Id
+            where b.LiftedAt == null && disputes.Any(d => d.Id == b.DisputeId)
+            select new { b.InvoiceId, b.DisputeId, Amount = b.Amount < i.OpenBalance ? b.Amount : i.OpenBalance };
+        var amount = await blocks.SumAsync(b => b.Amount, cancellationToken);
+        var invoices = await blocks.Select(b => b.InvoiceId).Distinct().CountAsync(cancellationToken);
+        var count = await disputes.CountAsync(cancellationToken);
+        return new BlockedOutstanding(amount, invoices, count, selection);
+    }
+
+    /// <summary>Over the twelve months ending with the period: customers with disputes, those with two or more, and the reason codes a customer repeats.</summary>
+    private static async Task<RecurringDisputes> RecurringAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    {
+        var window = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, From = filter.To.AddMonths(-12).AddDays(1), To = filter.To };
+        var disputes = Disputes(db, window);
+        var perCustomer = disputes.GroupBy(d => d.CustomerAccountId).Select(g => new { g.Key, Count = g.Count() });
+        var customers = await perCustomer.CountAsync(cancellationToken);
+        var repeat = await perCustomer.CountAsync(c => c.Count >= 2, cancellationToken);
+        var pairs = await disputes
+            .GroupBy(d => new { d.CustomerAccountId, d.ReasonCode })
+            .Select(g => new { g.Key.CustomerAccountId, g.Key.ReasonCode, Count = g.Count() })
+            .Where(g => g.Count >= 2)
+            .OrderByDescending(g => g.Count).ThenBy(g => g.CustomerAccountId).ThenBy(g => g.ReasonCode)
+            .Take(TopCount)
+            .ToListAsync(cancellationToken);
+        var names = await NamesAsync(db, pairs.Select(p => p.CustomerAccountId), cancellationToken);
+        var repeated = pairs
+            .Select(p => new RepeatedReason(p.CustomerAccountId, names[p.CustomerAccountId], p.ReasonCode, p.Count, window with { CustomerAccountId = p.CustomerAccountId, ReasonCode = p.ReasonCode }))
+            .ToList();
+        return new RecurringDisputes(window.From!.Value, filter.To, customers, repeat, repeated);
+    }
+
+    private static async Task<IReadOnlyList<CustomerFigure>> TopCustomersAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    {
+        var submitted = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, From = filter.From, To = filter.To };
+        var rows = await Disputes(db, submitted)
+            .GroupBy(d => d.CustomerAccountId)
+            .Select(g => new { Customer = g.Key, Count = g.Count(), Amount = g.Sum(d => d.DisputedAmount) })
+            .OrderByDescending(g => g.Amount).ThenBy(g => g.Customer)
+            .Take(TopCount)
+            .ToListAsync(cancellationToken);
+        var names = await NamesAsync(db, rows.Select(r => r.Customer), cancellationToken);
+        return rows.Select(r => new CustomerFigure(r.Customer, names[r.Customer], new Figure(r.Count, r.Amount, submitted with { CustomerAccountId = r.Customer }))).ToList();
+    }
+
+    /// <summary>Disputes submitted in the period, per reason code.</summary>
+    private static async Task<IReadOnlyList<ReasonFigure>> ByReasonAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    {
+        var submitted = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, From = filter.From, To = filter.To };
+        var rows = await Disputes(db, submitted)
+            .GroupBy(d => d.ReasonCode)
+            .Select(g => new { Reason = g.Key, Count = g.Count(), Amount = g.Sum(d => d.DisputedAmount) })
+            .ToListAsync(cancellationToken);
+        return rows.OrderByDescending(r => r.Amount).ThenBy(r => r.Reason, StringComparer.Ordinal)
+            .Select(r => new ReasonFigure(r.Reason, new Figure(r.Count, r.Amount, submitted with { ReasonCode = r.Reason })))
+            .ToList();
+    }
+
+    /// <summary>Disputes decided in the period and closed with a root cause, per root cause.</summary>
+    private static async Task<IReadOnlyList<RootCauseFigure>> ByRootCauseAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    {
+        var decided = basis with { Statuses = DisputeSelection.Decided, Dated = DisputeDate.Ended, From = filter.From, To = filter.To };
+        var rows = await Disputes(db, decided)
+            .Where(d => d.RootCauseId != null)
+            .GroupBy(d => d.RootCauseId!.Value)
+            .Select(g => new { RootCause = g.Key, Count = g.Count(), Amount = g.Sum(d => d.DisputedAmount) })
+            .ToListAsync(cancellationToken);
+        var ids = rows.Select(r => r.RootCause).ToList();
+        var codes = await db.RootCauses.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Code, cancellationToken);
+        return rows.OrderByDescending(r => r.Count).ThenBy(r => codes[r.RootCause], StringComparer.Ordinal)
+            .Select(r => new RootCauseFigure(r.RootCause, codes[r.RootCause], new Figure(r.Count, r.Amount, decided with { RootCauseId = r.RootCause })))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Receivables at the end of the period, rebuilt from today's balances: what invoices issued by
+    /// then still owe, plus what was paid or credited on them after it. The customer filter applies;
+    /// the dispute filters do not (DSO measures the whole ledger).
+    /// </summary>
+    private static async Task<DaysSalesOutstanding> DsoAsync(LitigesDbContext db, KpiFilter filter, CancellationToken cancellationToken)
+    {
+        var invoices = db.Invoices.AsNoTracking().Where(i => i.IssueDate <= filter.To);
+        if (filter.CustomerAccountId is { } customer)
+        {
+            invoices = invoices.Where(i => i.CustomerAccountId == customer);
+        }
+
+        var end = filter.End;
+        var disputed = invoices.Where(i => db.DunningBlocks.Any(b => b.InvoiceId == i.Id && b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)));
+        var sales = await invoices.Where(i => i.IssueDate >= filter.From).SumAsync(i => i.TotalGross, cancellationToken);
+        return new DaysSalesOutstanding(
+            await ReceivablesAsync(db, invoices, filter.To, cancellationToken),
+            await ReceivablesAsync(db, disputed, filter.To, cancellationToken),
+            sales,
+            filter.Days);
+    }
+
+    private static async Task<decimal> ReceivablesAsync(LitigesDbContext db, IQueryable<Invoices.Invoice> invoices, DateOnly at, CancellationToken cancellationToken)
+    {
+        var owed = await invoices.SumAsync(i => i.OpenBalance, cancellationToken);
+        var paidLater = await db.Payments.AsNoTracking().Where(p => p.ReceivedOn > at && invoices.Any(i => i.Id == p.InvoiceId)).SumAsync(p => p.Amount, cancellationToken);
+        var creditedLater = await db.CreditNotes.AsNoTracking().Where(c => c.IssueDate > at && invoices.Any(i => i.Id == c.InvoiceId)).SumAsync(c => c.TotalGross, cancellationToken);
+        return owed + paidLater + creditedLater;
+    }
+
+    private static Task<Dictionary<int, string>> NamesAsync(LitigesDbContext db, IEnumerable<int> customerIds, CancellationToken cancellationToken)
+    {
+        var ids = customerIds.Distinct().ToList();
+        return db.CustomerAccounts.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.LegalName, cancellationToken);
+    }
+}
+
+/// <summary>A decided dispute's days from submission to decision.</summary>
+public sealed class DurationRow
+{
+    public int Id { get; init; }
+
+    public double Days { get; init; }
+}
+
+/// <summary>
+/// Days between two instants is the one thing LINQ cannot say on every provider (SQLite keeps
+/// instants as ticks): each provider's expression, in a raw query the rest composes on.
+/// </summary>
+internal static class ResolutionDays
+{
+    public static IQueryable<DurationRow> Of(LitigesDbContext db)
+    {
+        var days = db.Database.ProviderName switch
+        {
+            "Microsoft.EntityFrameworkCore.Sqlite" => "(\"EndedAt\" - \"SubmittedAt\") / 864000000000.0",
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => "CAST(EXTRACT(EPOCH FROM (\"EndedAt\" - \"SubmittedAt\")) AS double precision) / 86400.0",
+            "Microsoft.EntityFrameworkCore.SqlServer" => "CAST(DATEDIFF_BIG(second, \"SubmittedAt\", \"EndedAt\") AS float) / 86400.0",
+            var other => throw new NotSupportedException($"No resolution-time expression for {other}."),
+        };
+#pragma warning disable EF1002 // The SQL is a constant per provider: nothing from the user goes in it.
+        return db.Database.SqlQueryRaw<DurationRow>($"SELECT \"Id\", {days} AS \"Days\" FROM \"Disputes\" WHERE \"EndedAt\" IS NOT NULL");
+#pragma warning restore EF1002
+    }
+}
