@@ -79,7 +79,14 @@ public static class LitigesWeb
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o => o.Cookie.Name = cookiePrefix + ".2fa");
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, o => o.Cookie.Name = cookiePrefix + ".2fa.remember");
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.ExternalScheme, o => o.Cookie.Name = cookiePrefix + ".external");
-        services.AddAntiforgery(o => o.Cookie.Name = cookiePrefix + ".af");
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = cookiePrefix + ".af";
+
+            // The framework's default would send it over plain HTTP too.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         // How soon a password change (new security stamp) signs other sessions out.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue("Security:SessionCheckSeconds", 60)));
 
