@@ -97,7 +97,7 @@ public sealed class CreditNoteJourneyTests(Chromium chromium, LoopbackApps apps,
             await page.GetByLabel(words["Portal.Dispute.ConfirmAccept"]).CheckAsync();
             await ClickButtonAsync(page, words["Portal.Dispute.Accept"]);
             await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = words["Portal.Dispute.ProposalAcceptedTitle"] })).ToBeVisibleAsync();
-            await AuditAsync(page);
+            await FlashAsync(page);
         }, test: test + "_6_customer_accepts");
 
         await InBrowserAsync(Apps.BackOfficeUrl, async finance =>

@@ -66,7 +66,13 @@ public sealed class RejectionJourneyTests(Chromium chromium, LoopbackApps apps, 
             await page.GetByRole(AriaRole.Textbox, new PageGetByRoleOptions { Name = words["Portal.Dispute.YourMessage"] }).FillAsync("Thank you, we confirm the signature is not ours.");
             await ClickButtonAsync(page, words["Portal.Dispute.Send"]);
             await Expect(page.GetByText("Thank you, we confirm the signature is not ours.").First).ToBeVisibleAsync();
-            await AuditAsync(page);
+            await FlashAsync(page);
+
+            // Moments read as "x minutes ago", the exact date and time on hover.
+            var moment = page.Locator("#timeline time[data-relative]").First;
+            var exact = await moment.GetAttributeAsync("title");
+            Assert.Matches(@"\d{2}/\d{2}/\d{4}", exact);
+            Assert.NotEqual(exact, await moment.InnerTextAsync());
         }, test: Test + "_4_customer_follows_again");
 
         Assert.Equal(DisputeStatus.InReview, await StatusAsync(dispute.Id));
