@@ -24,7 +24,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Servers for the tests (LITIGES_TEST_* variables). npm tools are installed in one go first.
-ensure_npm_tools "azurite@$AZURITE_VERSION" "maildev@$MAILDEV_VERSION"
+ensure_npm_tools "azurite@$AZURITE_VERSION" "maildev@$MAILDEV_VERSION" "axe-core@$AXE_CORE_VERSION"
+ensure_axe
 ensure_chromium
 start_postgres
 start_azurite

@@ -20,6 +20,9 @@ SERVICES_TOOLS="$SERVICES_ROOT/.tools"
 # and 3.35.0 is the newest release that runs on it.
 AZURITE_VERSION="${AZURITE_VERSION:-3.35.0}"
 MAILDEV_VERSION="${MAILDEV_VERSION:-3.0.0}"
+AXE_CORE_VERSION="${AXE_CORE_VERSION:-4.11.0}"
+# Lighthouse 13 needs node 22; 12.8.2 is the newest that runs on node 20 (bench/Lighthouse).
+LIGHTHOUSE_VERSION="${LIGHTHOUSE_VERSION:-12.8.2}"
 
 # Well-known Azurite development account (public, documented by Microsoft; not a secret).
 AZURITE_ACCOUNT="devstoreaccount1"
@@ -246,6 +249,12 @@ ensure_npm_tools() {
     npm install --prefix "$SERVICES_TOOLS" "${wanted[@]}" \
         --no-audit --no-fund --no-update-notifier --loglevel=error >"$SERVICES_TOOLS/npm-install.log" 2>&1 \
         || { tail -n 40 "$SERVICES_TOOLS/npm-install.log" >&2; _svc_die "npm install failed"; return 1; }
+}
+
+# ensure_axe: axe-core, which the end-to-end tests inject into every page they visit.
+ensure_axe() {
+    ensure_npm_tools "axe-core@$AXE_CORE_VERSION" || return 1
+    export LITIGES_TEST_AXE="$SERVICES_TOOLS/node_modules/axe-core/axe.min.js"
 }
 
 # ---------------------------------------------------------------- Azurite (blob only)

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -39,6 +40,7 @@ public static class LitigesWeb
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new AppIdentity(appKind));
         services.AddScoped<Disputes.DisputeCommands>();
+        services.AddScoped<PersonalData>();
         services.Configure<CreditNotes.SellerOptions>(configuration.GetSection("Seller"));
         services.Configure<CreditNotes.AutoIssueOptions>(configuration.GetSection("Settlements:AutoIssue"));
         services.AddScoped<CreditNotes.CreditNoteIssuer>();
@@ -126,6 +128,16 @@ public static class LitigesWeb
             .AddDataAnnotationsLocalization()
             .AddViewLocalization();
 
+        // Compressed style sheets and scripts (Bootstrap's CSS shrinks from 230 kB to 30 kB): a phone on
+        // a slow network sees the page seconds sooner. Only these: pages carry secrets (antiforgery
+        // tokens) that compression over HTTPS could leak (BREACH); static files carry none.
+        services.AddResponseCompression(options =>
+        {
+            options.EnableForHttps = true;
+            options.MimeTypes = ["text/css", "text/javascript", "application/javascript"];
+            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<GzipCompressionProvider>();
+        });
         services.AddLitigesRateLimits(configuration);
         services.AddHsts(options =>
         {
@@ -146,6 +158,7 @@ public static class LitigesWeb
         }
 
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseResponseCompression();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
