@@ -11,7 +11,6 @@ public enum AuditAction
     ApiKeyCreated,
     ApiKeyRevoked,
     UserAnonymised,
-    PersonalDataExported,
 }
 
 /// <summary>

@@ -40,6 +40,7 @@ public static class LitigesWeb
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new AppIdentity(appKind));
         services.AddScoped<Disputes.DisputeCommands>();
+        services.AddScoped<PersonalData>();
         services.Configure<CreditNotes.SellerOptions>(configuration.GetSection("Seller"));
         services.Configure<CreditNotes.AutoIssueOptions>(configuration.GetSection("Settlements:AutoIssue"));
         services.AddScoped<CreditNotes.CreditNoteIssuer>();

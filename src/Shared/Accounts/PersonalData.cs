@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Litiges.Audit;
+using Litiges.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Litiges.Accounts;
+
+/// <summary>
+/// A user's personal data: everything the product holds about them, as one JSON document they
+/// may download; and anonymisation by an administrator. Anonymising takes the person out of the
+/// account and of the places that only name them (messages, evidence, e-mails, the audit log),
+/// and keeps the legal records as they are: the dispute history (its hash chain still verifies),
+/// settlement answers and credit notes. See docs/decisions/0008-anonymising-users.md.
+/// </summary>
+public sealed class PersonalData(LitigesDbContext db, TimeProvider clock)
+{
+    public async Task<PersonalDataExport?> ExportAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return null;
+        }
+
+        var company = user.CustomerAccountId is { } companyId
+            ? await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == companyId).Select(c => new ExportedCompany(c.CustomerNumber, c.LegalName)).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        var roles = await db.UserRoles.AsNoTracking().Where(r => r.UserId == userId)
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).OrderBy(n => n).ToListAsync(cancellationToken);
+        var references = db.Disputes.AsNoTracking();
+
+        var history = await db.DisputeHistory.AsNoTracking().Where(h => h.ActorUserId == userId)
+            .Join(references, h => h.DisputeId, d => d.Id, (h, d) => new { d.Reference, h.At, h.Action, h.Text, h.IsPublic, h.Id })
+            .OrderBy(h => h.Id).ToListAsync(cancellationToken);
+        var messages = await db.DisputeMessages.AsNoTracking().Where(m => m.AuthorUserId == userId)
+            .Join(references, m => m.DisputeId, d => d.Id, (m, d) => new { d.Reference, m.At, m.Body, m.Id })
+            .OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var files = await db.Evidence.AsNoTracking().Where(e => e.UploadedByUserId == userId)
+            .Join(references, e => e.DisputeId, d => d.Id, (e, d) => new { d.Reference, e.FileName, e.Length, e.Sha256, e.UploadedAt, e.Id })
+            .OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        var answers = await db.SettlementProposals.AsNoTracking().Where(p => p.RespondedByUserId == userId)
+            .Join(references, p => p.DisputeId, d => d.Id, (p, d) => new { d.Reference, p.Kind, p.Status, p.RespondedAt, p.RespondedFrom, p.CustomerComment, p.Id })
+            .OrderBy(p => p.Id).ToListAsync(cancellationToken);
+        var emails = user.Email is null ? [] : await db.Outbox.AsNoTracking().Where(m => m.Recipient == user.Email)
+            .OrderBy(m => m.Id).Select(m => new ExportedEmail(m.Kind, m.Subject, m.CreatedAt, m.SentAt)).ToListAsync(cancellationToken);
+        var audit = await db.AuditLog.AsNoTracking().Where(a => a.ActorUserId == userId || a.SubjectUserId == userId)
+            .OrderBy(a => a.Id).Select(a => new ExportedAuditLine(a.At, a.Action.ToString(), a.Detail, a.IpAddress)).ToListAsync(cancellationToken);
+
+        return new PersonalDataExport(
+            clock.GetUtcNow(),
+            new ExportedAccount(user.Id, user.Email, user.DisplayName, user.Kind.ToString(), user.Language, company, user.IsCustomerAdmin, roles, user.EmailConfirmed, user.TwoFactorEnabled, user.IsActive, user.MutedNotifications, user.AnonymisedAt),
+            [.. history.Select(h => new ExportedAct(h.Reference, h.At, h.Action.ToString(), h.Text))],
+            [.. messages.Select(m => new ExportedMessage(m.Reference, m.At, m.Body))],
+            [.. files.Select(f => new ExportedFile(f.Reference, f.FileName, f.Length, f.Sha256, f.UploadedAt))],
+            [.. answers.Select(a => new ExportedAnswer(a.Reference, a.Kind.ToString(), a.Status.ToString(), a.RespondedAt, a.RespondedFrom, a.CustomerComment))],
+            emails,
+            audit);
+    }
+
+    /// <summary>Anonymises a user; false when there is no such user or it was already done.</summary>
+    public async Task<bool> AnonymiseAsync(string userId, string actorUserId, string actorName, string? ipAddress, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+            if (user is null || user.AnonymisedAt is not null)
+            {
+                return false;
+            }
+
+            var email = user.Email;
+            var label = AppUser.AnonymousLabel(user.Id);
+            user.Anonymise(clock.GetUtcNow());
+            db.UserRoles.RemoveRange(await db.UserRoles.Where(r => r.UserId == userId).ToListAsync(cancellationToken));
+            db.UserClaims.RemoveRange(await db.UserClaims.Where(c => c.UserId == userId).ToListAsync(cancellationToken));
+            db.UserLogins.RemoveRange(await db.UserLogins.Where(l => l.UserId == userId).ToListAsync(cancellationToken));
+            db.UserTokens.RemoveRange(await db.UserTokens.Where(t => t.UserId == userId).ToListAsync(cancellationToken));
+            foreach (var line in await db.AuditLog.Where(a => a.ActorUserId == userId || a.SubjectUserId == userId).ToListAsync(cancellationToken))
+            {
+                line.Anonymise(userId, label);
+            }
+
+            db.AuditLog.Add(new AuditEntry(clock.GetUtcNow(), AuditAction.UserAnonymised, actorUserId, actorName, userId, label, null, ipAddress));
+            await db.SaveChangesAsync(cancellationToken);
+
+            // Places that only name the person: the name goes, the record stays.
+            await db.DisputeMessages.Where(m => m.AuthorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(m => m.AuthorName, label), cancellationToken);
+            await db.Evidence.Where(e => e.UploadedByUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(e => e.UploadedByName, label), cancellationToken);
+            if (email is not null)
+            {
+                await db.Outbox.Where(m => m.Recipient == email).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        });
+    }
+}
+
+public sealed record PersonalDataExport(
+    DateTimeOffset ExportedAt,
+    ExportedAccount Account,
+    IReadOnlyList<ExportedAct> DisputeActs,
+    IReadOnlyList<ExportedMessage> Messages,
+    IReadOnlyList<ExportedFile> Files,
+    IReadOnlyList<ExportedAnswer> SettlementAnswers,
+    IReadOnlyList<ExportedEmail> Emails,
+    IReadOnlyList<ExportedAuditLine> AuditLog)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public string FileName => $"personal-data-{ExportedAt:yyyy-MM-dd}.json";
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+}
+
+public sealed record ExportedAccount(
+    string Id,
+    string? Email,
+    string DisplayName,
+    string Kind,
+    string Language,
+    ExportedCompany? Company,
+    bool IsCompanyAdministrator,
+    IReadOnlyList<string> Roles,
+    bool EmailConfirmed,
+    bool TwoFactorEnabled,
+    bool IsActive,
+    string MutedNotifications,
+    DateTimeOffset? AnonymisedAt);
+
+public sealed record ExportedCompany(string Number, string LegalName);
+
+public sealed record ExportedAct(string Dispute, DateTimeOffset At, string Action, string? Text);
+
+public sealed record ExportedMessage(string Dispute, DateTimeOffset At, string Text);
+
+public sealed record ExportedFile(string Dispute, string FileName, long Bytes, string Sha256, DateTimeOffset UploadedAt);
+
+public sealed record ExportedAnswer(string Dispute, string Kind, string Status, DateTimeOffset? At, string? FromAddress, string? Comment);
+
+public sealed record ExportedEmail(string Kind, string Subject, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
+
+public sealed record ExportedAuditLine(DateTimeOffset At, string Action, string? Detail, string? IpAddress);
