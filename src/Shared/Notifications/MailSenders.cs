@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Configuration;
@@ -29,20 +31,106 @@ public sealed class PickupFolderMailSender(string folder) : IMailSender
 
 public sealed record SmtpSettings(string Host, int Port, bool UseTls, string? UserName, string? Password);
 
-/// <summary>SMTP through MailKit.</summary>
-public sealed class SmtpMailSender(SmtpSettings settings) : IMailSender
+/// <summary>
+/// SMTP through MailKit. One connection is kept open while messages keep coming (opening one
+/// costs a handshake, often TLS and a login, each time), and opened again when it was closed,
+/// left idle, or broke; sends through it are one at a time.
+/// </summary>
+public sealed class SmtpMailSender(SmtpSettings settings, TimeProvider? clock = null) : IMailSender, IDisposable
 {
+    /// <summary>Servers drop idle sessions (RFC 5321 allows five minutes); a quieter one is closed and opened again.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private SmtpClient? _client;
+    private DateTimeOffset _lastUsed;
+
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        using var client = new SmtpClient();
-        await client.ConnectAsync(settings.Host, settings.Port, settings.UseTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, cancellationToken);
-        if (!string.IsNullOrEmpty(settings.UserName))
+        await _gate.WaitAsync(cancellationToken);
+        try
         {
-            await client.AuthenticateAsync(settings.UserName, settings.Password ?? string.Empty, cancellationToken);
+            var reused = _client is { IsConnected: true } && _clock.GetUtcNow() - _lastUsed < IdleTimeout;
+            try
+            {
+                var client = await ConnectedAsync(reused, cancellationToken);
+                await client.SendAsync(message, cancellationToken);
+            }
+            catch (Exception ex) when (reused && ex is IOException or SmtpProtocolException or ServiceNotConnectedException)
+            {
+                // The server closed the session we kept: once more on a fresh connection.
+                var client = await ConnectedAsync(reused: false, cancellationToken);
+                await client.SendAsync(message, cancellationToken);
+            }
+
+            _lastUsed = _clock.GetUtcNow();
+        }
+        catch
+        {
+            Close();
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        Close();
+        _gate.Dispose();
+    }
+
+    private async Task<SmtpClient> ConnectedAsync(bool reused, CancellationToken cancellationToken)
+    {
+        if (reused)
+        {
+            return _client!;
         }
 
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        Close();
+        var client = new SmtpClient();
+        try
+        {
+            await client.ConnectAsync(settings.Host, settings.Port, settings.UseTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, cancellationToken);
+            if (!string.IsNullOrEmpty(settings.UserName))
+            {
+                await client.AuthenticateAsync(settings.UserName, settings.Password ?? string.Empty, cancellationToken);
+            }
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+
+        _client = client;
+        return client;
+    }
+
+    private void Close()
+    {
+        if (_client is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_client.IsConnected)
+            {
+                _client.Disconnect(quit: false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SmtpProtocolException or SocketException)
+        {
+            // Already gone: nothing to close.
+        }
+
+        _client.Dispose();
+        _client = null;
     }
 }
 

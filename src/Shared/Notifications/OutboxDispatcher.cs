@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Litiges.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,8 +37,11 @@ public sealed class OutboxDispatcher(
 {
     private readonly string _instance = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
 
-    /// <summary>Delivers what is due now; returns how many were sent. Tests call it directly.</summary>
-    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    /// <summary>Delivers one batch of what is due now; returns how many were sent. Tests call it directly.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken) => (await DispatchBatchAsync(cancellationToken)).Sent;
+
+    // Also tells whether the batch was full: then more may be due, whoever sent this one.
+    private async Task<(int Sent, bool Full)> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var scope = scopes.CreateScope();
@@ -48,6 +52,10 @@ public sealed class OutboxDispatcher(
             .OrderBy(m => m.Id)
             .Take(settings.BatchSize)
             .ToListAsync(cancellationToken);
+
+        // Instances read the same due rows: each works them in its own order, so that two rarely
+        // reach for the same row at once (the loser of a claim only skips the row, but a round trip is lost).
+        Random.Shared.Shuffle(CollectionsMarshal.AsSpan(due));
 
         var sent = 0;
         foreach (var message in due)
@@ -78,7 +86,7 @@ public sealed class OutboxDispatcher(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return sent;
+        return (sent, due.Count >= settings.BatchSize);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -92,8 +100,8 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                // A full batch sent means more may be waiting: go on at once rather than at the next tick.
-                if (await DispatchDueAsync(stoppingToken) >= options.Value.BatchSize)
+                // A full batch means more may be waiting: go on at once rather than at the next tick.
+                if ((await DispatchBatchAsync(stoppingToken)).Full)
                 {
                     continue;
                 }

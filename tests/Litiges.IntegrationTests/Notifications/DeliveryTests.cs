@@ -44,6 +44,27 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_smtp_connection_is_kept_between_messages_and_opened_again_when_the_server_dropped_it()
+    {
+        await using var maildev = new Maildev();
+        await maildev.StartAsync();
+        using var sender = new SmtpMailSender(new SmtpSettings("127.0.0.1", maildev.SmtpPort, false, null, null));
+        var batch = "kept-" + Guid.NewGuid().ToString("N")[..8];
+
+        await sender.SendAsync(Mime($"{batch} #1"), CancellationToken.None);
+        await sender.SendAsync(Mime($"{batch} #2"), CancellationToken.None);
+
+        // The server restarts: the session the sender kept is gone, the next message still leaves at once.
+        await maildev.StopAsync();
+        await maildev.StartAsync();
+        await sender.SendAsync(Mime($"{batch} #3"), CancellationToken.None);
+
+        var subjects = (await maildev.MessagesAsync()).Select(m => m.Subject).Where(s => s.StartsWith(batch, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains($"{batch} #3", subjects);
+        Assert.Single(subjects, s => s == $"{batch} #3");
+    }
+
+    [Fact]
     public async Task Shared_smtp_catcher_receives_html_and_text_parts()
     {
         var host = Environment.GetEnvironmentVariable("LITIGES_TEST_SMTP_HOST") ?? throw new InvalidOperationException("LITIGES_TEST_SMTP_HOST is not set: run ./test.sh.");
@@ -147,6 +168,14 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
         });
         var sender = new CountingSender();
         Assert.Equal(1, await DispatchAllAsync(Dispatcher(fixture, sender, clock)));
+    }
+
+    private static MimeMessage Mime(string subject)
+    {
+        var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = "Bonjour" } };
+        message.From.Add(new MailboxAddress("Litiges", "litiges@test.example"));
+        message.To.Add(MailboxAddress.Parse("client@alpha.test"));
+        return message;
     }
 
     // An instance that is stopped in the middle of sending the test's message.
