@@ -118,7 +118,7 @@ public sealed class EvidenceIntakeTests : IDisposable
     {
         var options = new EvidenceOptions();
         options.AllowedExtensions.Add("pdf");
-        var intake = new EvidenceIntake(_store, Options.Create(options), TimeProvider.System, NullLogger<EvidenceIntake>.Instance);
+        var intake = new EvidenceIntake(_store, Options.Create(options), NoScanner, TimeProvider.System, NullLogger<EvidenceIntake>.Instance);
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => intake.StoreAsync("photo.png", new MemoryStream([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), 0, CancellationToken.None));
 
@@ -147,10 +147,13 @@ public sealed class EvidenceIntakeTests : IDisposable
         }
     }
 
+    private static readonly ClamAvScanner NoScanner = new(Options.Create(new ClamAvOptions()));
+
     private static EvidenceIntake Intake(IBlobStore store) =>
         new(
             store,
             Options.Create(new EvidenceOptions { MaxFileBytes = 1024 * 1024, MaxDisputeBytes = 3 * 1024 * 1024 }),
+            NoScanner,
             new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero)),
             NullLogger<EvidenceIntake>.Instance);
 
