@@ -82,6 +82,7 @@ public sealed partial class LanguageWalkTests(Chromium chromium, LoopbackApps ap
             "/Settings/ReasonCodes",
             "/Settings/Departments",
             "/Settings/RootCauses",
+            "/Dashboard",
             "/Account/Manage/ChangePassword",
             "/Account/Manage/Notifications",
         ];
@@ -152,6 +153,12 @@ public sealed partial class LanguageWalkTests(Chromium chromium, LoopbackApps ap
         foreach (var word in Telltales[other].Where(w => Regex.IsMatch(text, $@"(?<![\p{{L}}\d]){Regex.Escape(w)}(?![\p{{L}}\d])")))
         {
             _problems.Add($"{path} [{words.Language}]: '{word}' is {other}.");
+        }
+
+        // French puts a space before a colon, English does not.
+        if (words.Language == "en" && Regex.Match(text, @"[\p{L}\d)] :(?=\s)") is { Success: true } colon)
+        {
+            _problems.Add($"{path} [en]: a French colon in '{text.Substring(Math.Max(0, colon.Index - 30), Math.Min(40, text.Length - Math.Max(0, colon.Index - 30)))}'.");
         }
 
         if (phone)

@@ -50,7 +50,7 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
 
         var trend = page.QuerySelector("section[data-kpi=Trend] table tbody")!;
         Assert.Equal(["5", "2", "2"], trend.QuerySelectorAll("tr").Select(r => r.QuerySelectorAll("td")[0].TextContent.Trim()));
-        Assert.NotNull(page.QuerySelector("svg[data-chart=Trend][role=img] title"));
+        Assert.NotNull(page.QuerySelector("svg[data-chart=Trend][role=group] title"));
         Assert.Contains(page.QuerySelectorAll("svg[data-chart=Trend] text"), t => t.TextContent == "janvier 2025");
         Assert.Contains(page.QuerySelectorAll("svg[data-chart=Trend] text"), t => t.TextContent == "5");
         Assert.Equal(6, page.QuerySelectorAll("svg[data-chart=Trend] a rect").Length); // three months, new and decided, none empty
