@@ -44,38 +44,36 @@ internal static class PaymentEndpoints
 
         var number = input.InvoiceNumber!.Trim();
         var reference = input.Reference!.Trim();
-        var invoice = await db.Invoices.Include(i => i.Payments.Where(p => p.Reference == reference)).SingleOrDefaultAsync(i => i.Number == number, cancellationToken);
+        var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Number == number, cancellationToken);
         if (invoice is null)
         {
             errors.Add("invoiceNumber", "Integration.InvoiceUnknown", number);
             return ApiProblems.Invalid(t, errors);
         }
 
-        if (invoice.Payments.SingleOrDefault() is { } recorded)
-        {
-            if (recorded.Amount == input.Amount && recorded.ReceivedOn == input.ReceivedOn)
-            {
-                return TypedResults.Ok(PaymentView.Of(invoice, recorded));
-            }
-
-            errors.Add("reference", "Integration.PaymentReferenceUsed", reference);
-            return ApiProblems.Conflict(t, t["Integration.PaymentReferenceUsed", reference], errors);
-        }
-
-        Payment payment;
+        (PaymentRecording Outcome, Payment Payment) recording;
         try
         {
             // Under an agreed payment schedule, the payment also pays the instalments in order.
-            payment = await ScheduleFollowUp.RecordPaymentAsync(db, invoice, input.Amount!.Value, input.ReceivedOn!.Value, reference, cancellationToken);
+            recording = await ScheduleFollowUp.RecordPaymentOnceAsync(db, invoice, input.Amount!.Value, input.ReceivedOn!.Value, reference, cancellationToken);
         }
         catch (DomainException refused)
         {
             return ApiProblems.Refused(t, refused, "amount");
         }
 
+        switch (recording.Outcome)
+        {
+            case PaymentRecording.AlreadyRecorded:
+                return TypedResults.Ok(PaymentView.Of(invoice, recording.Payment));
+            case PaymentRecording.ReferenceUsed:
+                errors.Add("reference", "Integration.PaymentReferenceUsed", reference);
+                return ApiProblems.Conflict(t, t["Integration.PaymentReferenceUsed", reference], errors);
+        }
+
         // The invoice's version guards its balance: two payments at once are applied one after the other.
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/invoices/{Uri.EscapeDataString(invoice.Number)}", PaymentView.Of(invoice, payment));
+        return TypedResults.Created($"/api/v1/invoices/{Uri.EscapeDataString(invoice.Number)}", PaymentView.Of(invoice, recording.Payment));
     }
 }
 

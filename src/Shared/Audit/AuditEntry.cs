@@ -11,6 +11,9 @@ public enum AuditAction
     ApiKeyCreated,
     ApiKeyRevoked,
     UserAnonymised,
+
+    /// <summary>A payment entered by hand in the back office (those from the API or an import are the ERP's).</summary>
+    PaymentRecorded,
 }
 
 /// <summary>

@@ -54,6 +54,22 @@ public sealed class ScheduleFollowUp(
         return payment;
     }
 
+    /// <summary>
+    /// Records a payment once per (invoice, reference), whoever sends it (the API, a member of staff):
+    /// the same reference again with the same amount and date records nothing more; with another
+    /// amount or date it is refused. Saves nothing, like <see cref="RecordPaymentAsync"/>.
+    /// </summary>
+    public static async Task<(PaymentRecording Outcome, Payment Payment)> RecordPaymentOnceAsync(LitigesDbContext db, Invoice invoice, decimal amount, DateOnly receivedOn, string reference, CancellationToken cancellationToken = default)
+    {
+        var recorded = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.InvoiceId == invoice.Id && p.Reference == reference, cancellationToken);
+        if (recorded is not null)
+        {
+            return (recorded.Amount == amount && recorded.ReceivedOn == receivedOn ? PaymentRecording.AlreadyRecorded : PaymentRecording.ReferenceUsed, recorded);
+        }
+
+        return (PaymentRecording.Recorded, await RecordPaymentAsync(db, invoice, amount, receivedOn, reference, cancellationToken));
+    }
+
     /// <summary>Alerts each missed instalment once; returns how many alerts were queued.</summary>
     public async Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -140,6 +156,18 @@ public sealed class ScheduleFollowUp(
             }
         }
     }
+}
+
+/// <summary>What became of a payment sent under a reference.</summary>
+public enum PaymentRecording
+{
+    Recorded,
+
+    /// <summary>That reference was already recorded with the same amount and date: nothing more done.</summary>
+    AlreadyRecorded,
+
+    /// <summary>That reference was already recorded with another amount or date: refused.</summary>
+    ReferenceUsed,
 }
 
 public static class ScheduleFollowUpSetup
