@@ -47,6 +47,7 @@ public sealed partial class LanguageWalkTests(Chromium chromium, LoopbackApps ap
             "/Account/Manage/ChangePassword",
             "/Account/Manage/Notifications",
             "/Account/Manage/EnableAuthenticator",
+            "/Account/Manage/PersonalData",
         ];
 
         await InBrowserAsync(
@@ -83,10 +84,12 @@ public sealed partial class LanguageWalkTests(Chromium chromium, LoopbackApps ap
             "/Settings/Departments",
             "/Settings/RootCauses",
             "/Dashboard",
+            $"/Settlements/Payment/{Apps.Data.AlphaDispute.Id}/{Apps.Data.AlphaInvoices[0].Id}",
             "/Account/Manage/ChangePassword",
             "/Account/Manage/Notifications",
+            "/Account/Manage/PersonalData",
         ];
-        string[] administration = ["/Staff", "/Integration", "/Integration/Webhooks", "/Imports/Invoices", "/Outbox"];
+        string[] administration = ["/Staff", "/Staff/Audit", "/Staff/Privacy", "/Integration", "/Integration/Webhooks", "/Imports/Invoices", "/Outbox"];
 
         await InBrowserAsync(
             Apps.BackOfficeUrl,
