@@ -275,6 +275,8 @@ start_azurite() {
     _svc_wait_port "$port" "$_AZURITE_PID" Azurite "$_AZURITE_DIR/azurite.log" || return 1
 
     export LITIGES_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$port/$AZURITE_ACCOUNT;"
+    # Tests that stop and restart blob storage start their own Azurite with this.
+    export LITIGES_TEST_AZURITE_BIN="$SERVICES_TOOLS/node_modules/.bin/azurite-blob"
     _svc_log "Azurite $AZURITE_VERSION blob service on 127.0.0.1:$port"
 }
 

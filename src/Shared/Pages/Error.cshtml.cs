@@ -1,4 +1,7 @@
+using System.Data.Common;
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -22,5 +25,26 @@ public sealed class ErrorModel : PageModel
     {
         ErrorStatus = code;
         RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+
+        // The database not answering is not a bug: say so, and that nothing was half-saved (each act is one transaction).
+        if (code is null && HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && IsDatabaseUnavailable(error))
+        {
+            ErrorStatus = StatusCodes.Status503ServiceUnavailable;
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "30";
+        }
+    }
+
+    private static bool IsDatabaseUnavailable(Exception error)
+    {
+        for (var current = error; current is not null; current = current.InnerException)
+        {
+            if (current is DbException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
