@@ -133,7 +133,9 @@ public sealed class CreditNoteJourneyTests(Chromium chromium, LoopbackApps apps,
         await MailsArrivedAsync(
             (customer, words["Email.DisputeSubmitted.Subject", string.Empty, dispute.Reference]),
             (customer, words["Email.DisputeAcknowledged.Subject", dispute.Reference]),
+            // Staff are written to in their own language (French here): the task and the approval request.
             ("resolver@staff.test", dispute.Reference),
+            ("credit@staff.test", dispute.Reference),
             (customer, words["Email.SettlementProposed.Subject", dispute.Reference]),
             (customer, words["Email.CreditNoteIssued.Subject", string.Empty, creditNote, invoice.Number]));
     }

@@ -90,7 +90,10 @@ public sealed class PaymentScheduleJourneyTests(Chromium chromium, LoopbackApps 
 
         // The alert is queued at the moved clock's time: a dispatcher on that clock delivers it.
         await Apps.Mail.DispatcherAt(Apps.BackOffice.Services, clock).DispatchDueAsync(CancellationToken.None);
-        await MailsArrivedAsync(("credit@staff.test", words["Email.InstalmentMissed.Subject", string.Empty, dispute.Reference, 2]));
+        await MailsArrivedAsync(
+            ("alice@alpha.test", words["Email.SettlementProposed.Subject", dispute.Reference]),
+            ("alice@alpha.test", words["Email.DisputeResolved.Subject", dispute.Reference]),
+            ("credit@staff.test", words["Email.InstalmentMissed.Subject", string.Empty, dispute.Reference, 2]));
         var alerts = await Apps.WithDbAsync(db => db.Outbox.CountAsync(m => m.Kind == "InstalmentMissed" && m.Recipient == "credit@staff.test" && m.Subject.Contains(dispute.Reference)));
         Assert.Equal(1, alerts);
     }
