@@ -25,12 +25,13 @@ public static class KpiQueries
 
         var today = KpiDays.DateOf(now);
         var basis = DisputeSelection.Of(filter);
+        var ledger = await LedgerAsync(db, filter, cancellationToken);
         return new KpiReport(
             filter,
             today,
             await OpenAsync(db, basis, today, cancellationToken),
             await TrendAsync(db, filter, basis, cancellationToken),
-            await DisputedInvoicesAsync(db, filter, basis, cancellationToken),
+            await DisputedInvoicesAsync(db, filter, basis, ledger, cancellationToken),
             await ResolutionAsync(db, filter, basis, cancellationToken),
             await SlaAsync(db, filter, basis, cancellationToken),
             await BlockedAsync(db, basis, today, cancellationToken),
@@ -38,7 +39,7 @@ public static class KpiQueries
             await TopCustomersAsync(db, filter, basis, cancellationToken),
             await ByReasonAsync(db, filter, basis, cancellationToken),
             await ByRootCauseAsync(db, filter, basis, cancellationToken),
-            await DsoAsync(db, filter, cancellationToken));
+            await DsoAsync(db, filter, ledger, cancellationToken));
     }
 
     private static IQueryable<Dispute> Disputes(LitigesDbContext db, DisputeSelection selection) =>
@@ -123,27 +124,44 @@ public static class KpiQueries
         return rows.ToDictionary(r => r.Key, r => (r.Count, r.Amount));
     }
 
-    /// <summary>Invoices issued in the period (customer filter only), and those covered by a dispute under every filter.</summary>
-    private static async Task<DisputedInvoiceRate> DisputedInvoicesAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
-    {
-        var invoices = db.Invoices.AsNoTracking().Where(i => i.IssueDate >= filter.From && i.IssueDate <= filter.To);
-        if (filter.CustomerAccountId is { } customer)
-        {
-            invoices = invoices.Where(i => i.CustomerAccountId == customer);
-        }
+    /// <summary>The customer's invoices (or all), as the ledger KPIs read them.</summary>
+    private static IQueryable<Invoices.Invoice> Invoices(LitigesDbContext db, KpiFilter filter) =>
+        filter.CustomerAccountId is { } customer
+            ? db.Invoices.AsNoTracking().Where(i => i.CustomerAccountId == customer)
+            : db.Invoices.AsNoTracking();
 
+    /// <summary>
+    /// One pass over the invoices issued by the end of the period: what they still owe today, and
+    /// those issued in the period (count and amount), for the disputed-invoice rate and the DSO.
+    /// </summary>
+    private static async Task<Ledger> LedgerAsync(LitigesDbContext db, KpiFilter filter, CancellationToken cancellationToken)
+    {
+        var (from, to) = (filter.From, filter.To);
+        var row = await Invoices(db, filter)
+            .Where(i => i.IssueDate <= to)
+            .GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Owed = g.Sum(i => i.OpenBalance),
+                Issued = g.Count(i => i.IssueDate >= from),
+                Sales = g.Sum(i => i.IssueDate >= from ? i.TotalGross : 0m),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null ? new Ledger(0m, 0, 0m) : new Ledger(row.Owed, row.Issued, row.Sales);
+    }
+
+    /// <summary>Invoices issued in the period (customer filter only), and those covered by a dispute under every filter.</summary>
+    private static async Task<DisputedInvoiceRate> DisputedInvoicesAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, Ledger ledger, CancellationToken cancellationToken)
+    {
         var disputes = Disputes(db, basis);
         var covered = db.DisputedItems.Where(x => disputes.Any(d => d.Id == x.DisputeId)).Select(x => x.InvoiceId);
-        var issued = await Totals(invoices, cancellationToken);
-        var disputed = await Totals(invoices.Where(i => covered.Contains(i.Id)), cancellationToken);
+        var disputed = await Invoices(db, filter)
+            .Where(i => i.IssueDate >= filter.From && i.IssueDate <= filter.To && covered.Contains(i.Id))
+            .GroupBy(_ => 1)
+            .Select(g => new { Count = g.Count(), Amount = g.Sum(i => i.TotalGross) })
+            .FirstOrDefaultAsync(cancellationToken);
         var selection = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Invoiced, From = filter.From, To = filter.To };
-        return new DisputedInvoiceRate(issued.Count, issued.Amount, disputed.Count, disputed.Amount, selection);
-
-        static async Task<(int Count, decimal Amount)> Totals(IQueryable<Invoices.Invoice> invoices, CancellationToken cancellationToken)
-        {
-            var row = await invoices.GroupBy(_ => 1).Select(g => new { Count = g.Count(), Amount = g.Sum(i => i.TotalGross) }).FirstOrDefaultAsync(cancellationToken);
-            return row is null ? (0, 0m) : (row.Count, row.Amount);
-        }
+        return new DisputedInvoiceRate(ledger.Issued, ledger.Sales, disputed?.Count ?? 0, disputed?.Amount ?? 0m, selection);
     }
 
     /// <summary>Average and median days from submission to decision, overall and per reason code.</summary>
@@ -218,20 +236,25 @@ public static class KpiQueries
             byStep);
     }
 
-    /// <summary>Today's dunning blocks of the disputes, each capped at what its invoice still owes.</summary>
+    /// <summary>Today's dunning blocks of the disputes, each capped at what its invoice still owes; read from the active blocks in one query.</summary>
     private static async Task<BlockedOutstanding> BlockedAsync(LitigesDbContext db, DisputeSelection basis, DateOnly today, CancellationToken cancellationToken)
     {
-        var selection = basis with { Statuses = DisputeSelection.Any, Blocked = true, Dated = DisputeDate.Submitted, To = today };
-        var disputes = Disputes(db, selection);
-        var blocks =
-            from b in db.DunningBlocks.AsNoTracking()
-            join i in db.Invoices on b.InvoiceId equals i.Id
-            where b.LiftedAt == null && disputes.Any(d => d.Id == b.DisputeId)
-            select new { b.InvoiceId, b.DisputeId, Amount = b.Amount < i.OpenBalance ? b.Amount : i.OpenBalance };
-        var amount = await blocks.SumAsync(b => b.Amount, cancellationToken);
-        var invoices = await blocks.Select(b => b.InvoiceId).Distinct().CountAsync(cancellationToken);
-        var count = await disputes.CountAsync(cancellationToken);
-        return new BlockedOutstanding(amount, invoices, count, selection);
+        var submitted = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, To = today };
+        var disputes = Disputes(db, submitted);
+        var row = await (
+                from b in db.DunningBlocks.AsNoTracking()
+                join i in db.Invoices on b.InvoiceId equals i.Id
+                where b.LiftedAt == null && disputes.Any(d => d.Id == b.DisputeId)
+                select new { b.InvoiceId, b.DisputeId, Amount = b.Amount < i.OpenBalance ? b.Amount : i.OpenBalance })
+            .GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Amount = g.Sum(b => b.Amount),
+                Invoices = g.Select(b => b.InvoiceId).Distinct().Count(),
+                Disputes = g.Select(b => b.DisputeId).Distinct().Count(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        return new BlockedOutstanding(row?.Amount ?? 0m, row?.Invoices ?? 0, row?.Disputes ?? 0, submitted with { Blocked = true });
     }
 
     /// <summary>Over the twelve months ending with the period: customers with disputes, those with two or more, and the reason codes a customer repeats.</summary>
@@ -303,30 +326,36 @@ public static class KpiQueries
     /// then still owe, plus what was paid or credited on them after it. The customer filter applies;
     /// the dispute filters do not (DSO measures the whole ledger).
     /// </summary>
-    private static async Task<DaysSalesOutstanding> DsoAsync(LitigesDbContext db, KpiFilter filter, CancellationToken cancellationToken)
+    private static async Task<DaysSalesOutstanding> DsoAsync(LitigesDbContext db, KpiFilter filter, Ledger ledger, CancellationToken cancellationToken)
     {
-        var invoices = db.Invoices.AsNoTracking().Where(i => i.IssueDate <= filter.To);
-        if (filter.CustomerAccountId is { } customer)
-        {
-            invoices = invoices.Where(i => i.CustomerAccountId == customer);
-        }
-
+        var to = filter.To;
+        var invoices = Invoices(db, filter).Where(i => i.IssueDate <= to);
         var end = filter.End;
-        var disputed = invoices.Where(i => db.DunningBlocks.Any(b => b.InvoiceId == i.Id && b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)));
-        var sales = await invoices.Where(i => i.IssueDate >= filter.From).SumAsync(i => i.TotalGross, cancellationToken);
+
+        // Invoices under a block at the end of the period, driven from the blocks and joined on the key.
+        var blocked = db.DunningBlocks.Where(b => b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)).Select(b => b.InvoiceId).Distinct();
+        var disputed = from id in blocked join i in invoices on id equals i.Id select i;
+        var disputedOwed = await disputed.SumAsync(i => i.OpenBalance, cancellationToken);
         return new DaysSalesOutstanding(
-            await ReceivablesAsync(db, invoices, filter.To, cancellationToken),
-            await ReceivablesAsync(db, disputed, filter.To, cancellationToken),
-            sales,
+            ledger.Owed + await SettledLaterAsync(db, invoices, null, to, cancellationToken),
+            disputedOwed + await SettledLaterAsync(db, invoices, blocked, to, cancellationToken),
+            ledger.Sales,
             filter.Days);
     }
 
-    private static async Task<decimal> ReceivablesAsync(LitigesDbContext db, IQueryable<Invoices.Invoice> invoices, DateOnly at, CancellationToken cancellationToken)
+    /// <summary>What was paid or credited after <paramref name="at"/> on the invoices: few rows, found on the payment and credit-note dates.</summary>
+    /// <param name="only">Invoice ids to keep (a subquery the database evaluates once), or null for all.</param>
+    private static async Task<decimal> SettledLaterAsync(LitigesDbContext db, IQueryable<Invoices.Invoice> invoices, IQueryable<int>? only, DateOnly at, CancellationToken cancellationToken)
     {
-        var owed = await invoices.SumAsync(i => i.OpenBalance, cancellationToken);
-        var paidLater = await db.Payments.AsNoTracking().Where(p => p.ReceivedOn > at && invoices.Any(i => i.Id == p.InvoiceId)).SumAsync(p => p.Amount, cancellationToken);
-        var creditedLater = await db.CreditNotes.AsNoTracking().Where(c => c.IssueDate > at && invoices.Any(i => i.Id == c.InvoiceId)).SumAsync(c => c.TotalGross, cancellationToken);
-        return owed + paidLater + creditedLater;
+        var payments = db.Payments.AsNoTracking().Where(p => p.ReceivedOn > at && invoices.Any(i => i.Id == p.InvoiceId));
+        var credits = db.CreditNotes.AsNoTracking().Where(c => c.IssueDate > at && invoices.Any(i => i.Id == c.InvoiceId));
+        if (only is not null)
+        {
+            payments = payments.Where(p => only.Contains(p.InvoiceId));
+            credits = credits.Where(c => only.Contains(c.InvoiceId));
+        }
+
+        return await payments.SumAsync(p => p.Amount, cancellationToken) + await credits.SumAsync(c => c.TotalGross, cancellationToken);
     }
 
     private static Task<Dictionary<int, string>> NamesAsync(LitigesDbContext db, IEnumerable<int> customerIds, CancellationToken cancellationToken)
@@ -335,6 +364,9 @@ public static class KpiQueries
         return db.CustomerAccounts.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.LegalName, cancellationToken);
     }
 }
+
+/// <summary>Today's balances of the invoices issued by the end of the period, and those issued in it.</summary>
+internal sealed record Ledger(decimal Owed, int Issued, decimal Sales);
 
 /// <summary>A decided dispute's days from submission to decision.</summary>
 public sealed class DurationRow
