@@ -125,9 +125,12 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
         var reasonCode = await ReasonCodeForAsync(request.Problem, cancellationToken);
         var now = clock.GetUtcNow();
 
-        // The reference is taken inside the transaction: a refused dispute gives its number back.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The reference is taken before the transaction, in a save of its own: the counter's row is
+        // locked for that one update only, not for the whole filing, so that filings do not queue
+        // behind each other (bench/Load). References must be unique, not gapless: a filing refused
+        // after this point leaves a gap, unlike credit-note numbers, which are gapless.
         var reference = await SequenceNumbers.NextAsync(db, "LIT", now.Year, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var dispute = Dispute.Open(
             reference,
             customerAccountId,
