@@ -116,8 +116,39 @@ public static class Program
         }
 
         await ReferenceData.EnsureSeededAsync(db);
-        var existing = await db.CustomerAccounts.CountAsync();
-        if (generate && existing < customers)
+        if (generate)
+        {
+            // One filler per database: two benches adding to the same kept database at once took the
+            // same customer numbers and dispute references and both stopped half-way.
+            await using var filling = LockGeneration(folder, name);
+            await FillAsync(services, customers);
+        }
+
+        await db.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.PostgreSql ? "VACUUM ANALYZE;" : "ANALYZE;");
+        return services;
+    }
+
+    private static FileStream LockGeneration(string folder, string name)
+    {
+        var path = Path.Combine(folder, name + ".filling");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException($"Another bench is filling {name} ({path} is held): wait for it, or use --reuse.", e);
+        }
+    }
+
+    /// <summary>Adds customers (with their invoices and disputes) after the highest customer number already there.</summary>
+    private static async Task FillAsync(ServiceProvider services, int customers)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
+        var last = await db.CustomerAccounts.Where(c => EF.Functions.Like(c.CustomerNumber, "C______")).OrderByDescending(c => c.CustomerNumber).Select(c => c.CustomerNumber).FirstOrDefaultAsync();
+        var existing = last is null ? 0 : int.Parse(last.AsSpan(1), CultureInfo.InvariantCulture);
+        if (existing < customers)
         {
             var watch = Stopwatch.StartNew();
             const int Chunk = 25;
@@ -131,9 +162,6 @@ public static class Program
                 Console.WriteLine($"   {Math.Min(first + Chunk - 1, customers),5} customers — {watch.Elapsed.TotalMinutes:0.0} min");
             }
         }
-
-        await db.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.PostgreSql ? "VACUUM ANALYZE;" : "ANALYZE;");
-        return services;
     }
 
     private static async Task<string> MeasureAsync(DatabaseProvider provider, ServiceProvider services, int runs, int warmup)

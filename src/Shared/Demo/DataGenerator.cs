@@ -54,6 +54,20 @@ public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
             throw new InvalidOperationException("Seed the reference data before generating.");
         }
 
+        // Customer numbers are the generator's own keys: a number already taken means another run
+        // is filling (or has filled) the same range, and the first insert would fail half-way.
+        var firstNumber = CustomerNumber(options.FirstCustomerNumber);
+        var lastNumber = CustomerNumber(options.FirstCustomerNumber + options.Customers - 1);
+        var taken = await db.CustomerAccounts.AsNoTracking()
+            .Where(c => c.CustomerNumber.Length == firstNumber.Length && string.Compare(c.CustomerNumber, firstNumber) >= 0 && string.Compare(c.CustomerNumber, lastNumber) <= 0)
+            .OrderBy(c => c.CustomerNumber)
+            .Select(c => c.CustomerNumber)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (taken is not null)
+        {
+            throw new InvalidOperationException($"Customer number {taken} is already taken: start after the customers already generated ({firstNumber} to {lastNumber} asked), and do not run two generators on the same database at once.");
+        }
+
         var agent = new Actor("generator-agent", "Service client", ActorRole.Agent);
         var customerIds = new List<int>();
         var invoiceCount = 0;
@@ -65,7 +79,7 @@ public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
         {
             var number = options.FirstCustomerNumber + c;
             var customer = new CustomerAccount(
-                FormattableString.Invariant($"C{number:000000}"),
+                CustomerNumber(number),
                 $"{Activities[number % Activities.Length]} {Cities[number % Cities.Length]} {number}",
                 FormattableString.Invariant($"{(300000000 + number) % 1000000000:000000000}"),
                 FormattableString.Invariant($"FR{number % 97:00}{(300000000 + number) % 1000000000:000000000}"),
@@ -131,6 +145,8 @@ public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
 
         return new GeneratedData(customerIds, invoiceCount, disputeCount);
     }
+
+    private static string CustomerNumber(int number) => FormattableString.Invariant($"C{number:000000}");
 
     /// <summary>Moves a freshly opened dispute, step by step, to the target state.</summary>
     private static void Advance(Dispute dispute, DisputeStatus target, Actor agent, Actor customer, IReadOnlyList<Actor>? owners, List<RootCause> rootCauses, Random random, DateTimeOffset at, DateTimeOffset now)
