@@ -3,6 +3,7 @@ using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace Litiges.Kpis;
 
@@ -25,13 +26,13 @@ public static class KpiQueries
 
         var today = KpiDays.DateOf(now);
         var basis = DisputeSelection.Of(filter);
-        var ledger = await LedgerAsync(db, filter, cancellationToken);
+        var ledger = await LedgerAsync(db, filter, basis, cancellationToken);
         return new KpiReport(
             filter,
             today,
             await OpenAsync(db, basis, today, cancellationToken),
             await TrendAsync(db, filter, basis, cancellationToken),
-            await DisputedInvoicesAsync(db, filter, basis, ledger, cancellationToken),
+            DisputedInvoices(filter, basis, ledger),
             await ResolutionAsync(db, filter, basis, cancellationToken),
             await SlaAsync(db, filter, basis, cancellationToken),
             await BlockedAsync(db, basis, today, cancellationToken),
@@ -82,8 +83,11 @@ public static class KpiQueries
         var withdrawn = decided with { Statuses = [DisputeStatus.Withdrawn] };
         var boundaries = starts.Skip(1).ToList();
         var news = await GroupByPeriodAsync(Disputes(db, submitted), d => d.SubmittedAt, boundaries, cancellationToken);
-        var ends = await GroupByPeriodAsync(Disputes(db, decided), d => d.EndedAt, boundaries, cancellationToken);
-        var withdrawals = await GroupByPeriodAsync(Disputes(db, withdrawn), d => d.EndedAt, boundaries, cancellationToken);
+        // Decided and withdrawn disputes end in the same column: one query, split on the status.
+        var ended = decided with { Statuses = [.. DisputeSelection.Decided, DisputeStatus.Withdrawn] };
+        var endings = await GroupByPeriodAsync(Disputes(db, ended), d => d.EndedAt, boundaries, cancellationToken, d => d.Status == DisputeStatus.Withdrawn);
+        var ends = endings.Where(e => e.Key % 2 == 0).ToDictionary(e => e.Key / 2, e => e.Value);
+        var withdrawals = endings.Where(e => e.Key % 2 == 1).ToDictionary(e => e.Key / 2, e => e.Value);
 
         return starts.Select((start, i) =>
         {
@@ -101,12 +105,14 @@ public static class KpiQueries
     /// <summary>
     /// Counts and sums the disputes per period in one query: the period's index is a CASE on the
     /// instant, compared with the day starts of <paramref name="boundaries"/> (each one starts a period).
+    /// With <paramref name="split"/>, the key is twice the index, plus one for the disputes it holds for.
     /// </summary>
     private static async Task<Dictionary<int, (int Count, decimal Amount)>> GroupByPeriodAsync(
         IQueryable<Dispute> disputes,
         Expression<Func<Dispute, DateTimeOffset?>> instant,
         List<DateOnly> boundaries,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Expression<Func<Dispute, bool>>? split = null)
     {
         var parameter = instant.Parameters[0];
         Expression index = Expression.Constant(boundaries.Count);
@@ -114,6 +120,12 @@ public static class KpiQueries
         {
             var before = Expression.LessThan(instant.Body, Expression.Constant(KpiDays.StartOf(boundaries[i]), typeof(DateTimeOffset?)));
             index = Expression.Condition(before, Expression.Constant(i), index);
+        }
+
+        if (split is not null)
+        {
+            var holds = ReplacingExpressionVisitor.Replace(split.Parameters[0], parameter, split.Body);
+            index = Expression.Add(Expression.Multiply(index, Expression.Constant(2)), Expression.Condition(holds, Expression.Constant(1), Expression.Constant(0)));
         }
 
         var key = Expression.Lambda<Func<Dispute, int>>(index, parameter);
@@ -131,37 +143,37 @@ public static class KpiQueries
             : db.Invoices.AsNoTracking();
 
     /// <summary>
-    /// One pass over the invoices issued by the end of the period: what they still owe today, and
-    /// those issued in the period (count and amount), for the disputed-invoice rate and the DSO.
+    /// One pass over the invoices issued by the end of the period: what they still owe today, those
+    /// issued in the period (count and amount) and, among these, those covered by a dispute under
+    /// every filter (the set of covered invoices is a subquery the database evaluates once), for the
+    /// disputed-invoice rate and the DSO.
     /// </summary>
-    private static async Task<Ledger> LedgerAsync(LitigesDbContext db, KpiFilter filter, CancellationToken cancellationToken)
+    private static async Task<Ledger> LedgerAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
     {
         var (from, to) = (filter.From, filter.To);
+        var disputes = Disputes(db, basis);
+        var covered = db.DisputedItems.Where(x => disputes.Any(d => d.Id == x.DisputeId)).Select(x => x.InvoiceId);
         var row = await Invoices(db, filter)
             .Where(i => i.IssueDate <= to)
+            .Select(i => new { i.OpenBalance, i.TotalGross, InPeriod = i.IssueDate >= from, Disputed = i.IssueDate >= from && covered.Contains(i.Id) })
             .GroupBy(_ => 1)
             .Select(g => new
             {
                 Owed = g.Sum(i => i.OpenBalance),
-                Issued = g.Count(i => i.IssueDate >= from),
-                Sales = g.Sum(i => i.IssueDate >= from ? i.TotalGross : 0m),
+                Issued = g.Count(i => i.InPeriod),
+                Sales = g.Sum(i => i.InPeriod ? i.TotalGross : 0m),
+                Disputed = g.Count(i => i.Disputed),
+                DisputedAmount = g.Sum(i => i.Disputed ? i.TotalGross : 0m),
             })
             .FirstOrDefaultAsync(cancellationToken);
-        return row is null ? new Ledger(0m, 0, 0m) : new Ledger(row.Owed, row.Issued, row.Sales);
+        return row is null ? new Ledger(0m, 0, 0m, 0, 0m) : new Ledger(row.Owed, row.Issued, row.Sales, row.Disputed, row.DisputedAmount);
     }
 
     /// <summary>Invoices issued in the period (customer filter only), and those covered by a dispute under every filter.</summary>
-    private static async Task<DisputedInvoiceRate> DisputedInvoicesAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, Ledger ledger, CancellationToken cancellationToken)
+    private static DisputedInvoiceRate DisputedInvoices(KpiFilter filter, DisputeSelection basis, Ledger ledger)
     {
-        var disputes = Disputes(db, basis);
-        var covered = db.DisputedItems.Where(x => disputes.Any(d => d.Id == x.DisputeId)).Select(x => x.InvoiceId);
-        var disputed = await Invoices(db, filter)
-            .Where(i => i.IssueDate >= filter.From && i.IssueDate <= filter.To && covered.Contains(i.Id))
-            .GroupBy(_ => 1)
-            .Select(g => new { Count = g.Count(), Amount = g.Sum(i => i.TotalGross) })
-            .FirstOrDefaultAsync(cancellationToken);
         var selection = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Invoiced, From = filter.From, To = filter.To };
-        return new DisputedInvoiceRate(ledger.Issued, ledger.Sales, disputed?.Count ?? 0, disputed?.Amount ?? 0m, selection);
+        return new DisputedInvoiceRate(ledger.Issued, ledger.Sales, ledger.Disputed, ledger.DisputedAmount, selection);
     }
 
     /// <summary>Average and median days from submission to decision, overall and per reason code.</summary>
@@ -175,7 +187,7 @@ public static class KpiQueries
 
         var groups = await durations
             .GroupBy(x => x.ReasonCode)
-            .Select(g => new { Reason = g.Key, Count = g.Count(), Average = g.Average(x => x.Days) })
+            .Select(g => new { Reason = g.Key, Count = g.Count(), Total = g.Sum(x => x.Days) })
             .OrderBy(g => g.Reason)
             .ToListAsync(cancellationToken);
 
@@ -183,11 +195,11 @@ public static class KpiQueries
         foreach (var group in groups)
         {
             var median = await MedianAsync(durations.Where(x => x.ReasonCode == group.Reason).Select(x => new DurationRow { Id = x.Id, Days = x.Days }), group.Count, cancellationToken);
-            byReason.Add(new ResolutionTime(group.Reason, group.Count, Days(group.Average), median, decided with { ReasonCode = group.Reason }));
+            byReason.Add(new ResolutionTime(group.Reason, group.Count, Days(group.Total / group.Count), median, decided with { ReasonCode = group.Reason }));
         }
 
         var count = groups.Sum(g => g.Count);
-        var average = count == 0 ? (double?)null : await durations.AverageAsync(x => x.Days, cancellationToken);
+        var average = count == 0 ? (double?)null : groups.Sum(g => g.Total) / count;
         var all = new ResolutionTime(null, count, Days(average), await MedianAsync(durations.Select(x => new DurationRow { Id = x.Id, Days = x.Days }), count, cancellationToken), decided);
         return new ResolutionTimes(all, byReason);
     }
@@ -263,8 +275,11 @@ public static class KpiQueries
         var window = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, From = filter.To.AddMonths(-12).AddDays(1), To = filter.To };
         var disputes = Disputes(db, window);
         var perCustomer = disputes.GroupBy(d => d.CustomerAccountId).Select(g => new { g.Key, Count = g.Count() });
-        var customers = await perCustomer.CountAsync(cancellationToken);
-        var repeat = await perCustomer.CountAsync(c => c.Count >= 2, cancellationToken);
+        var counts = await perCustomer
+            .GroupBy(_ => 1)
+            .Select(g => new { Customers = g.Count(), Repeat = g.Count(c => c.Count >= 2) })
+            .FirstOrDefaultAsync(cancellationToken);
+        var (customers, repeat) = (counts?.Customers ?? 0, counts?.Repeat ?? 0);
         var pairs = await disputes
             .GroupBy(d => new { d.CustomerAccountId, d.ReasonCode })
             .Select(g => new { g.Key.CustomerAccountId, g.Key.ReasonCode, Count = g.Count() })
@@ -365,8 +380,8 @@ public static class KpiQueries
     }
 }
 
-/// <summary>Today's balances of the invoices issued by the end of the period, and those issued in it.</summary>
-internal sealed record Ledger(decimal Owed, int Issued, decimal Sales);
+/// <summary>Today's balances of the invoices issued by the end of the period, those issued in it, and those of these a dispute covers.</summary>
+internal sealed record Ledger(decimal Owed, int Issued, decimal Sales, int Disputed, decimal DisputedAmount);
 
 /// <summary>A decided dispute's days from submission to decision.</summary>
 public sealed class DurationRow
@@ -396,3 +411,4 @@ internal static class ResolutionDays
 #pragma warning restore EF1002
     }
 }
+
