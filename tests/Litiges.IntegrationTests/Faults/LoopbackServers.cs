@@ -130,7 +130,18 @@ internal sealed class OutageRelay(int targetPort) : IDisposable
         {
             foreach (var client in _open)
             {
-                client.Client.LingerState = new LingerOption(true, 0);
+                // A pump may have closed this side already when its peer hung up.
+                try
+                {
+                    if (client.Client is { } socket)
+                    {
+                        socket.LingerState = new LingerOption(true, 0);
+                    }
+                }
+                catch (Exception error) when (error is ObjectDisposedException or SocketException)
+                {
+                }
+
                 client.Dispose();
             }
 

@@ -9,6 +9,7 @@ using Litiges.IntegrationTests.Portal;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using BackOfficeProgram = Litiges.BackOffice.Program;
 using PortalProgram = Litiges.CustomerPortal.Program;
 
 namespace Litiges.IntegrationTests.Faults;
@@ -133,18 +134,23 @@ public sealed class DatabaseOutageTests(PostgreSqlFixture fixture) : IClassFixtu
         var relayed = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Port = relay.Port, Timeout = 3, CommandTimeout = 5 }.ConnectionString;
         await using var portal = new AppFactory<PortalProgram>(fixture.Database, fixture.DataFolder, new Dictionary<string, string?> { ["ConnectionStrings:Litiges"] = relayed });
         var (disputeId, _, _) = await TestData.NewDisputeAsync(fixture, fixture.Data.AlphaId);
+        await using var backOffice = new AppFactory<BackOfficeProgram>(fixture.Database, fixture.DataFolder, new Dictionary<string, string?> { ["ConnectionStrings:Litiges"] = relayed });
         var alice = await PortalBrowser.SignInAsync(portal, "alice@alpha.test");
+        var admin = new Litiges.Testing.Browser(backOffice.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.SignInAsync("admin@staff.test")).StatusCode);
         var url = $"/Disputes/Details/{disputeId}";
         var page = await alice.GetPageAsync(url);
         Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("/Invoices")).StatusCode);
 
         relay.Down();
 
-        foreach (var down in new[] { "/Invoices", url, "/Disputes" })
+        // The back office's menu (with its parked-message count for administrators) is drawn on the error page too.
+        Func<string, Task<HttpResponseMessage>> customer = alice.GetAsync, staff = admin.GetAsync;
+        foreach (var (get, down) in new[] { (customer, "/Invoices"), (customer, url), (customer, "/Disputes"), (staff, "/Staff"), (staff, "/Outbox") })
         {
-            var response = await alice.GetAsync(down);
+            var response = await get(down);
             var html = await response.Content.ReadAsStringAsync();
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{down}: {response.StatusCode} {response.Headers.Location}");
             Assert.True(response.Headers.Contains("Retry-After"));
             var shown = await Litiges.Testing.Browser.ParseAsync(new HttpResponseMessage { Content = new StringContent(html) });
             Assert.True(shown.QuerySelector("[data-error=unavailable]")?.TextContent.Contains("la base de données ne répond pas", StringComparison.Ordinal) == true, $"{down}: {Litiges.Testing.Browser.Text(shown)}");
