@@ -34,6 +34,7 @@ public static class Program
         var sql = args.Contains("--sql");
         var proposedIndexes = args.Contains("--proposed-indexes");
         var reuse = args.Contains("--reuse");
+        var parallelism = Option(args, "--parallel", KpiQueries.DefaultParallelism);
         var postgres = Value(args, "--postgres") ?? Environment.GetEnvironmentVariable("LITIGES_TEST_POSTGRES");
         var providers = (Value(args, "--providers") ?? "sqlite,postgresql").Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true)).ToList();
 
@@ -47,7 +48,7 @@ public static class Program
                 await CreateProposedIndexesAsync(provider, services);
             }
 
-            report.Append(await MeasureAsync(provider, services, runs, warmup));
+            report.Append(await MeasureAsync(provider, services, runs, warmup, parallelism));
         }
 
         Console.WriteLine();
@@ -164,7 +165,7 @@ public static class Program
         }
     }
 
-    private static async Task<string> MeasureAsync(DatabaseProvider provider, ServiceProvider services, int runs, int warmup)
+    private static async Task<string> MeasureAsync(DatabaseProvider provider, ServiceProvider services, int runs, int warmup, int parallelism)
     {
         var today = KpiDays.DateOf(DateTimeOffset.UtcNow);
         int invoices, disputes, customer;
@@ -189,7 +190,7 @@ public static class Program
         };
 
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"### {provider} — {invoices:N0} invoices, {disputes:N0} disputes");
+        table.AppendLine(CultureInfo.InvariantCulture, $"### {provider} — {invoices:N0} invoices, {disputes:N0} disputes, {(parallelism == 0 ? "one query at a time on one context" : $"up to {parallelism} queries side by side")}");
         table.AppendLine();
         table.AppendLine("| whole dashboard | p50 (ms) | p95 (ms) | max (ms) |");
         table.AppendLine("|---|---:|---:|---:|");
@@ -201,7 +202,9 @@ public static class Program
                 using var scope = services.CreateScope();
                 var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
                 var watch = Stopwatch.StartNew();
-                await KpiQueries.ComputeAsync(db, filter, DateTimeOffset.UtcNow);
+                _ = parallelism == 0
+                    ? await KpiQueries.ComputeAsync(db, filter, DateTimeOffset.UtcNow)
+                    : await KpiQueries.ComputeAsync(services.GetRequiredService<IServiceScopeFactory>(), filter, DateTimeOffset.UtcNow, parallelism);
                 if (run >= warmup)
                 {
                     times.Add(watch.Elapsed.TotalMilliseconds);

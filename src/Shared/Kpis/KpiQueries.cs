@@ -4,6 +4,7 @@ using Litiges.Deadlines;
 using Litiges.Disputes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Litiges.Kpis;
 
@@ -17,30 +18,61 @@ public static class KpiQueries
 {
     public const int TopCount = 10;
 
-    public static async Task<KpiReport> ComputeAsync(LitigesDbContext db, KpiFilter filter, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <summary>Queries run side by side by default: about as many as the database has cores to serve them.</summary>
+    public const int DefaultParallelism = 4;
+
+    /// <summary>The whole dashboard, its queries one after the other on <paramref name="db"/>.</summary>
+    public static Task<KpiReport> ComputeAsync(LitigesDbContext db, KpiFilter filter, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ComputeAsync(new KpiQueryRunner(db, cancellationToken), filter, now);
+
+    /// <summary>
+    /// The whole dashboard, its independent queries side by side (at most
+    /// <paramref name="parallelism"/> at once), each on a context of its own from a new scope.
+    /// </summary>
+    public static Task<KpiReport> ComputeAsync(IServiceScopeFactory scopes, KpiFilter filter, DateTimeOffset now, int parallelism = DefaultParallelism, CancellationToken cancellationToken = default) =>
+        ComputeAsync(new KpiQueryRunner(scopes, parallelism, cancellationToken), filter, now);
+
+    private static async Task<KpiReport> ComputeAsync(KpiQueryRunner run, KpiFilter filter, DateTimeOffset now)
     {
         if (filter.To < filter.From)
         {
             throw new ArgumentException("The period ends before it starts.", nameof(filter));
         }
 
-        var today = KpiDays.DateOf(now);
-        var basis = DisputeSelection.Of(filter);
-        var ledger = await LedgerAsync(db, filter, basis, cancellationToken);
-        return new KpiReport(
-            filter,
-            today,
-            await OpenAsync(db, basis, today, cancellationToken),
-            await TrendAsync(db, filter, basis, cancellationToken),
-            DisputedInvoices(filter, basis, ledger),
-            await ResolutionAsync(db, filter, basis, cancellationToken),
-            await SlaAsync(db, filter, basis, cancellationToken),
-            await BlockedAsync(db, basis, today, cancellationToken),
-            await RecurringAsync(db, filter, basis, cancellationToken),
-            await TopCustomersAsync(db, filter, basis, cancellationToken),
-            await ByReasonAsync(db, filter, basis, cancellationToken),
-            await ByRootCauseAsync(db, filter, basis, cancellationToken),
-            await DsoAsync(db, filter, ledger, cancellationToken));
+        try
+        {
+            var today = KpiDays.DateOf(now);
+            var basis = DisputeSelection.Of(filter);
+            var ledger = run.Start((db, ct) => LedgerAsync(db, filter, basis, ct));
+            var open = run.Start((db, ct) => OpenAsync(db, basis, today, ct));
+            var trend = run.Start((db, ct) => TrendAsync(db, filter, basis, ct));
+            var resolution = run.Track(ResolutionAsync(run, filter, basis));
+            var sla = run.Start((db, ct) => SlaAsync(db, filter, basis, ct));
+            var blocked = run.Start((db, ct) => BlockedAsync(db, basis, today, ct));
+            var recurring = run.Start((db, ct) => RecurringAsync(db, filter, basis, ct));
+            var top = run.Start((db, ct) => TopCustomersAsync(db, filter, basis, ct));
+            var byReason = run.Start((db, ct) => ByReasonAsync(db, filter, basis, ct));
+            var byRootCause = run.Start((db, ct) => ByRootCauseAsync(db, filter, basis, ct));
+            var dso = run.Track(DsoAsync(run, filter, ledger));
+            return new KpiReport(
+                filter,
+                today,
+                await open,
+                await trend,
+                DisputedInvoices(filter, basis, await ledger),
+                await resolution,
+                await sla,
+                await blocked,
+                await recurring,
+                await top,
+                await byReason,
+                await byRootCause,
+                await dso);
+        }
+        finally
+        {
+            await run.DisposeAsync();
+        }
     }
 
     private static IQueryable<Dispute> Disputes(LitigesDbContext db, DisputeSelection selection) =>
@@ -176,33 +208,39 @@ public static class KpiQueries
         return new DisputedInvoiceRate(ledger.Issued, ledger.Sales, ledger.Disputed, ledger.DisputedAmount, selection);
     }
 
-    /// <summary>Average and median days from submission to decision, overall and per reason code.</summary>
-    private static async Task<ResolutionTimes> ResolutionAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    /// <summary>Average and median days from submission to decision, overall and per reason code: counts and sums per reason in one query, then each median side by side.</summary>
+    private static async Task<ResolutionTimes> ResolutionAsync(KpiQueryRunner run, KpiFilter filter, DisputeSelection basis)
     {
         var decided = basis with { Statuses = DisputeSelection.Decided, Dated = DisputeDate.Ended, From = filter.From, To = filter.To };
-        var durations =
-            from x in ResolutionDays.Of(db)
-            join d in Disputes(db, decided) on x.Id equals d.Id
-            select new { x.Id, x.Days, d.ReasonCode };
-
-        var groups = await durations
+        var groups = await run.Start((db, ct) => (
+                from x in ResolutionDays.Of(db)
+                join d in Disputes(db, decided) on x.Id equals d.Id
+                select new { x.Days, d.ReasonCode })
             .GroupBy(x => x.ReasonCode)
+            .OrderBy(g => g.Key)
             .Select(g => new { Reason = g.Key, Count = g.Count(), Total = g.Sum(x => x.Days) })
-            .OrderBy(g => g.Reason)
-            .ToListAsync(cancellationToken);
-
-        var byReason = new List<ResolutionTime>();
-        foreach (var group in groups)
-        {
-            var median = await MedianAsync(durations.Where(x => x.ReasonCode == group.Reason).Select(x => new DurationRow { Id = x.Id, Days = x.Days }), group.Count, cancellationToken);
-            byReason.Add(new ResolutionTime(group.Reason, group.Count, Days(group.Total / group.Count), median, decided with { ReasonCode = group.Reason }));
-        }
+            .ToListAsync(ct));
 
         var count = groups.Sum(g => g.Count);
+        var medians = groups.Select(g => run.Start((db, ct) => MedianAsync(Durations(db, decided with { ReasonCode = g.Reason }), g.Count, ct))).ToList();
+        var median = run.Start((db, ct) => MedianAsync(Durations(db, decided), count, ct));
+
+        var byReason = new List<ResolutionTime>();
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var group = groups[i];
+            byReason.Add(new ResolutionTime(group.Reason, group.Count, Days(group.Total / group.Count), await medians[i], decided with { ReasonCode = group.Reason }));
+        }
+
         var average = count == 0 ? (double?)null : groups.Sum(g => g.Total) / count;
-        var all = new ResolutionTime(null, count, Days(average), await MedianAsync(durations.Select(x => new DurationRow { Id = x.Id, Days = x.Days }), count, cancellationToken), decided);
+        var all = new ResolutionTime(null, count, Days(average), await median, decided);
         return new ResolutionTimes(all, byReason);
     }
+
+    private static IQueryable<DurationRow> Durations(LitigesDbContext db, DisputeSelection decided) =>
+        from x in ResolutionDays.Of(db)
+        join d in Disputes(db, decided) on x.Id equals d.Id
+        select new DurationRow { Id = x.Id, Days = x.Days };
 
     /// <summary>The middle value (or the mean of the two middle values) read from the database in order: at most two rows come back.</summary>
     private static async Task<decimal?> MedianAsync(IQueryable<DurationRow> durations, int count, CancellationToken cancellationToken)
@@ -341,21 +379,21 @@ public static class KpiQueries
     /// then still owe, plus what was paid or credited on them after it. The customer filter applies;
     /// the dispute filters do not (DSO measures the whole ledger).
     /// </summary>
-    private static async Task<DaysSalesOutstanding> DsoAsync(LitigesDbContext db, KpiFilter filter, Ledger ledger, CancellationToken cancellationToken)
+    private static async Task<DaysSalesOutstanding> DsoAsync(KpiQueryRunner run, KpiFilter filter, Task<Ledger> ledger)
     {
         var to = filter.To;
-        var invoices = Invoices(db, filter).Where(i => i.IssueDate <= to);
         var end = filter.End;
+        IQueryable<Invoices.Invoice> Issued(LitigesDbContext db) => Invoices(db, filter).Where(i => i.IssueDate <= to);
 
         // Invoices under a block at the end of the period, driven from the blocks and joined on the key.
-        var blocked = db.DunningBlocks.Where(b => b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)).Select(b => b.InvoiceId).Distinct();
-        var disputed = from id in blocked join i in invoices on id equals i.Id select i;
-        var disputedOwed = await disputed.SumAsync(i => i.OpenBalance, cancellationToken);
-        return new DaysSalesOutstanding(
-            ledger.Owed + await SettledLaterAsync(db, invoices, null, to, cancellationToken),
-            disputedOwed + await SettledLaterAsync(db, invoices, blocked, to, cancellationToken),
-            ledger.Sales,
-            filter.Days);
+        IQueryable<int> Blocked(LitigesDbContext db) =>
+            db.DunningBlocks.Where(b => b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)).Select(b => b.InvoiceId).Distinct();
+
+        var disputedOwed = run.Start((db, ct) => (from id in Blocked(db) join i in Issued(db) on id equals i.Id select i).SumAsync(i => i.OpenBalance, ct));
+        var settled = run.Start((db, ct) => SettledLaterAsync(db, Issued(db), null, to, ct));
+        var settledBlocked = run.Start((db, ct) => SettledLaterAsync(db, Issued(db), Blocked(db), to, ct));
+        var totals = await ledger;
+        return new DaysSalesOutstanding(totals.Owed + await settled, await disputedOwed + await settledBlocked, totals.Sales, filter.Days);
     }
 
     /// <summary>What was paid or credited after <paramref name="at"/> on the invoices: few rows, found on the payment and credit-note dates.</summary>

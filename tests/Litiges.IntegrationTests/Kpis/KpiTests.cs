@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
 using Litiges.Kpis;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Litiges.IntegrationTests.Kpis;
 
@@ -208,8 +210,21 @@ public abstract class KpiTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
 
     private List<int> Ids(params int[] numbers) => numbers.Select(Kpi.D).Order().ToList();
 
+    [Fact]
+    public async Task Queries_run_side_by_side_give_the_figures_of_queries_run_one_after_the_other()
+    {
+        foreach (var filter in new[] { Quarter, Quarter with { ReasonCode = "FAC" }, Quarter with { CustomerAccountId = Kpi.K(2), Interval = KpiInterval.Week } })
+        {
+            var sequential = await fixture.WithDbAsync(db => KpiQueries.ComputeAsync(db, filter, KpiFixture.Now));
+            var parallel = await ComputeAsync(filter);
+
+            Assert.Equal(JsonSerializer.Serialize(sequential), JsonSerializer.Serialize(parallel));
+        }
+    }
+
+    // As the page computes it: the queries side by side, each on a context of its own.
     private Task<KpiReport> ComputeAsync(KpiFilter filter) =>
-        fixture.WithDbAsync(db => KpiQueries.ComputeAsync(db, filter, KpiFixture.Now));
+        KpiQueries.ComputeAsync(fixture.BackOffice.Services.GetRequiredService<IServiceScopeFactory>(), filter, KpiFixture.Now);
 }
 
 public sealed class SqliteKpiTests(KpiSqliteFixture fixture) : KpiTests<KpiSqliteFixture>(fixture);

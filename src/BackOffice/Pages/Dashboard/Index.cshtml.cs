@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 
 namespace Litiges.BackOffice.Pages.Dashboard;
@@ -19,7 +20,7 @@ namespace Litiges.BackOffice.Pages.Dashboard;
 /// the figures but not the disputes, as everywhere else.
 /// </summary>
 [Authorize(Roles = StaffRoles.CreditManager + "," + StaffRoles.Admin)]
-public sealed class IndexModel(LitigesDbContext db, TimeProvider clock, IStringLocalizer t) : PageModel
+public sealed class IndexModel(LitigesDbContext db, IServiceScopeFactory scopes, TimeProvider clock, IStringLocalizer t) : PageModel
 {
     /// <summary>Longest period shown at once (about five years).</summary>
     public const int MaxDays = 1830;
@@ -149,7 +150,8 @@ public sealed class IndexModel(LitigesDbContext db, TimeProvider clock, IStringL
             OwnerUserId = string.IsNullOrEmpty(Owner) ? null : Owner,
             CustomerAccountId = customerId,
         };
-        Report = await KpiQueries.ComputeAsync(db, filter, now, cancellationToken);
+        // The figures' queries run side by side, each on a context of its own.
+        Report = await KpiQueries.ComputeAsync(scopes, filter, now, cancellationToken: cancellationToken);
         var rootCauses = await db.RootCauses.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Label, cancellationToken);
         Tables = new KpiTables(CultureInfo.CurrentUICulture, Reasons, rootCauses).Of(Report);
     }
