@@ -190,7 +190,7 @@ public static class Program
         };
 
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"### {provider} — {invoices:N0} invoices, {disputes:N0} disputes, {(parallelism == 0 ? "one query at a time on one context" : $"up to {parallelism} queries side by side")}");
+        table.AppendLine(CultureInfo.InvariantCulture, $"### {provider} — {invoices:N0} invoices, {disputes:N0} disputes, {(parallelism == 0 || provider == DatabaseProvider.Sqlite ? "one query at a time on one context" : $"up to {parallelism} queries side by side")}");
         table.AppendLine();
         table.AppendLine("| whole dashboard | p50 (ms) | p95 (ms) | max (ms) |");
         table.AppendLine("|---|---:|---:|---:|");
