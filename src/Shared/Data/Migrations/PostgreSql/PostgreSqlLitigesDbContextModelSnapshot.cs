@@ -506,6 +506,10 @@ namespace Litiges.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status", "SubmittedAt", "Id");
 
+                    b.HasIndex("SubmittedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount");
+
+                    b.HasIndex("EndedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount", "EndedWithinSla", "RootCauseId", "SubmittedAt");
+
                     b.ToTable("Disputes");
                 });
 
@@ -1087,6 +1091,8 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.HasIndex("CustomerAccountId", "IssueDate");
 
                     b.HasIndex("CustomerAccountId", "DueDate", "Id");
+
+                    b.HasIndex("IssueDate", "OpenBalance", "TotalGross", "Id");
 
                     b.ToTable("Invoices");
                 });
@@ -1981,6 +1987,8 @@ namespace Litiges.Data.Migrations.PostgreSql
                             b1.HasKey("Id");
 
                             b1.HasIndex("DisputeId");
+
+                            b1.HasIndex("Level", "At");
 
                             b1.ToTable("DisputeDeadlineAlerts", (string)null);
 

@@ -507,6 +507,10 @@ namespace Litiges.Data.Migrations.SqlServer
 
                     b.HasIndex("Status", "SubmittedAt", "Id");
 
+                    b.HasIndex("SubmittedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount");
+
+                    b.HasIndex("EndedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount", "EndedWithinSla", "RootCauseId", "SubmittedAt");
+
                     b.ToTable("Disputes");
                 });
 
@@ -1088,6 +1092,8 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.HasIndex("CustomerAccountId", "IssueDate");
 
                     b.HasIndex("CustomerAccountId", "DueDate", "Id");
+
+                    b.HasIndex("IssueDate", "OpenBalance", "TotalGross", "Id");
 
                     b.ToTable("Invoices");
                 });
@@ -1983,6 +1989,8 @@ namespace Litiges.Data.Migrations.SqlServer
                             b1.HasKey("Id");
 
                             b1.HasIndex("DisputeId");
+
+                            b1.HasIndex("Level", "At");
 
                             b1.ToTable("DisputeDeadlineAlerts", (string)null);
 

@@ -491,6 +491,10 @@ namespace Litiges.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "SubmittedAt", "Id");
 
+                    b.HasIndex("SubmittedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount");
+
+                    b.HasIndex("EndedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount", "EndedWithinSla", "RootCauseId", "SubmittedAt");
+
                     b.ToTable("Disputes");
                 });
 
@@ -1050,6 +1054,8 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.HasIndex("CustomerAccountId", "IssueDate");
 
                     b.HasIndex("CustomerAccountId", "DueDate", "Id");
+
+                    b.HasIndex("IssueDate", "OpenBalance", "TotalGross", "Id");
 
                     b.ToTable("Invoices");
                 });
@@ -1924,6 +1930,8 @@ namespace Litiges.Data.Migrations.Sqlite
                             b1.HasKey("Id");
 
                             b1.HasIndex("DisputeId");
+
+                            b1.HasIndex("Level", "At");
 
                             b1.ToTable("DisputeDeadlineAlerts", (string)null);
 
