@@ -109,7 +109,8 @@ public sealed class KpiReportMailer(
             return 0;
         }
 
-        var managers = await CreditManagersAsync(db, cancellationToken);
+        // A credit manager who turned the report off on the preferences page gets none; the period is recorded all the same.
+        var managers = (await CreditManagersAsync(db, cancellationToken)).Where(m => !NotificationKinds.Mutes(m.Muted, "KpiReport")).ToList();
         var report = await KpiQueries.ComputeAsync(db, new KpiFilter(period.From, period.To) { Interval = KpiInterval.Week }, now, cancellationToken);
         var reasons = await db.ReasonCodes.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
         var rootCauses = await db.RootCauses.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Label, cancellationToken);
@@ -202,12 +203,9 @@ public sealed class KpiReportMailer(
     private static async Task StorePdfAsync(IBlobStore store, KpiReportPeriod period, KpiReport report, KpiTables tables, string language, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var name = KpiReportPeriod.BlobName(period.Key, language);
-        await using (var existing = await store.OpenReadAsync(name, cancellationToken))
+        if (await IsStoredAsync(store, name, cancellationToken))
         {
-            if (existing is not null)
-            {
-                return;
-            }
+            return;
         }
 
         using var buffer = new MemoryStream();
@@ -220,10 +218,29 @@ public sealed class KpiReportMailer(
         catch (StorageUnavailableException)
         {
             // Another instance may have stored it at the same moment; if not, the failure stands.
-            await using var written = await store.OpenReadAsync(name, cancellationToken);
-            if (written is null)
+            if (!await IsStoredAsync(store, name, cancellationToken))
             {
                 throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the PDF is stored. A blob another instance is still writing cannot be opened yet:
+    /// wait for it (a few seconds at most) rather than take it for storage being down.
+    /// </summary>
+    private static async Task<bool> IsStoredAsync(IBlobStore store, string name, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var stored = await store.OpenReadAsync(name, cancellationToken);
+                return stored is not null;
+            }
+            catch (StorageUnavailableException) when (attempt < 25)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
             }
         }
     }
@@ -235,11 +252,11 @@ public sealed class KpiReportMailer(
         return db.Users.AsNoTracking()
             .Where(u => u.Kind == UserKind.Staff && u.IsActive && u.Email != null && members.Contains(u.Id))
             .OrderBy(u => u.Email)
-            .Select(u => new Manager(u.Email!, u.Language))
+            .Select(u => new Manager(u.Email!, u.Language, u.MutedNotifications))
             .ToListAsync(cancellationToken);
     }
 
-    private sealed record Manager(string Email, string Language);
+    private sealed record Manager(string Email, string Language, string Muted);
 }
 
 /// <summary>The dashboard as a PDF: every table of the page with its definition, in one language.</summary>

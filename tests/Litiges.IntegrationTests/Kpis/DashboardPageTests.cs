@@ -177,7 +177,27 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         // Before 07:00 on the Monday after, the next week is not due yet.
         Assert.Equal(0, await mailers[0].RunOnceAsync(new DateTimeOffset(2025, 4, 14, 4, 0, 0, TimeSpan.Zero)));
         Assert.Equal(1, await mailers[0].RunOnceAsync(new DateTimeOffset(2025, 4, 14, 6, 0, 0, TimeSpan.Zero)));
+
+        // A credit manager who turned the weekly report off on the preferences page gets none.
+        await SetMutedAsync(CreditManager, [Litiges.Notifications.NotificationKinds.WeeklyReport]);
+        try
+        {
+            Assert.Equal(0, await mailers[0].RunOnceAsync(new DateTimeOffset(2025, 4, 21, 6, 0, 0, TimeSpan.Zero)));
+            Assert.Equal(2, await Fixture.WithDbAsync(db => db.Outbox.CountAsync(m => m.Kind == "KpiReport")));
+        }
+        finally
+        {
+            await SetMutedAsync(CreditManager, []);
+        }
     }
+
+    private Task SetMutedAsync(string email, string[] kinds) =>
+        Fixture.WithDbAsync(async db =>
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == email);
+            user.MuteNotifications(kinds);
+            await db.SaveChangesAsync();
+        });
 
     [Fact]
     public void Monthly_reports_cover_the_month_just_ended()
