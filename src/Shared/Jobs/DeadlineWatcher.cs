@@ -9,7 +9,6 @@ using Litiges.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -41,7 +40,7 @@ public sealed class DeadlineWatcher(
     TimeProvider clock,
     MailSettings mail,
     IOptions<DeadlineWatcherOptions> options,
-    ILogger<DeadlineWatcher> logger) : BackgroundService
+    ILogger<DeadlineWatcher> logger) : PeriodicJob(clock, logger)
 {
     /// <summary>One pass over deadlines and tasks as of <paramref name="now"/>; the service calls it every interval, tests call it directly.</summary>
     public async Task<DeadlineWatchReport> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -53,37 +52,18 @@ public sealed class DeadlineWatcher(
         return new DeadlineWatchReport(report.DueSoon, report.Breached, report.Reminders, report.Conflicts);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override TimeSpan Interval => options.Value.Interval;
+
+    protected override string Name => "Deadline watch";
+
+    protected override async Task TickAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!options.Value.Enabled)
+        var report = await RunOnceAsync(now, cancellationToken);
+        if (report != new DeadlineWatchReport(0, 0, 0, 0) && logger.IsEnabled(LogLevel.Information))
         {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var report = await RunOnceAsync(clock.GetUtcNow(), stoppingToken);
-                if (report != new DeadlineWatchReport(0, 0, 0, 0) && logger.IsEnabled(LogLevel.Information))
-                {
-                    logger.LogInformation("Deadline watch: {Report}", report);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The database may be briefly unavailable: try again at the next tick.
-                logger.LogWarning(ex, "Deadline watch failed; retrying at the next interval.");
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.Interval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            logger.LogInformation("Deadline watch: {Report}", report);
         }
     }
 

@@ -12,7 +12,6 @@ using Litiges.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -88,7 +87,7 @@ public sealed class KpiReportMailer(
     TimeProvider clock,
     MailSettings mail,
     IOptions<KpiReportOptions> options,
-    ILogger<KpiReportMailer> logger) : BackgroundService
+    ILogger<KpiReportMailer> logger) : PeriodicJob(clock, logger)
 {
     /// <summary>Sends the report due at <paramref name="now"/>, if any and not sent yet; returns the number of e-mails queued.</summary>
     public async Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -163,36 +162,18 @@ public sealed class KpiReportMailer(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override TimeSpan Interval => options.Value.CheckInterval;
+
+    protected override string Name => "KPI report";
+
+    protected override async Task TickAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!options.Value.Enabled)
+        var sent = await RunOnceAsync(now, cancellationToken);
+        if (sent > 0 && logger.IsEnabled(LogLevel.Information))
         {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var sent = await RunOnceAsync(clock.GetUtcNow(), stoppingToken);
-                if (sent > 0 && logger.IsEnabled(LogLevel.Information))
-                {
-                    logger.LogInformation("KPI report sent to {Count} credit managers.", sent);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "KPI report failed; retrying at the next check.");
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.CheckInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            logger.LogInformation("KPI report sent to {Count} credit managers.", sent);
         }
     }
 

@@ -1,9 +1,9 @@
 using Litiges.Accounts;
 using Litiges.Data;
+using Litiges.Jobs;
 using Litiges.Localization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +44,7 @@ public sealed class PreDueReminders(
     TimeProvider clock,
     MailSettings mail,
     IOptions<PreDueReminderOptions> options,
-    ILogger<PreDueReminders> logger) : BackgroundService
+    ILogger<PreDueReminders> logger) : PeriodicJob(clock, logger)
 {
     /// <summary>Reminds what is due as of <paramref name="now"/>; returns how many invoices were reminded.</summary>
     public async Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -108,36 +108,18 @@ public sealed class PreDueReminders(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override TimeSpan Interval => options.Value.Interval;
+
+    protected override string Name => "Pre-due reminders";
+
+    protected override async Task TickAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!options.Value.Enabled)
+        var count = await RunOnceAsync(now, cancellationToken);
+        if (count > 0 && logger.IsEnabled(LogLevel.Information))
         {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var count = await RunOnceAsync(clock.GetUtcNow(), stoppingToken);
-                if (count > 0 && logger.IsEnabled(LogLevel.Information))
-                {
-                    logger.LogInformation("Pre-due reminders sent for {Count} invoices.", count);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Pre-due reminders failed; retrying at the next interval.");
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.Interval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            logger.LogInformation("Pre-due reminders sent for {Count} invoices.", count);
         }
     }
 }

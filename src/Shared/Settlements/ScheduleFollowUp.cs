@@ -2,12 +2,12 @@ using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Invoices;
+using Litiges.Jobs;
 using Litiges.Localization;
 using Litiges.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -30,7 +30,7 @@ public sealed class ScheduleFollowUp(
     TimeProvider clock,
     MailSettings mail,
     IOptions<ScheduleFollowUpOptions> options,
-    ILogger<ScheduleFollowUp> logger) : BackgroundService
+    ILogger<ScheduleFollowUp> logger) : PeriodicJob(clock, logger)
 {
     /// <summary>
     /// Records a payment on an invoice and, when the invoice is under an agreed schedule, applies it
@@ -128,34 +128,13 @@ public sealed class ScheduleFollowUp(
         return alerts;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
+    protected override bool Enabled => options.Value.Enabled;
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(clock.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Payment schedule follow-up failed; retrying at the next interval.");
-            }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-            try
-            {
-                await Task.Delay(options.Value.Interval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override string Name => "Payment schedule follow-up";
+
+    protected override Task TickAsync(DateTimeOffset now, CancellationToken cancellationToken) => RunOnceAsync(now, cancellationToken);
 }
 
 /// <summary>What became of a payment sent under a reference.</summary>

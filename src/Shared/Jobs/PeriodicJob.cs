@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Litiges.Jobs;
+
+/// <summary>
+/// A background job that runs one pass, waits its interval on the app's clock, and runs again.
+/// A failed pass (the database briefly unavailable, say) is logged and tried again at the next
+/// tick; the job stops with the host.
+/// </summary>
+public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
+{
+    /// <summary>Whether the job runs at all in this app.</summary>
+    protected abstract bool Enabled { get; }
+
+    /// <summary>The wait between two passes.</summary>
+    protected abstract TimeSpan Interval { get; }
+
+    /// <summary>What the job is called in the log.</summary>
+    protected abstract string Name { get; }
+
+    /// <summary>One pass at <paramref name="now"/>; it logs what it did itself.</summary>
+    protected abstract Task TickAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await TickAsync(clock.GetUtcNow(), stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "{Job} failed; retrying at the next interval.", Name);
+            }
+
+            try
+            {
+                await Task.Delay(Interval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
