@@ -162,9 +162,7 @@ internal static class DisputeEndpoints
     // Every active agent hears of it, in their own language, with a link to the dispute's file.
     private static async Task AlertCustomerServiceAsync(LitigesDbContext db, MailSettings mail, Dispute dispute, string customerName, string clientName, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var agentRole = db.Roles.Where(r => r.Name == StaffRoles.Agent).Select(r => r.Id);
-        var agents = await db.Users.AsNoTracking()
-            .Where(u => u.Kind == UserKind.Staff && u.IsActive && u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && agentRole.Contains(ur.RoleId)))
+        var agents = await StaffRoles.ActiveMembers(db, StaffRoles.Agent)
             .Select(u => new { u.Email, u.DisplayName, u.Language })
             .ToListAsync(cancellationToken);
         var invoices = string.Join(", ", dispute.Items.Select(i => i.Invoice!.Number).Distinct().Order(StringComparer.Ordinal));

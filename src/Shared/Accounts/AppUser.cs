@@ -1,5 +1,7 @@
+using Litiges.Data;
 using Litiges.Disputes;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Litiges.Accounts;
 
@@ -124,6 +126,14 @@ public static class StaffRoles
     public const string Admin = nameof(Admin);
 
     public static readonly IReadOnlyList<string> All = [Agent, Resolver, CreditManager, Finance, Admin];
+
+    /// <summary>The active staff members, with an e-mail address, who hold one of <paramref name="roles"/> (read only).</summary>
+    public static IQueryable<AppUser> ActiveMembers(LitigesDbContext db, params IReadOnlyCollection<string> roles)
+    {
+        var roleIds = db.Roles.Where(r => roles.Contains(r.Name!)).Select(r => r.Id);
+        var members = db.UserRoles.Where(ur => roleIds.Contains(ur.RoleId)).Select(ur => ur.UserId);
+        return db.Users.AsNoTracking().Where(u => u.Kind == UserKind.Staff && u.IsActive && u.Email != null && members.Contains(u.Id));
+    }
 
     /// <summary>The role a staff user acts with on a dispute: the most senior one they hold.</summary>
     public static ActorRole ActingRole(IEnumerable<string> roles)

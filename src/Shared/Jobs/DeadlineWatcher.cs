@@ -295,12 +295,8 @@ public sealed class DeadlineWatcher(
     private static IQueryable<Recipient> Recipients(IQueryable<AppUser> users) =>
         users.OrderBy(u => u.Email).Select(u => new Recipient(u.Id, u.Email!, u.DisplayName, u.Language, u.DepartmentId, u.MutedNotifications));
 
-    private static Task<List<Recipient>> CreditManagersAsync(LitigesDbContext db, CancellationToken cancellationToken)
-    {
-        var role = db.Roles.Where(r => r.Name == StaffRoles.CreditManager).Select(r => r.Id);
-        var members = db.UserRoles.Where(ur => role.Contains(ur.RoleId)).Select(ur => ur.UserId);
-        return Recipients(Staff(db).Where(u => members.Contains(u.Id))).ToListAsync(cancellationToken);
-    }
+    private static Task<List<Recipient>> CreditManagersAsync(LitigesDbContext db, CancellationToken cancellationToken) =>
+        Recipients(StaffRoles.ActiveMembers(db, StaffRoles.CreditManager)).ToListAsync(cancellationToken);
 
     private static Task<string> CustomerNameAsync(LitigesDbContext db, int customerAccountId, CancellationToken cancellationToken) =>
         db.CustomerAccounts.AsNoTracking().Where(c => c.Id == customerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);

@@ -226,16 +226,11 @@ public sealed class KpiReportMailer(
         }
     }
 
-    private static Task<List<Manager>> CreditManagersAsync(LitigesDbContext db, CancellationToken cancellationToken)
-    {
-        var role = db.Roles.Where(r => r.Name == StaffRoles.CreditManager).Select(r => r.Id);
-        var members = db.UserRoles.Where(ur => role.Contains(ur.RoleId)).Select(ur => ur.UserId);
-        return db.Users.AsNoTracking()
-            .Where(u => u.Kind == UserKind.Staff && u.IsActive && u.Email != null && members.Contains(u.Id))
+    private static Task<List<Manager>> CreditManagersAsync(LitigesDbContext db, CancellationToken cancellationToken) =>
+        StaffRoles.ActiveMembers(db, StaffRoles.CreditManager)
             .OrderBy(u => u.Email)
             .Select(u => new Manager(u.Email!, u.Language, u.MutedNotifications))
             .ToListAsync(cancellationToken);
-    }
 
     private sealed record Manager(string Email, string Language, string Muted);
 }

@@ -47,14 +47,9 @@ public static class Notices
     /// <summary>The active staff who hold one of <paramref name="roles"/> (e.g. the roles whose limit covers a proposal).</summary>
     public static async Task ToRolesAsync(LitigesDbContext db, string kind, IEnumerable<string> roles, Actor actor, DateTimeOffset now, string link, params object[] arguments)
     {
-        var names = roles.ToList();
-        var holders = await (
-                from user in db.Users.AsNoTracking()
-                join userRole in db.UserRoles on user.Id equals userRole.UserId
-                join role in db.Roles on userRole.RoleId equals role.Id
-                where names.Contains(role.Name!) && user.Kind == UserKind.Staff && user.IsActive && user.Email != null && user.Id != actor.UserId
-                select new { user.Email, user.Language })
-            .Distinct()
+        var holders = await StaffRoles.ActiveMembers(db, [.. roles])
+            .Where(user => user.Id != actor.UserId)
+            .Select(user => new { user.Email, user.Language })
             .ToListAsync();
         foreach (var holder in holders.OrderBy(h => h.Email, StringComparer.Ordinal))
         {

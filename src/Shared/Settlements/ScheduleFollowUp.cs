@@ -86,9 +86,7 @@ public sealed class ScheduleFollowUp(
             return 0;
         }
 
-        var creditManagers = await db.Users
-            .Where(u => u.Kind == UserKind.Staff && u.IsActive && db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(role => role.Id == r.RoleId && role.Name == StaffRoles.CreditManager)))
-            .ToListAsync(cancellationToken);
+        var creditManagers = await StaffRoles.ActiveMembers(db, StaffRoles.CreditManager).ToListAsync(cancellationToken);
         var alerts = 0;
         foreach (var item in missed)
         {
