@@ -11,12 +11,10 @@ using Litiges.Disputes;
 using Litiges.Jobs;
 using Litiges.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Litiges.Bench.BackOffice;
 
@@ -62,47 +60,8 @@ public static class Program
         var folder = Path.Combine(Path.GetTempPath(), "litiges-bench");
         Directory.CreateDirectory(folder);
         var name = string.Create(CultureInfo.InvariantCulture, $"litiges_bench_{options.Disputes}");
-        string connectionString;
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            var file = Path.Combine(folder, name + ".db");
-            if (!options.Keep && File.Exists(file))
-            {
-                File.Delete(file);
-            }
-
-            connectionString = $"Data Source={file};Default Timeout=60";
-        }
-        else
-        {
-            var server = options.Postgres ?? throw new InvalidOperationException("PostgreSQL needs --postgres or LITIGES_TEST_POSTGRES.");
-            await using (var connection = new NpgsqlConnection(server))
-            {
-                await connection.OpenAsync();
-                await using var exists = new NpgsqlCommand($"SELECT 1 FROM pg_database WHERE datname = '{name}'", connection);
-                var found = await exists.ExecuteScalarAsync() is not null;
-                if (found && !options.Keep)
-                {
-                    await using var drop = new NpgsqlCommand($"DROP DATABASE \"{name}\" WITH (FORCE)", connection);
-                    await drop.ExecuteNonQueryAsync();
-                    found = false;
-                }
-
-                if (!found)
-                {
-                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-                    await create.ExecuteNonQueryAsync();
-                }
-            }
-
-            connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
-        }
-
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = provider.ToString(),
-            ["ConnectionStrings:Litiges"] = connectionString,
-        }).Build();
+        var connectionString = await BenchDatabase.PrepareAsync(provider, folder, name, options.Postgres, options.Keep);
+        var configuration = BenchDatabase.Configuration(provider, connectionString);
         var collection = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
             .AddLitigesDatabase(configuration, folder);

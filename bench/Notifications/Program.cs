@@ -6,12 +6,10 @@ using System.Text;
 using Litiges.Data;
 using Litiges.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Litiges.Bench.Notifications;
 
@@ -195,32 +193,8 @@ public static class Program
     private static async Task<ServiceProvider> PrepareAsync(DatabaseProvider provider, BenchOptions options)
     {
         var folder = Directory.CreateTempSubdirectory("litiges-bench-notifications-").FullName;
-        string connectionString;
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            connectionString = $"Data Source={Path.Combine(folder, "litiges.db")};Default Timeout=60";
-        }
-        else
-        {
-            const string name = "litiges_bench_notifications";
-            var server = options.Postgres ?? throw new InvalidOperationException("PostgreSQL needs --postgres or LITIGES_TEST_POSTGRES.");
-            await using (var connection = new NpgsqlConnection(server))
-            {
-                await connection.OpenAsync();
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-                await drop.ExecuteNonQueryAsync();
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-                await create.ExecuteNonQueryAsync();
-            }
-
-            connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
-        }
-
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = provider.ToString(),
-            ["ConnectionStrings:Litiges"] = connectionString,
-        }).Build();
+        var connectionString = await BenchDatabase.PrepareAsync(provider, folder, "litiges_bench_notifications", options.Postgres, keep: false);
+        var configuration = BenchDatabase.Configuration(provider, connectionString);
         var services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
             .AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
