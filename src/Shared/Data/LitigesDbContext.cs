@@ -29,6 +29,8 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<Payment> Payments => Set<Payment>();
 
+    public DbSet<InvoiceDayTotal> InvoiceDayTotals => Set<InvoiceDayTotal>();
+
     public DbSet<DunningBlock> DunningBlocks => Set<DunningBlock>();
 
     public DbSet<Dispute> Disputes => Set<Dispute>();
@@ -74,13 +76,31 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var shares = AddInvoiceDayShares();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        catch
+        {
+            ForgetShares(shares);
+            throw;
+        }
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var shares = AddInvoiceDayShares();
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch
+        {
+            ForgetShares(shares);
+            throw;
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -93,6 +113,24 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
     {
         configurationBuilder.Properties<decimal>().HavePrecision(18, 2);
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    // The day totals the dashboard reads move in the same save as the invoices they add up.
+    private List<InvoiceDayTotal> AddInvoiceDayShares()
+    {
+        var shares = InvoiceDays.SharesOf(ChangeTracker.Entries<Invoice>());
+        InvoiceDayTotals.AddRange(shares);
+        return shares;
+    }
+
+    // A save that failed (a concurrency conflict, say) may be tried again after the caller reloads:
+    // its shares are taken again from the invoices then, so these must not stay behind.
+    private void ForgetShares(List<InvoiceDayTotal> shares)
+    {
+        foreach (var share in shares)
+        {
+            Entry(share).State = EntityState.Detached;
+        }
     }
 
     // The concurrency token is a plain integer that the context increments, because SQLite has no

@@ -99,6 +99,9 @@ public sealed class Dispute : IVersioned
     /// <summary>When the dispute reached Resolved, Rejected or Withdrawn.</summary>
     public DateTimeOffset? EndedAt { get; private set; }
 
+    /// <summary>Days from submission to <see cref="EndedAt"/>, kept for the dashboard's resolution times.</summary>
+    public double? ResolutionDays { get; private set; }
+
     public DateTimeOffset? ClosedAt { get; private set; }
 
     /// <summary>Whether the dispute ended (resolved, rejected) within its resolution deadline; for the KPIs.</summary>
@@ -437,7 +440,7 @@ public sealed class Dispute : IVersioned
     {
         Require(actor, DisputeAction.Resolved, [DisputeStatus.Accepted], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance, ActorRole.System);
         RecordSlaOutcome(now);
-        EndedAt = now;
+        End(now);
         LiftBlocks(now);
         Move(actor, DisputeAction.Resolved, DisputeStatus.Resolved, summary, isPublic: true, now);
     }
@@ -449,7 +452,7 @@ public sealed class Dispute : IVersioned
         RejectionReason = RequireText(reason, MaxMessageLength, "Dispute.RejectionReasonRequired");
         FirstAnsweredAt ??= now;
         RecordSlaOutcome(now);
-        EndedAt = now;
+        End(now);
         LiftBlocks(now);
         Move(actor, DisputeAction.Rejected, DisputeStatus.Rejected, RejectionReason, isPublic: true, now);
     }
@@ -472,7 +475,7 @@ public sealed class Dispute : IVersioned
     public void Withdraw(Actor actor, string? comment, DateTimeOffset now)
     {
         Require(actor, DisputeAction.Withdrawn, [.. DisputeStatuses.Open], ActorRole.Customer);
-        EndedAt = now;
+        End(now);
         FinishPauses(now);
         LiftBlocks(now);
         Move(actor, DisputeAction.Withdrawn, DisputeStatus.Withdrawn, comment?.Trim(), isPublic: true, now);
@@ -499,6 +502,7 @@ public sealed class Dispute : IVersioned
         }
 
         EndedAt = null;
+        ResolutionDays = null;
         ClosedAt = null;
         EndedWithinSla = null;
         RejectionReason = null;
@@ -825,6 +829,12 @@ public sealed class Dispute : IVersioned
         {
             throw new DomainException("Settlement.ScheduleAboveBalance", writeOff, open);
         }
+    }
+
+    private void End(DateTimeOffset now)
+    {
+        EndedAt = now;
+        ResolutionDays = (now - SubmittedAt).TotalDays;
     }
 
     private void RecordSlaOutcome(DateTimeOffset now)

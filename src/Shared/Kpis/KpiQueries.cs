@@ -51,7 +51,8 @@ public static class KpiQueries
         {
             var today = KpiDays.DateOf(now);
             var basis = DisputeSelection.Of(filter);
-            var ledger = run.Start((db, ct) => LedgerAsync(db, filter, basis, ct));
+            var ledger = run.Start((db, ct) => LedgerTotalsAsync(db, filter, ct));
+            var disputedIssued = run.Start((db, ct) => DisputedIssuedAsync(db, filter, basis, ct));
             var open = run.Start((db, ct) => OpenAsync(db, basis, today, ct));
             var trend = run.Start((db, ct) => TrendAsync(db, filter, basis, ct));
             var resolution = run.Track(ResolutionAsync(run, filter, basis));
@@ -67,7 +68,7 @@ public static class KpiQueries
                 today,
                 await open,
                 await trend,
-                DisputedInvoices(filter, basis, await ledger),
+                DisputedInvoices(filter, basis, await ledger, await disputedIssued),
                 await resolution,
                 await sla,
                 await blocked,
@@ -183,50 +184,57 @@ public static class KpiQueries
             : db.Invoices.AsNoTracking();
 
     /// <summary>
-    /// One pass over the invoices issued by the end of the period: what they still owe today, those
-    /// issued in the period (count and amount) and, among these, those covered by a dispute under
-    /// every filter (the set of covered invoices is a subquery the database evaluates once), for the
-    /// disputed-invoice rate and the DSO.
+    /// What the invoices issued by the end of the period still owe today, and how many were issued
+    /// in it for how much: summed from the day totals that every invoice change keeps
+    /// (<see cref="InvoiceDayTotal"/>), or from the customer's own invoices when the view is one
+    /// customer's.
     /// </summary>
-    private static async Task<Ledger> LedgerAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
+    private static async Task<LedgerTotals> LedgerTotalsAsync(LitigesDbContext db, KpiFilter filter, CancellationToken cancellationToken)
+    {
+        var (from, to) = (filter.From, filter.To);
+        var row = filter.CustomerAccountId is null
+            ? await db.InvoiceDayTotals.AsNoTracking()
+                .Where(t => t.IssueDate <= to)
+                .GroupBy(_ => 1)
+                .Select(g => new LedgerTotals(g.Sum(t => t.Open), g.Sum(t => t.IssueDate >= from ? t.Invoices : 0), g.Sum(t => t.IssueDate >= from ? t.Gross : 0m)))
+                .FirstOrDefaultAsync(cancellationToken)
+            : await Invoices(db, filter)
+                .Where(i => i.IssueDate <= to)
+                .GroupBy(_ => 1)
+                .Select(g => new LedgerTotals(g.Sum(i => i.OpenBalance), g.Count(i => i.IssueDate >= from), g.Sum(i => i.IssueDate >= from ? i.TotalGross : 0m)))
+                .FirstOrDefaultAsync(cancellationToken);
+        return row ?? new LedgerTotals(0m, 0, 0m);
+    }
+
+    /// <summary>The invoices issued in the period that a dispute under every filter covers (the covered invoices are a subquery the database evaluates once).</summary>
+    private static async Task<(int Count, decimal Amount)> DisputedIssuedAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
     {
         var (from, to) = (filter.From, filter.To);
         var disputes = Disputes(db, basis);
         var covered = db.DisputedItems.Where(x => disputes.Any(d => d.Id == x.DisputeId)).Select(x => x.InvoiceId);
         var row = await Invoices(db, filter)
-            .Where(i => i.IssueDate <= to)
-            .Select(i => new { i.OpenBalance, i.TotalGross, InPeriod = i.IssueDate >= from, Disputed = i.IssueDate >= from && covered.Contains(i.Id) })
+            .Where(i => i.IssueDate >= from && i.IssueDate <= to && covered.Contains(i.Id))
             .GroupBy(_ => 1)
-            .Select(g => new
-            {
-                Owed = g.Sum(i => i.OpenBalance),
-                Issued = g.Count(i => i.InPeriod),
-                Sales = g.Sum(i => i.InPeriod ? i.TotalGross : 0m),
-                Disputed = g.Count(i => i.Disputed),
-                DisputedAmount = g.Sum(i => i.Disputed ? i.TotalGross : 0m),
-            })
+            .Select(g => new { Count = g.Count(), Amount = g.Sum(i => i.TotalGross) })
             .FirstOrDefaultAsync(cancellationToken);
-        return row is null ? new Ledger(0m, 0, 0m, 0, 0m) : new Ledger(row.Owed, row.Issued, row.Sales, row.Disputed, row.DisputedAmount);
+        return (row?.Count ?? 0, row?.Amount ?? 0m);
     }
 
     /// <summary>Invoices issued in the period (customer filter only), and those covered by a dispute under every filter.</summary>
-    private static DisputedInvoiceRate DisputedInvoices(KpiFilter filter, DisputeSelection basis, Ledger ledger)
+    private static DisputedInvoiceRate DisputedInvoices(KpiFilter filter, DisputeSelection basis, LedgerTotals ledger, (int Count, decimal Amount) disputed)
     {
         var selection = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Invoiced, From = filter.From, To = filter.To };
-        return new DisputedInvoiceRate(ledger.Issued, ledger.Sales, ledger.Disputed, ledger.DisputedAmount, selection);
+        return new DisputedInvoiceRate(ledger.Issued, ledger.Sales, disputed.Count, disputed.Amount, selection);
     }
 
     /// <summary>Average and median days from submission to decision, overall and per reason code: counts and sums per reason in one query, then each median side by side.</summary>
     private static async Task<ResolutionTimes> ResolutionAsync(KpiQueryRunner run, KpiFilter filter, DisputeSelection basis)
     {
         var decided = basis with { Statuses = DisputeSelection.Decided, Dated = DisputeDate.Ended, From = filter.From, To = filter.To };
-        var groups = await run.Start((db, ct) => (
-                from x in ResolutionDays.Of(db)
-                join d in Disputes(db, decided) on x.Id equals d.Id
-                select new { x.Days, d.ReasonCode })
-            .GroupBy(x => x.ReasonCode)
+        var groups = await run.Start((db, ct) => Durations(db, decided)
+            .GroupBy(d => d.ReasonCode)
             .OrderBy(g => g.Key)
-            .Select(g => new { Reason = g.Key, Count = g.Count(), Total = g.Sum(x => x.Days) })
+            .Select(g => new { Reason = g.Key, Count = g.Count(), Total = g.Sum(d => d.ResolutionDays!.Value) })
             .ToListAsync(ct));
 
         var count = groups.Sum(g => g.Count);
@@ -245,20 +253,23 @@ public static class KpiQueries
         return new ResolutionTimes(all, byReason);
     }
 
-    private static IQueryable<DurationRow> Durations(LitigesDbContext db, DisputeSelection decided) =>
-        from x in ResolutionDays.Of(db)
-        join d in Disputes(db, decided) on x.Id equals d.Id
-        select new DurationRow { Id = x.Id, Days = x.Days };
+    /// <summary>The decided disputes of the selection, with the days each took (recorded when it ended).</summary>
+    private static IQueryable<Dispute> Durations(LitigesDbContext db, DisputeSelection decided) =>
+        Disputes(db, decided).Where(d => d.ResolutionDays != null);
 
     /// <summary>The middle value (or the mean of the two middle values) read from the database in order: at most two rows come back.</summary>
-    private static async Task<decimal?> MedianAsync(IQueryable<DurationRow> durations, int count, CancellationToken cancellationToken)
+    private static async Task<decimal?> MedianAsync(IQueryable<Dispute> durations, int count, CancellationToken cancellationToken)
     {
         if (count == 0)
         {
             return null;
         }
 
-        var middle = await durations.OrderBy(x => x.Days).ThenBy(x => x.Id).Skip((count - 1) / 2).Take(count % 2 == 1 ? 1 : 2).Select(x => x.Days).ToListAsync(cancellationToken);
+        var middle = await durations
+            .OrderBy(d => d.ResolutionDays).ThenBy(d => d.Id)
+            .Skip((count - 1) / 2).Take(count % 2 == 1 ? 1 : 2)
+            .Select(d => d.ResolutionDays!.Value)
+            .ToListAsync(cancellationToken);
         return Days(middle.Average());
     }
 
@@ -294,16 +305,21 @@ public static class KpiQueries
             byStep);
     }
 
-    /// <summary>Today's dunning blocks of the disputes, each capped at what its invoice still owes; read from the active blocks in one query.</summary>
+    /// <summary>
+    /// Today's dunning blocks of the disputes, each capped at what its invoice still owes; read from
+    /// the active blocks in one query. A block on an invoice that owes nothing any more counts for
+    /// its invoice and dispute, with nothing blocked.
+    /// </summary>
     private static async Task<BlockedOutstanding> BlockedAsync(LitigesDbContext db, DisputeSelection basis, DateOnly today, CancellationToken cancellationToken)
     {
         var submitted = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, To = today };
         var disputes = Disputes(db, submitted);
         var row = await (
                 from b in db.DunningBlocks.AsNoTracking()
-                join i in db.Invoices on b.InvoiceId equals i.Id
+                join i in BlockedInvoices(db) on b.InvoiceId equals i.Id into owing
+                from i in owing.DefaultIfEmpty()
                 where b.LiftedAt == null && disputes.Any(d => d.Id == b.DisputeId)
-                select new { b.InvoiceId, b.DisputeId, Amount = b.Amount < i.OpenBalance ? b.Amount : i.OpenBalance })
+                select new { b.InvoiceId, b.DisputeId, Amount = i == null ? 0m : b.Amount < i.OpenBalance ? b.Amount : i.OpenBalance })
             .GroupBy(_ => 1)
             .Select(g => new
             {
@@ -383,40 +399,69 @@ public static class KpiQueries
     }
 
     /// <summary>
+    /// The invoices that part of is held out of dunning today, read from their own small index. An
+    /// invoice with an active block is among them unless it owes nothing any more, and then it adds
+    /// nothing to a sum of what is owed or blocked.
+    /// </summary>
+    private static IQueryable<Invoices.Invoice> BlockedInvoices(LitigesDbContext db) =>
+        db.Invoices.AsNoTracking().Where(i => i.BlockedAmount > 0);
+
+    /// <summary>
     /// Receivables at the end of the period, rebuilt from today's balances: what invoices issued by
     /// then still owe, plus what was paid or credited on them after it. The customer filter applies;
     /// the dispute filters do not (DSO measures the whole ledger).
     /// </summary>
-    private static async Task<DaysSalesOutstanding> DsoAsync(KpiQueryRunner run, KpiFilter filter, Task<Ledger> ledger)
+    private static async Task<DaysSalesOutstanding> DsoAsync(KpiQueryRunner run, KpiFilter filter, Task<LedgerTotals> ledger)
     {
-        var to = filter.To;
-        var end = filter.End;
-        IQueryable<Invoices.Invoice> Issued(LitigesDbContext db) => Invoices(db, filter).Where(i => i.IssueDate <= to);
+        var (to, end) = (filter.To, filter.End);
 
-        // Invoices under a block at the end of the period, driven from the blocks and joined on the key.
-        IQueryable<int> Blocked(LitigesDbContext db) =>
-            db.DunningBlocks.Where(b => b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)).Select(b => b.InvoiceId).Distinct();
-
-        var disputedOwed = run.Start((db, ct) => (from id in Blocked(db) join i in Issued(db) on id equals i.Id select i).SumAsync(i => i.OpenBalance, ct));
-        var settled = run.Start((db, ct) => SettledLaterAsync(db, Issued(db), null, to, ct));
-        var settledBlocked = run.Start((db, ct) => SettledLaterAsync(db, Issued(db), Blocked(db), to, ct));
+        // Invoices under a block at the end of the period: those still blocked today, and those whose block was lifted since.
+        var stillBlocked = run.Start((db, ct) => Invoices(db, filter)
+            .Where(i => i.BlockedAmount > 0 && i.IssueDate <= to && db.DunningBlocks.Any(b => b.InvoiceId == i.Id && b.LiftedAt == null && b.PlacedAt < end))
+            .SumAsync(i => i.OpenBalance, ct));
+        var liftedSince = run.Start((db, ct) => Invoices(db, filter)
+            .Where(i => i.IssueDate <= to
+                && db.DunningBlocks.Any(b => b.InvoiceId == i.Id && b.PlacedAt < end && b.LiftedAt >= end)
+                && !(i.BlockedAmount > 0 && db.DunningBlocks.Any(b => b.InvoiceId == i.Id && b.LiftedAt == null && b.PlacedAt < end)))
+            .SumAsync(i => i.OpenBalance, ct));
+        var paid = run.Start((db, ct) => PaidLaterAsync(db, filter, blocked: false, ct));
+        var paidBlocked = run.Start((db, ct) => PaidLaterAsync(db, filter, blocked: true, ct));
+        var credited = run.Start((db, ct) => CreditedLaterAsync(db, filter, blocked: false, ct));
+        var creditedBlocked = run.Start((db, ct) => CreditedLaterAsync(db, filter, blocked: true, ct));
         var totals = await ledger;
-        return new DaysSalesOutstanding(totals.Owed + await settled, await disputedOwed + await settledBlocked, totals.Sales, filter.Days);
+        return new DaysSalesOutstanding(
+            totals.Owed + await paid + await credited,
+            await stillBlocked + await liftedSince + await paidBlocked + await creditedBlocked,
+            totals.Sales,
+            filter.Days);
     }
 
-    /// <summary>What was paid or credited after <paramref name="at"/> on the invoices: few rows, found on the payment and credit-note dates.</summary>
-    /// <param name="only">Invoice ids to keep (a subquery the database evaluates once), or null for all.</param>
-    private static async Task<decimal> SettledLaterAsync(LitigesDbContext db, IQueryable<Invoices.Invoice> invoices, IQueryable<int>? only, DateOnly at, CancellationToken cancellationToken)
+    // Payments and credit notes after the period are few: each one looks its invoice up on its key
+    // (a correlated lookup, so that the database does not join every invoice to find them).
+    private static Task<decimal> PaidLaterAsync(LitigesDbContext db, KpiFilter filter, bool blocked, CancellationToken cancellationToken)
     {
-        var payments = db.Payments.AsNoTracking().Where(p => p.ReceivedOn > at && invoices.Any(i => i.Id == p.InvoiceId));
-        var credits = db.CreditNotes.AsNoTracking().Where(c => c.IssueDate > at && invoices.Any(i => i.Id == c.InvoiceId));
-        if (only is not null)
+        var (to, end) = (filter.To, filter.End);
+        var payments = db.Payments.AsNoTracking()
+            .Where(p => p.ReceivedOn > to && Invoices(db, filter).Where(i => i.Id == p.InvoiceId).Select(i => (DateOnly?)i.IssueDate).FirstOrDefault() <= to);
+        if (blocked)
         {
-            payments = payments.Where(p => only.Contains(p.InvoiceId));
-            credits = credits.Where(c => only.Contains(c.InvoiceId));
+            payments = payments.Where(p => db.DunningBlocks.Any(b => b.InvoiceId == p.InvoiceId && b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)));
         }
 
-        return await payments.SumAsync(p => p.Amount, cancellationToken) + await credits.SumAsync(c => c.TotalGross, cancellationToken);
+        return payments.SumAsync(p => p.Amount, cancellationToken);
+    }
+
+    private static Task<decimal> CreditedLaterAsync(LitigesDbContext db, KpiFilter filter, bool blocked, CancellationToken cancellationToken)
+    {
+        var (to, end) = (filter.To, filter.End);
+        var credits = db.CreditNotes.AsNoTracking()
+            .Where(c => c.IssueDate > to && Invoices(db, filter).Where(i => i.Id == c.InvoiceId).Select(i => (DateOnly?)i.IssueDate).FirstOrDefault() <= to);
+        if (blocked)
+        {
+            credits = credits.Where(c => db.DunningBlocks.Any(b => b.InvoiceId == c.InvoiceId && b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)));
+        }
+
+        return credits.SumAsync(c => c.TotalGross, cancellationToken);
     }
 
     private static Task<Dictionary<int, string>> NamesAsync(LitigesDbContext db, IEnumerable<int> customerIds, CancellationToken cancellationToken)
@@ -426,35 +471,5 @@ public static class KpiQueries
     }
 }
 
-/// <summary>Today's balances of the invoices issued by the end of the period, those issued in it, and those of these a dispute covers.</summary>
-internal sealed record Ledger(decimal Owed, int Issued, decimal Sales, int Disputed, decimal DisputedAmount);
-
-/// <summary>A decided dispute's days from submission to decision.</summary>
-public sealed class DurationRow
-{
-    public int Id { get; init; }
-
-    public double Days { get; init; }
-}
-
-/// <summary>
-/// Days between two instants is the one thing LINQ cannot say on every provider (SQLite keeps
-/// instants as ticks): each provider's expression, in a raw query the rest composes on.
-/// </summary>
-internal static class ResolutionDays
-{
-    public static IQueryable<DurationRow> Of(LitigesDbContext db)
-    {
-        var days = db.Database.ProviderName switch
-        {
-            "Microsoft.EntityFrameworkCore.Sqlite" => "(\"EndedAt\" - \"SubmittedAt\") / 864000000000.0",
-            "Npgsql.EntityFrameworkCore.PostgreSQL" => "CAST(EXTRACT(EPOCH FROM (\"EndedAt\" - \"SubmittedAt\")) AS double precision) / 86400.0",
-            "Microsoft.EntityFrameworkCore.SqlServer" => "CAST(DATEDIFF_BIG(second, \"SubmittedAt\", \"EndedAt\") AS float) / 86400.0",
-            var other => throw new NotSupportedException($"No resolution-time expression for {other}."),
-        };
-#pragma warning disable EF1002 // The SQL is a constant per provider: nothing from the user goes in it.
-        return db.Database.SqlQueryRaw<DurationRow>($"SELECT \"Id\", {days} AS \"Days\" FROM \"Disputes\" WHERE \"EndedAt\" IS NOT NULL");
-#pragma warning restore EF1002
-    }
-}
-
+/// <summary>Today's balances of the invoices issued by the end of the period, and the count and gross total of those issued in it.</summary>
+internal sealed record LedgerTotals(decimal Owed, int Issued, decimal Sales);

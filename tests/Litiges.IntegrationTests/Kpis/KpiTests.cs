@@ -2,6 +2,7 @@ using System.Text.Json;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
+using Litiges.Invoices;
 using Litiges.Kpis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -139,6 +140,54 @@ public abstract class KpiTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
         Assert.Equal((20100m, 7800m, 17400m, 90), (dso.Receivables, dso.DisputedReceivables, dso.CreditSales, dso.Days));
         Assert.Equal(104.0m, dso.Dso);
         Assert.Equal(63.6m, dso.DsoExcludingDisputed);
+    }
+
+    [Fact]
+    public async Task Dso_equals_a_recount_of_every_invoice_at_each_month_end()
+    {
+        var (invoices, payments, credits, blocks) = await fixture.WithDbAsync(async db => (
+            await db.Invoices.AsNoTracking().Select(i => new { i.Id, i.CustomerAccountId, i.IssueDate, i.TotalGross, i.OpenBalance }).ToListAsync(),
+            await db.Payments.AsNoTracking().Select(p => new { p.InvoiceId, On = p.ReceivedOn, p.Amount }).ToListAsync(),
+            await db.CreditNotes.AsNoTracking().Select(c => new { c.InvoiceId, On = c.IssueDate, Amount = c.TotalGross }).ToListAsync(),
+            await db.DunningBlocks.AsNoTracking().Select(b => new { b.InvoiceId, b.PlacedAt, b.LiftedAt }).ToListAsync()));
+
+        var checkedMonths = 0;
+        for (var month = new DateOnly(2024, 12, 1); month <= new DateOnly(2025, 4, 1); month = month.AddMonths(1))
+        {
+            var filter = new KpiFilter(month, month.AddMonths(1).AddDays(-1));
+            foreach (var customer in new int?[] { null, Kpi.K(1), Kpi.K(2), Kpi.K(3), Kpi.K(4) })
+            {
+                var (to, end) = (filter.To, filter.End);
+                var issued = invoices.Where(i => i.IssueDate <= to && (customer == null || i.CustomerAccountId == customer)).ToList();
+                decimal OwedAtEnd(int invoiceId, decimal openToday) =>
+                    openToday + payments.Where(p => p.InvoiceId == invoiceId && p.On > to).Sum(p => p.Amount) + credits.Where(c => c.InvoiceId == invoiceId && c.On > to).Sum(c => c.Amount);
+                bool BlockedAtEnd(int invoiceId) => blocks.Any(b => b.InvoiceId == invoiceId && b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end));
+
+                var dso = (await ComputeAsync(filter with { CustomerAccountId = customer })).Dso;
+
+                Assert.Equal(issued.Sum(i => OwedAtEnd(i.Id, i.OpenBalance)), dso.Receivables);
+                Assert.Equal(issued.Where(i => BlockedAtEnd(i.Id)).Sum(i => OwedAtEnd(i.Id, i.OpenBalance)), dso.DisputedReceivables);
+                Assert.Equal(issued.Where(i => i.IssueDate >= filter.From).Sum(i => i.TotalGross), dso.CreditSales);
+                checkedMonths++;
+            }
+        }
+
+        Assert.Equal(25, checkedMonths);
+    }
+
+    [Fact]
+    public async Task Folding_the_day_totals_leaves_one_row_per_day_and_changes_no_figure()
+    {
+        var before = await ComputeAsync(Quarter);
+
+        await fixture.WithDbAsync(db => InvoiceDays.FoldAsync(db));
+
+        var (totals, invoices) = await fixture.WithDbAsync(async db => (
+            await db.InvoiceDayTotals.AsNoTracking().OrderBy(t => t.IssueDate).Select(t => new { t.IssueDate, t.Invoices, t.Gross, t.Open }).ToListAsync(),
+            await db.Invoices.AsNoTracking().GroupBy(i => i.IssueDate).OrderBy(g => g.Key)
+                .Select(g => new { IssueDate = g.Key, Invoices = g.Count(), Gross = g.Sum(i => i.TotalGross), Open = g.Sum(i => i.OpenBalance) }).ToListAsync()));
+        Assert.Equal(invoices, totals);
+        Assert.Equal(JsonSerializer.Serialize(before), JsonSerializer.Serialize(await ComputeAsync(Quarter)));
     }
 
     [Fact]

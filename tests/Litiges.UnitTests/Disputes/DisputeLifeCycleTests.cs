@@ -314,6 +314,8 @@ public class DisputeLifeCycleTests
 
         Assert.Equal("Livraison conforme.", dispute.RejectionReason);
         Assert.Equal(now, dispute.EndedAt);
+        Assert.Equal((now - dispute.SubmittedAt).TotalDays, dispute.ResolutionDays);
+        Assert.True(dispute.ResolutionDays > 0);
         Assert.Equal(now, dispute.FirstAnsweredAt);
         Assert.True(dispute.History[^1].IsPublic);
     }
@@ -365,6 +367,7 @@ public class DisputeLifeCycleTests
         Assert.Equal(DisputeStatus.InReview, dispute.Status);
         Assert.Equal(1, dispute.ReopenCount);
         Assert.Null(dispute.EndedAt);
+        Assert.Null(dispute.ResolutionDays);
         Assert.Null(dispute.ClosedAt);
         Assert.Null(dispute.RejectionReason);
         Assert.Null(dispute.RootCauseId);

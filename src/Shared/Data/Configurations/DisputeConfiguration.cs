@@ -43,7 +43,7 @@ internal sealed class DisputeConfiguration : IEntityTypeConfiguration<Dispute>
         // The dashboard counts and sums most disputes submitted or decided in a period, filtered on
         // these columns: read from these indexes alone, not row by row from the table.
         builder.HasIndex(d => new { d.SubmittedAt, d.Status, d.ReasonCode, d.DepartmentId, d.OwnerUserId, d.CustomerAccountId, d.DisputedAmount });
-        builder.HasIndex(d => new { d.EndedAt, d.Status, d.ReasonCode, d.DepartmentId, d.OwnerUserId, d.CustomerAccountId, d.DisputedAmount, d.EndedWithinSla, d.RootCauseId, d.SubmittedAt });
+        builder.HasIndex(d => new { d.EndedAt, d.Status, d.ReasonCode, d.DepartmentId, d.OwnerUserId, d.CustomerAccountId, d.DisputedAmount, d.EndedWithinSla, d.RootCauseId, d.ResolutionDays });
 
         builder.HasMany(d => d.Items).WithOne().HasForeignKey(i => i.DisputeId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(d => d.Items).UsePropertyAccessMode(PropertyAccessMode.Field);

@@ -457,6 +457,9 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.Property<int>("ReopenCount")
                         .HasColumnType("integer");
 
+                    b.Property<double?>("ResolutionDays")
+                        .HasColumnType("double precision");
+
                     b.Property<int?>("RootCauseId")
                         .HasColumnType("integer");
 
@@ -508,7 +511,7 @@ namespace Litiges.Data.Migrations.PostgreSql
 
                     b.HasIndex("SubmittedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount");
 
-                    b.HasIndex("EndedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount", "EndedWithinSla", "RootCauseId", "SubmittedAt");
+                    b.HasIndex("EndedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount", "EndedWithinSla", "RootCauseId", "ResolutionDays");
 
                     b.ToTable("Disputes");
                 });
@@ -1092,9 +1095,42 @@ namespace Litiges.Data.Migrations.PostgreSql
 
                     b.HasIndex("CustomerAccountId", "DueDate", "Id");
 
+                    b.HasIndex("Id", "OpenBalance", "IssueDate", "CustomerAccountId")
+                        .HasDatabaseName("IX_Invoices_Blocked")
+                        .HasFilter("\"BlockedAmount\" > 0");
+
                     b.HasIndex("IssueDate", "OpenBalance", "TotalGross", "Id");
 
                     b.ToTable("Invoices");
+                });
+
+            modelBuilder.Entity("Litiges.Invoices.InvoiceDayTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Gross")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<int>("Invoices")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("IssueDate")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("Open")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IssueDate", "Invoices", "Gross", "Open");
+
+                    b.ToTable("InvoiceDayTotals");
                 });
 
             modelBuilder.Entity("Litiges.Invoices.InvoiceLine", b =>

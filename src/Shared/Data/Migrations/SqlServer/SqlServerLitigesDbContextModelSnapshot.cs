@@ -458,6 +458,9 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.Property<int>("ReopenCount")
                         .HasColumnType("int");
 
+                    b.Property<double?>("ResolutionDays")
+                        .HasColumnType("float");
+
                     b.Property<int?>("RootCauseId")
                         .HasColumnType("int");
 
@@ -509,7 +512,7 @@ namespace Litiges.Data.Migrations.SqlServer
 
                     b.HasIndex("SubmittedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount");
 
-                    b.HasIndex("EndedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount", "EndedWithinSla", "RootCauseId", "SubmittedAt");
+                    b.HasIndex("EndedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount", "EndedWithinSla", "RootCauseId", "ResolutionDays");
 
                     b.ToTable("Disputes");
                 });
@@ -1093,9 +1096,42 @@ namespace Litiges.Data.Migrations.SqlServer
 
                     b.HasIndex("CustomerAccountId", "DueDate", "Id");
 
+                    b.HasIndex("Id", "OpenBalance", "IssueDate", "CustomerAccountId")
+                        .HasDatabaseName("IX_Invoices_Blocked")
+                        .HasFilter("\"BlockedAmount\" > 0");
+
                     b.HasIndex("IssueDate", "OpenBalance", "TotalGross", "Id");
 
                     b.ToTable("Invoices");
+                });
+
+            modelBuilder.Entity("Litiges.Invoices.InvoiceDayTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Gross")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.Property<int>("Invoices")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("IssueDate")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("Open")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IssueDate", "Invoices", "Gross", "Open");
+
+                    b.ToTable("InvoiceDayTotals");
                 });
 
             modelBuilder.Entity("Litiges.Invoices.InvoiceLine", b =>

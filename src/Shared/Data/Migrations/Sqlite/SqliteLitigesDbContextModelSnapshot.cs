@@ -442,6 +442,9 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Property<int>("ReopenCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("ResolutionDays")
+                        .HasColumnType("REAL");
+
                     b.Property<int?>("RootCauseId")
                         .HasColumnType("INTEGER");
 
@@ -493,7 +496,7 @@ namespace Litiges.Data.Migrations.Sqlite
 
                     b.HasIndex("SubmittedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount");
 
-                    b.HasIndex("EndedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount", "EndedWithinSla", "RootCauseId", "SubmittedAt");
+                    b.HasIndex("EndedAt", "Status", "ReasonCode", "DepartmentId", "OwnerUserId", "CustomerAccountId", "DisputedAmount", "EndedWithinSla", "RootCauseId", "ResolutionDays");
 
                     b.ToTable("Disputes");
                 });
@@ -1055,9 +1058,40 @@ namespace Litiges.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerAccountId", "DueDate", "Id");
 
+                    b.HasIndex("Id", "OpenBalance", "IssueDate", "CustomerAccountId")
+                        .HasDatabaseName("IX_Invoices_Blocked")
+                        .HasFilter("\"BlockedAmount\" > 0");
+
                     b.HasIndex("IssueDate", "OpenBalance", "TotalGross", "Id");
 
                     b.ToTable("Invoices");
+                });
+
+            modelBuilder.Entity("Litiges.Invoices.InvoiceDayTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Gross")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Invoices")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("IssueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Open")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IssueDate", "Invoices", "Gross", "Open");
+
+                    b.ToTable("InvoiceDayTotals");
                 });
 
             modelBuilder.Entity("Litiges.Invoices.InvoiceLine", b =>
