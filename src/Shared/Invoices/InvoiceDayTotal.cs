@@ -91,9 +91,37 @@ public static class InvoiceDays
     /// <summary>
     /// Folds every day's shares into one row, in one serializable transaction. The rows summed are
     /// the rows deleted: if another instance folded or wrote meanwhile and the counts differ,
-    /// nothing is changed and the next pass tries again. Returns the number of shares folded.
+    /// nothing is changed and the next pass tries again; so too when the database refuses the
+    /// transaction for a conflict. Returns the number of shares folded.
     /// </summary>
     public static async Task<int> FoldAsync(LitigesDbContext db, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await FoldOnceAsync(db, cancellationToken);
+        }
+        catch (Exception ex) when (IsConflict(ex))
+        {
+            // Another fold (or a writer) got there first: the database refused this one whole.
+            db.ChangeTracker.Clear();
+            return 0;
+        }
+    }
+
+    private static bool IsConflict(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is System.Data.Common.DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<int> FoldOnceAsync(LitigesDbContext db, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>

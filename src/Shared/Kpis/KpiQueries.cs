@@ -415,13 +415,16 @@ public static class KpiQueries
     {
         var (to, end) = (filter.To, filter.End);
 
-        // Invoices under a block at the end of the period: those still blocked today, and those whose block was lifted since.
+        // Invoices under a block at the end of the period: those still blocked today, and those
+        // whose block was lifted since. Each set is read from the blocks (IN, not a correlated
+        // EXISTS, so that SQLite too starts from the blocks rather than from every invoice).
         var stillBlocked = run.Start((db, ct) => Invoices(db, filter)
-            .Where(i => i.BlockedAmount > 0 && i.IssueDate <= to && db.DunningBlocks.Any(b => b.InvoiceId == i.Id && b.LiftedAt == null && b.PlacedAt < end))
+            .Where(i => i.BlockedAmount > 0 && i.IssueDate <= to
+                && db.DunningBlocks.Where(b => b.LiftedAt == null && b.PlacedAt < end).Select(b => b.InvoiceId).Contains(i.Id))
             .SumAsync(i => i.OpenBalance, ct));
         var liftedSince = run.Start((db, ct) => Invoices(db, filter)
             .Where(i => i.IssueDate <= to
-                && db.DunningBlocks.Any(b => b.InvoiceId == i.Id && b.PlacedAt < end && b.LiftedAt >= end)
+                && db.DunningBlocks.Where(b => b.PlacedAt < end && b.LiftedAt >= end).Select(b => b.InvoiceId).Contains(i.Id)
                 && !(i.BlockedAmount > 0 && db.DunningBlocks.Any(b => b.InvoiceId == i.Id && b.LiftedAt == null && b.PlacedAt < end)))
             .SumAsync(i => i.OpenBalance, ct));
         var paid = run.Start((db, ct) => PaidLaterAsync(db, filter, blocked: false, ct));
