@@ -20,7 +20,6 @@ public sealed class Program
         var builder = WebApplication.CreateBuilder(args.Where(a => a is not "migrate" and not "--demo-data").ToArray());
         builder.AddLitigesWeb(UserKind.Staff);
         builder.Services.AddBackOfficePolicies();
-        builder.Services.Configure<BackOfficeOptions>(builder.Configuration.GetSection("Disputes"));
 
         // Deadlines are watched from the back office only (Jobs:DeadlineWatcher), whatever the number of instances.
         builder.Services.AddDeadlineWatcher(builder.Configuration);

@@ -481,22 +481,19 @@ public sealed class Dispute : IVersioned
         Move(actor, DisputeAction.Withdrawn, DisputeStatus.Withdrawn, comment?.Trim(), isPublic: true, now);
     }
 
+    /// <summary>Until when an ended dispute may be reopened: <paramref name="window"/> after its end; null when it cannot be (open, or withdrawn).</summary>
+    public DateTimeOffset? ReopenableUntil(TimeSpan window) =>
+        Status.IsReopenable() ? (EndedAt ?? ClosedAt ?? LastActivityAt) + window : null;
+
     /// <summary>
     /// Reopens a dispute that ended less than <paramref name="window"/> ago: it goes back to review
     /// and what is still open on its invoices is blocked again.
     /// </summary>
     public void Reopen(Actor actor, string reason, TimeSpan window, DateTimeOffset now)
     {
-        Require(
-            actor,
-            DisputeAction.Reopened,
-            [DisputeStatus.Resolved, DisputeStatus.Rejected, DisputeStatus.Closed],
-            ActorRole.Agent,
-            ActorRole.CreditManager,
-            ActorRole.Customer);
+        Require(actor, DisputeAction.Reopened, [.. DisputeStatuses.Reopenable], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Customer);
         reason = RequireText(reason, MaxMessageLength, "Dispute.ReopenReasonRequired");
-        var endedAt = EndedAt ?? ClosedAt ?? LastActivityAt;
-        if (now - endedAt > window)
+        if (now > ReopenableUntil(window))
         {
             throw new DomainException("Dispute.ReopenWindowPassed", (int)window.TotalDays);
         }

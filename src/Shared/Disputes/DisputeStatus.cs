@@ -50,5 +50,15 @@ public static class DisputeStatuses
         DisputeStatus.Accepted,
     ];
 
+    /// <summary>Ended states from which a dispute may be reopened for a while (a withdrawal is final).</summary>
+    public static readonly IReadOnlyList<DisputeStatus> Reopenable =
+    [
+        DisputeStatus.Resolved,
+        DisputeStatus.Rejected,
+        DisputeStatus.Closed,
+    ];
+
     public static bool IsOpen(this DisputeStatus status) => Open.Contains(status);
+
+    public static bool IsReopenable(this DisputeStatus status) => Reopenable.Contains(status);
 }

@@ -43,6 +43,7 @@ public static class LitigesWeb
         services.AddScoped<PersonalData>();
         services.Configure<CreditNotes.SellerOptions>(configuration.GetSection("Seller"));
         services.Configure<CreditNotes.AutoIssueOptions>(configuration.GetSection("Settlements:AutoIssue"));
+        services.Configure<Disputes.DisputeOptions>(configuration.GetSection("Disputes"));
         services.AddScoped<CreditNotes.CreditNoteIssuer>();
         services.AddLitigesDatabase(configuration, dataFolder);
         services.AddLitigesEmail(configuration, dataFolder);

@@ -64,6 +64,26 @@ public static class Notices
             : ToDepartmentAsync(db, kind, dispute.DepartmentId, actor, now, link, arguments);
 
     /// <summary>
+    /// Whoever works the dispute (as <see cref="ToHandlersAsync"/>) and the active holders of
+    /// <paramref name="roles"/>, each told once: for a customer contesting a decision.
+    /// </summary>
+    public static async Task ToHandlersAndRolesAsync(LitigesDbContext db, Dispute dispute, string kind, IReadOnlyCollection<string> roles, Actor actor, DateTimeOffset now, string link, params object[] arguments)
+    {
+        var holders = StaffRoles.ActiveMembers(db, roles).Select(u => u.Id);
+        var owner = dispute.OwnerUserId;
+        var recipients = await db.Users.AsNoTracking()
+            .Where(u => u.Kind == UserKind.Staff && u.IsActive && u.Email != null && u.Id != actor.UserId)
+            .Where(u => (owner != null ? u.Id == owner : u.DepartmentId == dispute.DepartmentId) || holders.Contains(u.Id))
+            .OrderBy(u => u.Email)
+            .Select(u => new { u.Email, u.Language })
+            .ToListAsync();
+        foreach (var recipient in recipients)
+        {
+            Outbox.QueueEmail(db, kind, recipient.Email!, recipient.Language, now, link, arguments);
+        }
+    }
+
+    /// <summary>
     /// Tells the customer: the contact named on the dispute, else the customer user who opened it,
     /// else the company's administrators; in the person's (or the company's) language.
     /// </summary>

@@ -42,6 +42,7 @@ public sealed class EmailTemplateTests
         ["DisputeAssigned"] = (StaffLink, [Reference, Typed]),
         ["DisputeOpenedByApi"] = (StaffLink, ["Agnès Agent", Reference, "Alpha Industries", Amount, "FA-2026-0042, FA-2026-0043", "ERP Sage", Typed]),
         ["DisputeQuestion"] = (DisputeLink, [Reference, Typed, "Alpha Industries"]),
+        ["DisputeReopened"] = (StaffLink, [Reference, "Alice Alpha", "Alpha Industries", Typed, 2]),
         ["DisputeRejected"] = (DisputeLink, [Reference, Typed, "Alpha Industries"]),
         ["DisputeResolved"] = (DisputeLink, [Reference, Typed, "Alpha Industries"]),
         ["DisputeSubmitted"] = (DisputeLink, [Typed, Reference, Amount, "mardi 1 décembre 2026", "lundi 14 décembre 2026", "vendredi 15 janvier 2027", "lundi 25 janvier 2027", "FA-2026-0042"]),

@@ -268,7 +268,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         });
 
     /// <summary>Reopens an ended dispute within the configured window (<c>Disputes:ReopenWindowDays</c>).</summary>
-    public Task<IActionResult> OnPostReopenAsync(int id, [FromServices] IOptions<BackOfficeOptions> options) =>
+    public Task<IActionResult> OnPostReopenAsync(int id, [FromServices] IOptions<DisputeOptions> options) =>
         RunAsync(id, "Details.Reopened", (dispute, actor, now) =>
         {
             dispute.Reopen(actor, Text ?? string.Empty, options.Value.ReopenWindow, now);

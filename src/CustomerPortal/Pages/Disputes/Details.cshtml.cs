@@ -14,17 +14,19 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Litiges.CustomerPortal.Pages.Disputes;
 
 /// <summary>
 /// One dispute as the customer follows it: where it stands, its deadlines, the public timeline,
 /// the conversation with customer service, the evidence, the invoices and what is held out of
-/// dunning; and what the customer may do: reply, add files, answer a proposal, withdraw.
+/// dunning; and what the customer may do: reply, add files, answer a proposal, withdraw, and
+/// contest the decision on an ended dispute by reopening it (with new files) within the window.
 /// </summary>
 [StreamedUploads]
 [EnableRateLimiting(RateLimits.Upload)]
-public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, EvidenceIntake intake, TimeProvider clock, IStringLocalizer t) : PageModel
+public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, EvidenceIntake intake, IOptions<DisputeOptions> rules, TimeProvider clock, IStringLocalizer t) : PageModel
 {
     private const int AttachAttempts = 3;
 
@@ -39,6 +41,14 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     public IReadOnlyList<DisputeHistoryEntry> ChangesMeanwhile { get; private set; } = [];
 
     public IReadOnlyList<string> FileErrors { get; private set; } = [];
+
+    /// <summary>What the page says was kept when files were refused: the message, or the reason for reopening.</summary>
+    public string KeptNoticeKey { get; private set; } = "Portal.Dispute.MessageKept";
+
+    /// <summary>Until when the ended dispute may be reopened (<c>Disputes:ReopenWindowDays</c> after its end); null when it cannot be.</summary>
+    public DateTimeOffset? ReopenableUntil { get; private set; }
+
+    public bool CanReopen => clock.GetUtcNow() <= ReopenableUntil;
 
     public EvidenceOptions Limits => intake.Limits;
 
@@ -68,28 +78,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return NotFound();
         }
 
-        var stored = new List<StoredFile>();
-        var fileErrors = new List<string>();
-        if (StreamedForm.IsMultipart(Request))
-        {
-            var form = await StreamedForm.ReadAsync(
-                HttpContext,
-                async file =>
-                {
-                    var (storedFile, error) = await StoreAsync(disputeId, file, stored.Sum(f => f.Length), cancellationToken);
-                    if (storedFile is not null)
-                    {
-                        stored.Add(storedFile);
-                    }
-                    else
-                    {
-                        fileErrors.Add(error!);
-                    }
-                },
-                cancellationToken);
-            await TryUpdateModelAsync(Input, "Input", form.Values);
-        }
-
+        var (stored, fileErrors) = await ReadFormAsync(disputeId, reopening: false, cancellationToken);
         var text = Input.Text?.Trim();
         FileErrors = fileErrors;
         if (fileErrors.Count > 0 || string.IsNullOrEmpty(text))
@@ -121,10 +110,41 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
                 dispute.PostMessage(actor, text, now);
             }
 
-            var backOffice = HttpContext.RequestServices.GetRequiredService<MailSettings>().PublicBackOfficeUrl.TrimEnd('/');
-            await Notices.ToHandlersAsync(db, dispute, "CustomerReplied", actor, now, $"{backOffice}/Disputes/Details/{dispute.Id}", dispute.Reference, actor.DisplayName, text);
+            await Notices.ToHandlersAsync(db, dispute, "CustomerReplied", actor, now, BackOfficeLink(dispute), dispute.Reference, actor.DisplayName, text);
         });
         return await AfterAsync(disputeId, outcome, "Portal.Dispute.MessageSent");
+    }
+
+    /// <summary>
+    /// Contests the decision on an ended dispute: within the window it goes back to review with the
+    /// customer's reason and the new files, and whoever works it (and the credit managers) are told.
+    /// A refused file or a refused reopening changes nothing and keeps no file; the reason stays as typed.
+    /// </summary>
+    public async Task<IActionResult> OnPostReopenAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await ResolveAsync(id, cancellationToken) is not { } disputeId)
+        {
+            return NotFound();
+        }
+
+        var (stored, fileErrors) = await ReadFormAsync(disputeId, reopening: true, cancellationToken);
+        if (fileErrors.Count > 0)
+        {
+            await intake.DiscardAsync(stored.Select(f => f.BlobName));
+            FileErrors = fileErrors;
+            KeptNoticeKey = "Portal.Reopening.ReasonKept";
+            return await RedisplayAsync(disputeId, null);
+        }
+
+        var reason = Input.Reason?.Trim() ?? string.Empty;
+        var outcome = await RunAsync(disputeId, stored, async (dispute, actor, now) =>
+        {
+            dispute.Reopen(actor, reason, rules.Value.ReopenWindow, now);
+            AttachAll(dispute, actor, stored, now, Limits.MaxDisputeBytes);
+            var company = await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == dispute.CustomerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
+            await Notices.ToHandlersAndRolesAsync(db, dispute, "DisputeReopened", [StaffRoles.CreditManager], actor, now, BackOfficeLink(dispute), dispute.Reference, actor.DisplayName, company, reason, stored.Count);
+        });
+        return await AfterAsync(disputeId, outcome, "Portal.Reopening.Done");
     }
 
     /// <summary>A script upload: each file is stored and added to the dispute at once; the answer says how each went.</summary>
@@ -146,7 +166,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             async file =>
             {
                 var name = FileNames.Sanitize(file.FileName);
-                var (stored, error) = await StoreAsync(disputeId, file, 0, cancellationToken);
+                var (stored, error) = await StoreAsync(disputeId, file, 0, reopening: false, cancellationToken);
                 if (stored is null)
                 {
                     results.Add(UploadResult.Refused(name, error!));
@@ -311,14 +331,54 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
     }
 
-    // Stores one file if the dispute still takes files, counting what it already holds and what this request added.
-    private async Task<(StoredFile? File, string? Error)> StoreAsync(int disputeId, StreamedFile file, long addedByThisRequest, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a streamed form: each file is checked and stored as it arrives (the refused ones leave a
+    /// message), then the text fields are bound to <see cref="Input"/>. A failed read keeps no file.
+    /// </summary>
+    private async Task<(List<StoredFile> Stored, List<string> Errors)> ReadFormAsync(int disputeId, bool reopening, CancellationToken cancellationToken)
+    {
+        var stored = new List<StoredFile>();
+        var errors = new List<string>();
+        if (!StreamedForm.IsMultipart(Request))
+        {
+            return (stored, errors);
+        }
+
+        try
+        {
+            var form = await StreamedForm.ReadAsync(
+                HttpContext,
+                async file =>
+                {
+                    var (storedFile, error) = await StoreAsync(disputeId, file, stored.Sum(f => f.Length), reopening, cancellationToken);
+                    if (storedFile is not null)
+                    {
+                        stored.Add(storedFile);
+                    }
+                    else
+                    {
+                        errors.Add(error!);
+                    }
+                },
+                cancellationToken);
+            await TryUpdateModelAsync(Input, "Input", form.Values);
+            return (stored, errors);
+        }
+        catch (Exception) when (stored.Count > 0)
+        {
+            await intake.DiscardAsync(stored.Select(f => f.BlobName));
+            throw;
+        }
+    }
+
+    // Stores one file if the dispute still takes files (open, or ended and being reopened), counting what it already holds and what this request added.
+    private async Task<(StoredFile? File, string? Error)> StoreAsync(int disputeId, StreamedFile file, long addedByThisRequest, bool reopening, CancellationToken cancellationToken)
     {
         var name = FileNames.Sanitize(file.FileName);
         var dispute = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => new { d.Status, d.EvidenceBytes }).SingleAsync(cancellationToken);
-        if (!dispute.Status.IsOpen())
+        if (reopening ? !dispute.Status.IsReopenable() : !dispute.Status.IsOpen())
         {
-            return (null, t["Portal.Upload.DisputeClosed", name]);
+            return (null, t[dispute.Status.IsOpen() ? "Portal.Reopening.AlreadyOpen" : "Portal.Upload.DisputeClosed", name]);
         }
 
         try
@@ -334,6 +394,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return (null, t["Portal.Upload.StoreUnavailable", name]);
         }
     }
+
+    private string BackOfficeLink(Dispute dispute) =>
+        $"{HttpContext.RequestServices.GetRequiredService<MailSettings>().PublicBackOfficeUrl.TrimEnd('/')}/Disputes/Details/{dispute.Id}";
 
     private async Task<IActionResult> AfterAsync(int disputeId, CommandOutcome outcome, string doneKey)
     {
@@ -411,6 +474,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             .OrderBy(c => c.Number)
             .Select(c => new CreditNoteLink(c.Id, c.Number, c.IssueDate, c.TotalGross, c.Currency))
             .ToListAsync(cancellationToken);
+        ReopenableUntil = dispute.ReopenableUntil(rules.Value.ReopenWindow);
         Case = new CustomerCase(dispute, reason, dispute.Deadlines(clock.GetUtcNow()), blocks.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.Sum(b => b.Amount)));
         return true;
     }
@@ -432,6 +496,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
         [System.ComponentModel.DataAnnotations.StringLength(Dispute.MaxMessageLength)]
         public string? Comment { get; set; }
+
+        /// <summary>Why the customer contests the decision and reopens the dispute.</summary>
+        [System.ComponentModel.DataAnnotations.StringLength(Dispute.MaxMessageLength)]
+        public string? Reason { get; set; }
 
         public bool Confirm { get; set; }
     }
