@@ -90,7 +90,7 @@ public static class Program
         // As the back office's fold job leaves them: one day-total row per issue day.
         var fold = Stopwatch.StartNew();
         var folded = await InvoiceDays.FoldAsync(db);
-        Console.WriteLine($"   {folded:N0} invoice day-total shares folded in {fold.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"   {folded.Shares:N0} invoice day-total shares folded in {fold.Elapsed.TotalSeconds:0.0} s");
 
         await db.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.PostgreSql ? "VACUUM ANALYZE;" : "ANALYZE;");
         return services;

@@ -7,9 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Litiges.Data;
 
 /// <summary>
-/// The one explicit step that brings a database up to date: migrations, reference data, staff
-/// roles and, on request, the demo data. Run by the BackOffice's <c>migrate</c> command, never
-/// at application start, so two apps never race to migrate.
+/// The one explicit step that brings a database up to date: migrations, reference data, the
+/// figures kept for the dashboard, staff roles and, on request, the demo data. Run by the
+/// BackOffice's <c>migrate</c> command, never at application start, so two apps never race to
+/// migrate.
 /// </summary>
 public static class DatabaseMigrator
 {
@@ -25,6 +26,7 @@ public static class DatabaseMigrator
         }
 
         await ReferenceData.EnsureSeededAsync(db, cancellationToken);
+        await Kpis.KeptFigures.RepairAsync(db, cancellationToken);
 
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in StaffRoles.All)

@@ -16,6 +16,9 @@ namespace Litiges.Data;
 /// </summary>
 public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContext
 {
+    // The day-total shares of the last save, until its changes are accepted.
+    private List<InvoiceDayTotal> _pendingShares = [];
+
     protected LitigesDbContext(DbContextOptions options)
         : base(options)
     {
@@ -76,14 +79,16 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
-        var shares = AddInvoiceDayShares();
+        AddInvoiceDayShares();
         try
         {
-            return base.SaveChanges(acceptAllChangesOnSuccess);
+            var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            SettleShares(acceptAllChangesOnSuccess);
+            return saved;
         }
         catch
         {
-            ForgetShares(shares);
+            ForgetUnsavedShares();
             throw;
         }
     }
@@ -91,14 +96,16 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
-        var shares = AddInvoiceDayShares();
+        AddInvoiceDayShares();
         try
         {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            SettleShares(acceptAllChangesOnSuccess);
+            return saved;
         }
         catch
         {
-            ForgetShares(shares);
+            ForgetUnsavedShares();
             throw;
         }
     }
@@ -115,22 +122,38 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
     }
 
-    // The day totals the dashboard reads move in the same save as the invoices they add up.
-    private List<InvoiceDayTotal> AddInvoiceDayShares()
+    // The day totals the dashboard reads move in the same save as the invoices they add up. Shares
+    // of an earlier save whose changes were not accepted (SaveChanges(false), then a retry after its
+    // transaction failed) are taken again from the invoices, which are still pending: the old ones go.
+    private void AddInvoiceDayShares()
     {
-        var shares = InvoiceDays.SharesOf(ChangeTracker.Entries<Invoice>());
-        InvoiceDayTotals.AddRange(shares);
-        return shares;
+        ForgetUnsavedShares();
+        _pendingShares = InvoiceDays.SharesOf(ChangeTracker.Entries<Invoice>());
+        InvoiceDayTotals.AddRange(_pendingShares);
+    }
+
+    private void SettleShares(bool accepted)
+    {
+        if (accepted)
+        {
+            _pendingShares = [];
+        }
     }
 
     // A save that failed (a concurrency conflict, say) may be tried again after the caller reloads:
     // its shares are taken again from the invoices then, so these must not stay behind.
-    private void ForgetShares(List<InvoiceDayTotal> shares)
+    private void ForgetUnsavedShares()
     {
-        foreach (var share in shares)
+        foreach (var share in _pendingShares)
         {
-            Entry(share).State = EntityState.Detached;
+            var entry = Entry(share);
+            if (entry.State == EntityState.Added)
+            {
+                entry.State = EntityState.Detached;
+            }
         }
+
+        _pendingShares = [];
     }
 
     // The concurrency token is a plain integer that the context increments, because SQLite has no

@@ -24,7 +24,17 @@ public sealed class SqliteLitigesDbContext(DbContextOptions<SqliteLitigesDbConte
 public sealed class PostgreSqlLitigesDbContext(DbContextOptions<PostgreSqlLitigesDbContext> options) : LitigesDbContext(options);
 
 /// <summary>SQL Server. Its own migrations live in Data/Migrations/SqlServer.</summary>
-public sealed class SqlServerLitigesDbContext(DbContextOptions<SqlServerLitigesDbContext> options) : LitigesDbContext(options);
+public sealed class SqlServerLitigesDbContext(DbContextOptions<SqlServerLitigesDbContext> options) : LitigesDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // Filters in SQL Server's own quoting: a script run without QUOTED_IDENTIFIER still reads them.
+        builder.Entity<Invoices.Invoice>().HasIndex(i => new { i.Id, i.OpenBalance, i.IssueDate, i.CustomerAccountId })
+            .HasFilter("[BlockedAmount] > 0");
+    }
+}
 
 /// <summary>Decimal as a 64-bit integer of ten-thousandths: exact for amounts, quantities and VAT rates.</summary>
 public sealed class FixedPointDecimalConverter() : ValueConverter<decimal, long>(

@@ -499,7 +499,7 @@ public sealed class Dispute : IVersioned
         }
 
         EndedAt = null;
-        ResolutionDays = null;
+        RecordResolutionDays();
         ClosedAt = null;
         EndedWithinSla = null;
         RejectionReason = null;
@@ -831,8 +831,11 @@ public sealed class Dispute : IVersioned
     private void End(DateTimeOffset now)
     {
         EndedAt = now;
-        ResolutionDays = (now - SubmittedAt).TotalDays;
+        RecordResolutionDays();
     }
+
+    /// <summary>Keeps the days from submission to the end (none while the dispute is open) for the dashboard.</summary>
+    internal void RecordResolutionDays() => ResolutionDays = EndedAt is { } ended ? (ended - SubmittedAt).TotalDays : null;
 
     private void RecordSlaOutcome(DateTimeOffset now)
     {

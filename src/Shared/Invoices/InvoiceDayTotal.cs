@@ -92,9 +92,9 @@ public static class InvoiceDays
     /// Folds every day's shares into one row, in one serializable transaction. The rows summed are
     /// the rows deleted: if another instance folded or wrote meanwhile and the counts differ,
     /// nothing is changed and the next pass tries again; so too when the database refuses the
-    /// transaction for a conflict. Returns the number of shares folded.
+    /// transaction for a conflict.
     /// </summary>
-    public static async Task<int> FoldAsync(LitigesDbContext db, CancellationToken cancellationToken = default)
+    public static async Task<InvoiceDayFold> FoldAsync(LitigesDbContext db, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -102,10 +102,35 @@ public static class InvoiceDays
         }
         catch (Exception ex) when (IsConflict(ex))
         {
-            // Another fold (or a writer) got there first: the database refused this one whole.
+            // Another fold (or a writer) got there first, or the database timed out: it refused this one whole.
             db.ChangeTracker.Clear();
-            return 0;
+            return new InvoiceDayFold(0, Refused: true);
         }
+    }
+
+    /// <summary>
+    /// Recomputes the day totals from the invoices, in one serializable transaction (the migrate
+    /// command runs it, so running it again repairs totals that an older version of the apps or a
+    /// change made by hand left behind). Returns the number of days.
+    /// </summary>
+    public static async Task<int> RebuildAsync(LitigesDbContext db, CancellationToken cancellationToken = default)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+            var days = await db.Invoices
+                .GroupBy(i => i.IssueDate)
+                .Select(g => new { Day = g.Key, Invoices = g.Count(), Gross = g.Sum(i => i.TotalGross), Open = g.Sum(i => i.OpenBalance) })
+                .ToListAsync(cancellationToken);
+            await db.InvoiceDayTotals.ExecuteDeleteAsync(cancellationToken);
+            db.InvoiceDayTotals.AddRange(days.Select(d => new InvoiceDayTotal(d.Day, d.Invoices, d.Gross, d.Open)));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return days.Count;
+        });
     }
 
     private static bool IsConflict(Exception? ex)
@@ -121,7 +146,7 @@ public static class InvoiceDays
         return false;
     }
 
-    private static async Task<int> FoldOnceAsync(LitigesDbContext db, CancellationToken cancellationToken)
+    private static async Task<InvoiceDayFold> FoldOnceAsync(LitigesDbContext db, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -131,7 +156,7 @@ public static class InvoiceDays
             var last = await db.InvoiceDayTotals.MaxAsync(t => (long?)t.Id, cancellationToken);
             if (last is null)
             {
-                return 0;
+                return new InvoiceDayFold(0, Refused: false);
             }
 
             var days = await db.InvoiceDayTotals
@@ -142,7 +167,7 @@ public static class InvoiceDays
                 .ToListAsync(cancellationToken);
             if (days.Count == 0)
             {
-                return 0;
+                return new InvoiceDayFold(0, Refused: false);
             }
 
             var dates = days.Select(d => d.Day).ToList();
@@ -151,7 +176,7 @@ public static class InvoiceDays
             if (deleted != summed)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return 0;
+                return new InvoiceDayFold(0, Refused: true);
             }
 
             db.InvoiceDayTotals.AddRange(days
@@ -160,7 +185,10 @@ public static class InvoiceDays
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            return summed;
+            return new InvoiceDayFold(summed, Refused: false);
         });
     }
 }
+
+/// <summary>What a fold did: the shares folded, or that it was refused (another fold or a writer got there first) and changed nothing.</summary>
+public sealed record InvoiceDayFold(int Shares, bool Refused);

@@ -32,8 +32,8 @@ public sealed class InvoiceDayFolder(
 
     protected override string Name => "Invoice day totals";
 
-    /// <summary>One fold; returns the number of shares folded.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    /// <summary>One fold.</summary>
+    public async Task<InvoiceDayFold> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         return await InvoiceDays.FoldAsync(scope.ServiceProvider.GetRequiredService<LitigesDbContext>(), cancellationToken);
@@ -41,10 +41,14 @@ public sealed class InvoiceDayFolder(
 
     protected override async Task TickAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var folded = await RunOnceAsync(cancellationToken);
-        if (folded > 0 && logger.IsEnabled(LogLevel.Information))
+        var fold = await RunOnceAsync(cancellationToken);
+        if (fold.Refused)
         {
-            logger.LogInformation("Invoice day totals: {Count} shares folded.", folded);
+            logger.LogInformation("Invoice day totals: the fold met another one or a conflict and changed nothing; trying again at the next pass.");
+        }
+        else if (fold.Shares > 0 && logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Invoice day totals: {Count} shares folded.", fold.Shares);
         }
     }
 }

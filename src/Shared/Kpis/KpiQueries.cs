@@ -306,29 +306,29 @@ public static class KpiQueries
     }
 
     /// <summary>
-    /// Today's dunning blocks of the disputes, each capped at what its invoice still owes; read from
-    /// the active blocks in one query. A block on an invoice that owes nothing any more counts for
-    /// its invoice and dispute, with nothing blocked.
+    /// Today's dunning blocks of the disputes, added up per invoice and capped at what the invoice
+    /// still owes (as the invoice's own blocked amount is); the disputes counted from the same
+    /// blocks. An invoice under a block that owes nothing any more counts, with nothing blocked.
     /// </summary>
     private static async Task<BlockedOutstanding> BlockedAsync(LitigesDbContext db, DisputeSelection basis, DateOnly today, CancellationToken cancellationToken)
     {
         var submitted = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, To = today };
         var disputes = Disputes(db, submitted);
+        var blocks = db.DunningBlocks.AsNoTracking().Where(b => b.LiftedAt == null && disputes.Any(d => d.Id == b.DisputeId));
+        var perInvoice =
+            from b in blocks
+            group b by b.InvoiceId into g
+            select new { InvoiceId = g.Key, Blocked = g.Sum(b => b.Amount) };
         var row = await (
-                from b in db.DunningBlocks.AsNoTracking()
-                join i in BlockedInvoices(db) on b.InvoiceId equals i.Id into owing
+                from x in perInvoice
+                join i in BlockedInvoices(db) on x.InvoiceId equals i.Id into owing
                 from i in owing.DefaultIfEmpty()
-                where b.LiftedAt == null && disputes.Any(d => d.Id == b.DisputeId)
-                select new { b.InvoiceId, b.DisputeId, Amount = i == null ? 0m : b.Amount < i.OpenBalance ? b.Amount : i.OpenBalance })
+                select new { Amount = i == null ? 0m : x.Blocked < i.OpenBalance ? x.Blocked : i.OpenBalance })
             .GroupBy(_ => 1)
-            .Select(g => new
-            {
-                Amount = g.Sum(b => b.Amount),
-                Invoices = g.Select(b => b.InvoiceId).Distinct().Count(),
-                Disputes = g.Select(b => b.DisputeId).Distinct().Count(),
-            })
+            .Select(g => new { Amount = g.Sum(x => x.Amount), Invoices = g.Count() })
             .FirstOrDefaultAsync(cancellationToken);
-        return new BlockedOutstanding(row?.Amount ?? 0m, row?.Invoices ?? 0, row?.Disputes ?? 0, submitted with { Blocked = true });
+        var disputeCount = await blocks.Select(b => b.DisputeId).Distinct().CountAsync(cancellationToken);
+        return new BlockedOutstanding(row?.Amount ?? 0m, row?.Invoices ?? 0, disputeCount, submitted with { Blocked = true });
     }
 
     /// <summary>Over the twelve months ending with the period: customers with disputes, those with two or more, and the reason codes a customer repeats.</summary>

@@ -1,7 +1,12 @@
 using Litiges.Data;
+using Litiges.Disputes;
 using Litiges.Invoices;
+using Litiges.Kpis;
+using Litiges.Numbering;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Litiges.IntegrationTests.Kpis;
@@ -15,6 +20,8 @@ public abstract class InvoiceDayTotalTests<TFixture>(TFixture fixture) : IClassF
     where TFixture : LitigesFixture
 {
     private static readonly DateOnly First = new(2019, 5, 1);
+
+    private static readonly DateOnly Earlier = new(2018, 3, 1);
 
     [Fact]
     public async Task Day_totals_follow_every_change_to_an_invoice()
@@ -94,10 +101,191 @@ public abstract class InvoiceDayTotalTests<TFixture>(TFixture fixture) : IClassF
         await AssertTotalsMatchInvoicesAsync();
         var rowsPerDay = await fixture.WithDbAsync(db => db.InvoiceDayTotals.GroupBy(t => t.IssueDate).Select(g => g.Count()).ToListAsync());
         Assert.All(rowsPerDay, count => Assert.Equal(1, count));
-        Assert.Equal(0, await FoldAsync());
+        Assert.Equal(new InvoiceDayFold(0, Refused: false), await FoldAsync());
     }
 
-    private async Task<int> FoldAsync()
+    /// <summary>
+    /// EF's documented pattern for a save in a transaction that may be retried: SaveChanges(false),
+    /// commit, then AcceptAllChanges. A commit that fails (rolled back) is retried on the same
+    /// tracked entities; the payment must count once in the day totals.
+    /// </summary>
+    [Fact]
+    public async Task A_save_without_accepting_changes_retried_after_a_rollback_counts_once()
+    {
+        var id = await fixture.WithDbAsync(async db =>
+        {
+            var invoice = NewInvoice("RV-1", Earlier, 1200m);
+            db.Invoices.Add(invoice);
+            await db.SaveChangesAsync();
+            return invoice.Id;
+        });
+
+        await fixture.WithDbAsync(async db =>
+        {
+            var invoice = await db.Invoices.SingleAsync(i => i.Id == id);
+            invoice.RecordPayment(200m, Earlier.AddDays(3), "RV-VIR-1");
+
+            await using (var attempt = await db.Database.BeginTransactionAsync())
+            {
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false);
+                await attempt.RollbackAsync(); // the commit failed: nothing of this attempt stays
+            }
+
+            await using (var retry = await db.Database.BeginTransactionAsync())
+            {
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false);
+                await retry.CommitAsync();
+            }
+
+            db.ChangeTracker.AcceptAllChanges();
+        });
+
+        var (invoices, open) = await DayAsync(Earlier);
+        Assert.Equal((1, 1000m), (invoices, open));
+    }
+
+    /// <summary>The migration's backfill, run over existing invoices and ended disputes.</summary>
+    [Fact]
+    public async Task The_migration_backfills_day_totals_and_resolution_days_from_existing_rows()
+    {
+        await fixture.WithDbAsync(async db =>
+        {
+            db.Invoices.Add(NewInvoice("RV-M1", Earlier.AddDays(40), 1200m));
+            db.Invoices.Add(NewInvoice("RV-M2", Earlier.AddDays(40), 600m));
+            var paid = NewInvoice("RV-M3", Earlier.AddDays(41), 2400m);
+            db.Invoices.Add(paid);
+            await db.SaveChangesAsync();
+            paid.RecordPayment(123.45m, Earlier.AddDays(50), "RV-VIR-M3");
+
+            var agent = new Actor("review-agent", "Agent", ActorRole.Agent);
+            var dispute = await db.Disputes.Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks)
+                .SingleAsync(d => d.Id == fixture.Data.AlphaDispute.Id);
+            dispute.Acknowledge(agent, dispute.SubmittedAt.AddHours(1));
+            dispute.Reject(agent, "Conforme", dispute.SubmittedAt.AddDays(3).AddHours(7).AddMinutes(13).AddSeconds(17));
+            await db.SaveChangesAsync();
+        });
+
+        var (expectedDays, expectedDurations) = await ExpectedAsync();
+
+        await fixture.WithDbAsync(async db =>
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var index = migrations.FindIndex(m => m.EndsWith("_KpiDayTotals", StringComparison.Ordinal));
+            var migrator = db.GetInfrastructure().GetRequiredService<IMigrator>();
+            await migrator.MigrateAsync(migrations[index - 1]);
+            await migrator.MigrateAsync(migrations[index]);
+        });
+
+        var (days, durations) = await ActualAsync();
+        Assert.Equal(expectedDays, days);
+        Assert.Equal(expectedDurations.Count, durations.Count);
+        foreach (var (disputeId, expected) in expectedDurations)
+        {
+            Assert.Equal(expected, durations[disputeId], 9);
+        }
+    }
+
+    /// <summary>
+    /// DESIGN §7 / Kpis.Summary.Definition: blocked outstanding is "capped at what each invoice still
+    /// owes". Two disputes block 800 € and 300 € of one invoice; a payment leaves 200 € owed.
+    /// </summary>
+    [Fact]
+    public async Task Blocked_outstanding_of_two_disputes_on_one_invoice_is_capped_at_what_it_owes()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var customerId = await fixture.WithDbAsync(async db =>
+        {
+            var customer = new Customers.CustomerAccount("C-REVIEW-B", "Review Blocks", "552100554", "FR40552100554", new Customers.PostalAddress("1 rue", null, "69001", "Lyon", "France"));
+            db.CustomerAccounts.Add(customer);
+            await db.SaveChangesAsync();
+            var invoice = new Invoice("RV-B1", customer.Id, DateOnly.FromDateTime(now.UtcDateTime).AddDays(-10), DateOnly.FromDateTime(now.UtcDateTime).AddDays(20));
+            invoice.AddLine("Prestation", 1, 1000m, 0.20m);
+            db.Invoices.Add(invoice);
+            await db.SaveChangesAsync();
+            var reason = await db.ReasonCodes.SingleAsync(r => r.Code == "FAC");
+            var actor = new Actor("review", "Review", ActorRole.Customer, customer.Id);
+            foreach (var amount in new[] { 800m, 300m })
+            {
+                var reference = await SequenceNumbers.NextAsync(db, "LIT", now.Year);
+                db.Disputes.Add(Dispute.Open(reference, customer.Id, reason, "Écart", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, amount)], DisputeSource.CustomerPortal, actor, now.AddMinutes(-5)));
+                await db.SaveChangesAsync();
+            }
+
+            invoice.RecordPayment(1000m, DateOnly.FromDateTime(now.UtcDateTime), "RV-VIR-B1");
+            await db.SaveChangesAsync();
+            return customer.Id;
+        });
+
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var blocked = (await fixture.WithDbAsync(db => KpiQueries.ComputeAsync(db, new KpiFilter(today.AddDays(-30), today) { CustomerAccountId = customerId }, now))).Blocked;
+
+        Assert.Equal((200m, 1, 2), (blocked.Amount, blocked.Invoices, blocked.DisputeCount));
+    }
+
+    [Fact]
+    public async Task Migrate_repairs_day_totals_and_resolution_days_changed_behind_the_apps_back()
+    {
+        var id = await fixture.WithDbAsync(async db =>
+        {
+            var invoice = NewInvoice("RV-R1", Earlier.AddDays(60), 1200m);
+            db.Invoices.Add(invoice);
+            await db.SaveChangesAsync();
+            return invoice.Id;
+        });
+        var ended = await fixture.WithDbAsync(async db =>
+        {
+            var agent = new Actor("repair-agent", "Agent", ActorRole.Agent);
+            var dispute = await db.Disputes.Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks)
+                .SingleAsync(d => d.Id == fixture.Data.BetaDispute.Id);
+            if (dispute.EndedAt is null)
+            {
+                dispute.Acknowledge(agent, dispute.SubmittedAt.AddHours(2));
+                dispute.Reject(agent, "Conforme", dispute.SubmittedAt.AddDays(5));
+                await db.SaveChangesAsync();
+            }
+
+            return dispute.Id;
+        });
+
+        // A change made by hand, and a dispute ended by a version that did not keep its days.
+        await fixture.WithDbAsync(async db =>
+        {
+            await db.Invoices.Where(i => i.Id == id).ExecuteUpdateAsync(u => u.SetProperty(i => i.OpenBalance, 700m));
+            await db.Disputes.Where(d => d.Id == ended).ExecuteUpdateAsync(u => u.SetProperty(d => d.ResolutionDays, (double?)null));
+        });
+        Assert.Equal((1, 1200m), await DayAsync(Earlier.AddDays(60)));
+
+        await DatabaseMigrator.MigrateAsync(fixture.BackOffice.Services, demoData: false);
+
+        Assert.Equal((1, 700m), await DayAsync(Earlier.AddDays(60)));
+        await AssertTotalsMatchInvoicesAsync();
+        var (_, durations) = await ActualAsync();
+        var (_, expectedDurations) = await ExpectedAsync();
+        Assert.Equal(expectedDurations.Count, durations.Count);
+        Assert.Equal(expectedDurations[ended], durations[ended], 9);
+    }
+
+    private async Task<(List<(DateOnly Day, int Invoices, decimal Gross, decimal Open)> Days, Dictionary<int, double> Durations)> ExpectedAsync() =>
+        await fixture.WithDbAsync(async db =>
+        {
+            var invoices = await db.Invoices.AsNoTracking().Select(i => new { i.IssueDate, i.TotalGross, i.OpenBalance }).ToListAsync();
+            var days = invoices.GroupBy(i => i.IssueDate).OrderBy(g => g.Key)
+                .Select(g => (g.Key, g.Count(), g.Sum(i => i.TotalGross), g.Sum(i => i.OpenBalance))).ToList();
+            var ended = await db.Disputes.AsNoTracking().Where(d => d.EndedAt != null).Select(d => new { d.Id, d.SubmittedAt, d.EndedAt }).ToListAsync();
+            return (days, ended.ToDictionary(d => d.Id, d => (d.EndedAt!.Value - d.SubmittedAt).TotalDays));
+        });
+
+    private async Task<(List<(DateOnly Day, int Invoices, decimal Gross, decimal Open)> Days, Dictionary<int, double> Durations)> ActualAsync() =>
+        await fixture.WithDbAsync(async db =>
+        {
+            var totals = await db.InvoiceDayTotals.AsNoTracking().Select(t => new { t.IssueDate, t.Invoices, t.Gross, t.Open }).ToListAsync();
+            var days = totals.GroupBy(t => t.IssueDate).OrderBy(g => g.Key)
+                .Select(g => (g.Key, g.Sum(t => t.Invoices), g.Sum(t => t.Gross), g.Sum(t => t.Open))).ToList();
+            var durations = await db.Disputes.AsNoTracking().Where(d => d.ResolutionDays != null).ToDictionaryAsync(d => d.Id, d => d.ResolutionDays!.Value);
+            return (days, durations);
+        });
+
+    private async Task<InvoiceDayFold> FoldAsync()
     {
         await using var scope = fixture.BackOffice.Services.CreateAsyncScope();
         return await InvoiceDays.FoldAsync(scope.ServiceProvider.GetRequiredService<LitigesDbContext>());

@@ -20,9 +20,8 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         builder.HasIndex(i => new { i.CustomerAccountId, i.IssueDate });
         // The dashboard's ledger figures read every invoice issued by a date: from this index alone.
         builder.HasIndex(i => new { i.IssueDate, i.OpenBalance, i.TotalGross, i.Id });
-        // The few invoices partly held out of dunning, for the dashboard's blocked balances. The
-        // filter is written in standard SQL, which every provider reads (SQL Server's filtered
-        // indexes require QUOTED_IDENTIFIER, which its migrations set).
+        // The few invoices partly held out of dunning, for the dashboard's blocked balances (SQL
+        // Server's context writes the filter in its own quoting).
         builder.HasIndex(i => new { i.Id, i.OpenBalance, i.IssueDate, i.CustomerAccountId })
             .HasDatabaseName("IX_Invoices_Blocked")
             .HasFilter("\"BlockedAmount\" > 0");

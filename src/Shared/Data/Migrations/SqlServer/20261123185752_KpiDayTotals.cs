@@ -41,7 +41,7 @@ namespace Litiges.Data.Migrations.SqlServer
                 name: "IX_Invoices_Blocked",
                 table: "Invoices",
                 columns: new[] { "Id", "OpenBalance", "IssueDate", "CustomerAccountId" },
-                filter: "\"BlockedAmount\" > 0");
+                filter: "[BlockedAmount] > 0");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Disputes_EndedAt_Status_ReasonCode_DepartmentId_OwnerUserId_CustomerAccountId_DisputedAmount_EndedWithinSla_RootCauseId_Reso~",
@@ -54,8 +54,10 @@ namespace Litiges.Data.Migrations.SqlServer
                 columns: new[] { "IssueDate", "Invoices", "Gross", "Open" });
 
             // What the invoices and ended disputes held before the day totals and durations were kept.
-            migrationBuilder.Sql("INSERT INTO \"InvoiceDayTotals\" (\"IssueDate\", \"Invoices\", \"Gross\", \"Open\") SELECT \"IssueDate\", COUNT(*), SUM(\"TotalGross\"), SUM(\"OpenBalance\") FROM \"Invoices\" GROUP BY \"IssueDate\";");
-            migrationBuilder.Sql("UPDATE \"Disputes\" SET \"ResolutionDays\" = CAST(DATEDIFF_BIG(microsecond, \"SubmittedAt\", \"EndedAt\") AS float) / 86400000000.0 WHERE \"EndedAt\" IS NOT NULL;");
+            migrationBuilder.Sql("INSERT INTO [InvoiceDayTotals] ([IssueDate], [Invoices], [Gross], [Open]) SELECT [IssueDate], COUNT(*), SUM([TotalGross]), SUM([OpenBalance]) FROM [Invoices] GROUP BY [IssueDate];");
+
+            // In EXEC: a script run as one batch would compile this before the column exists.
+            migrationBuilder.Sql("EXEC(N'UPDATE [Disputes] SET [ResolutionDays] = CAST(DATEDIFF_BIG(microsecond, [SubmittedAt], [EndedAt]) AS float) / 86400000000.0 WHERE [EndedAt] IS NOT NULL;');");
         }
 
         /// <inheritdoc />

@@ -1098,7 +1098,7 @@ namespace Litiges.Data.Migrations.SqlServer
 
                     b.HasIndex("Id", "OpenBalance", "IssueDate", "CustomerAccountId")
                         .HasDatabaseName("IX_Invoices_Blocked")
-                        .HasFilter("\"BlockedAmount\" > 0");
+                        .HasFilter("[BlockedAmount] > 0");
 
                     b.HasIndex("IssueDate", "OpenBalance", "TotalGross", "Id");
 
