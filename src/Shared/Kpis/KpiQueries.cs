@@ -18,6 +18,8 @@ public static class KpiQueries
 {
     public const int TopCount = 10;
 
+    private static readonly DisputeSelection Unfiltered = new();
+
     /// <summary>Queries run side by side by default: about as many as the database has cores to serve them.</summary>
     public const int DefaultParallelism = 4;
 
@@ -86,6 +88,30 @@ public static class KpiQueries
 
     private static IQueryable<Dispute> Disputes(LitigesDbContext db, DisputeSelection selection) =>
         selection.Apply(db.Disputes.AsNoTracking());
+
+    // The disputed items and blocks of the disputes the selection admits: looked up among the
+    // disputes only when it has a criterion, since every item and block belongs to a dispute.
+    private static IQueryable<DisputedItem> OfDisputes(IQueryable<DisputedItem> items, LitigesDbContext db, DisputeSelection selection)
+    {
+        if (selection == Unfiltered)
+        {
+            return items;
+        }
+
+        var disputes = Disputes(db, selection);
+        return items.Where(x => disputes.Any(d => d.Id == x.DisputeId));
+    }
+
+    private static IQueryable<Invoices.DunningBlock> OfDisputes(IQueryable<Invoices.DunningBlock> blocks, LitigesDbContext db, DisputeSelection selection)
+    {
+        if (selection == Unfiltered)
+        {
+            return blocks;
+        }
+
+        var disputes = Disputes(db, selection);
+        return blocks.Where(b => disputes.Any(d => d.Id == b.DisputeId));
+    }
 
     /// <summary>Open disputes submitted up to today, by age: 0-15, 16-30, 31-60 and over 60 days since the day of submission.</summary>
     private static async Task<OpenDisputes> OpenAsync(LitigesDbContext db, DisputeSelection basis, DateOnly today, CancellationToken cancellationToken)
@@ -210,8 +236,7 @@ public static class KpiQueries
     private static async Task<(int Count, decimal Amount)> DisputedIssuedAsync(LitigesDbContext db, KpiFilter filter, DisputeSelection basis, CancellationToken cancellationToken)
     {
         var (from, to) = (filter.From, filter.To);
-        var disputes = Disputes(db, basis);
-        var covered = db.DisputedItems.Where(x => disputes.Any(d => d.Id == x.DisputeId)).Select(x => x.InvoiceId);
+        var covered = OfDisputes(db.DisputedItems, db, basis).Select(x => x.InvoiceId);
         var row = await Invoices(db, filter)
             .Where(i => i.IssueDate >= from && i.IssueDate <= to && covered.Contains(i.Id))
             .GroupBy(_ => 1)
@@ -313,8 +338,11 @@ public static class KpiQueries
     private static async Task<BlockedOutstanding> BlockedAsync(LitigesDbContext db, DisputeSelection basis, DateOnly today, CancellationToken cancellationToken)
     {
         var submitted = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, To = today };
-        var disputes = Disputes(db, submitted);
-        var blocks = db.DunningBlocks.AsNoTracking().Where(b => b.LiftedAt == null && disputes.Any(d => d.Id == b.DisputeId));
+
+        // The date only tells when the dashboard is computed as of an earlier day than the last submission.
+        var end = KpiDays.StartOf(today.AddDays(1));
+        var submittedLater = await db.Disputes.AnyAsync(d => d.SubmittedAt >= end, cancellationToken);
+        var blocks = OfDisputes(db.DunningBlocks.AsNoTracking().Where(b => b.LiftedAt == null), db, submittedLater ? submitted : basis);
         var perInvoice =
             from b in blocks
             group b by b.InvoiceId into g
