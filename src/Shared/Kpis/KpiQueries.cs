@@ -455,10 +455,10 @@ public static class KpiQueries
                 && db.DunningBlocks.Where(b => b.PlacedAt < end && b.LiftedAt >= end).Select(b => b.InvoiceId).Contains(i.Id)
                 && !(i.BlockedAmount > 0 && db.DunningBlocks.Any(b => b.InvoiceId == i.Id && b.LiftedAt == null && b.PlacedAt < end)))
             .SumAsync(i => i.OpenBalance, ct));
-        var paid = run.Start((db, ct) => PaidLaterAsync(db, filter, blocked: false, ct));
-        var paidBlocked = run.Start((db, ct) => PaidLaterAsync(db, filter, blocked: true, ct));
-        var credited = run.Start((db, ct) => CreditedLaterAsync(db, filter, blocked: false, ct));
-        var creditedBlocked = run.Start((db, ct) => CreditedLaterAsync(db, filter, blocked: true, ct));
+        var paid = run.Start((db, ct) => SettledLaterAsync(db, filter, Payments(db), blocked: false, ct));
+        var paidBlocked = run.Start((db, ct) => SettledLaterAsync(db, filter, Payments(db), blocked: true, ct));
+        var credited = run.Start((db, ct) => SettledLaterAsync(db, filter, Credits(db), blocked: false, ct));
+        var creditedBlocked = run.Start((db, ct) => SettledLaterAsync(db, filter, Credits(db), blocked: true, ct));
         var totals = await ledger;
         return new DaysSalesOutstanding(
             totals.Owed + await paid + await credited,
@@ -467,32 +467,28 @@ public static class KpiQueries
             filter.Days);
     }
 
-    // Payments and credit notes after the period are few: each one looks its invoice up on its key
-    // (a correlated lookup, so that the database does not join every invoice to find them).
-    private static Task<decimal> PaidLaterAsync(LitigesDbContext db, KpiFilter filter, bool blocked, CancellationToken cancellationToken)
+    private static IQueryable<BalanceMovement> Payments(LitigesDbContext db) =>
+        db.Payments.AsNoTracking().Select(p => new BalanceMovement { InvoiceId = p.InvoiceId, On = p.ReceivedOn, Amount = p.Amount });
+
+    private static IQueryable<BalanceMovement> Credits(LitigesDbContext db) =>
+        db.CreditNotes.AsNoTracking().Select(c => new BalanceMovement { InvoiceId = c.InvoiceId, On = c.IssueDate, Amount = c.TotalGross });
+
+    /// <summary>
+    /// What the payments or credit notes after the period took off the invoices issued by its end
+    /// (or, <paramref name="blocked"/>, off those under a block at its end). They are few: each one
+    /// looks its invoice up on its key, so that the database does not join every invoice to find them.
+    /// </summary>
+    private static Task<decimal> SettledLaterAsync(LitigesDbContext db, KpiFilter filter, IQueryable<BalanceMovement> movements, bool blocked, CancellationToken cancellationToken)
     {
         var (to, end) = (filter.To, filter.End);
-        var payments = db.Payments.AsNoTracking()
-            .Where(p => p.ReceivedOn > to && Invoices(db, filter).Where(i => i.Id == p.InvoiceId).Select(i => (DateOnly?)i.IssueDate).FirstOrDefault() <= to);
+        var issued = Invoices(db, filter);
+        var later = movements.Where(m => m.On > to && issued.Where(i => i.Id == m.InvoiceId).Select(i => (DateOnly?)i.IssueDate).FirstOrDefault() <= to);
         if (blocked)
         {
-            payments = payments.Where(p => db.DunningBlocks.Any(b => b.InvoiceId == p.InvoiceId && b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)));
+            later = later.Where(m => db.DunningBlocks.Any(b => b.InvoiceId == m.InvoiceId && b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)));
         }
 
-        return payments.SumAsync(p => p.Amount, cancellationToken);
-    }
-
-    private static Task<decimal> CreditedLaterAsync(LitigesDbContext db, KpiFilter filter, bool blocked, CancellationToken cancellationToken)
-    {
-        var (to, end) = (filter.To, filter.End);
-        var credits = db.CreditNotes.AsNoTracking()
-            .Where(c => c.IssueDate > to && Invoices(db, filter).Where(i => i.Id == c.InvoiceId).Select(i => (DateOnly?)i.IssueDate).FirstOrDefault() <= to);
-        if (blocked)
-        {
-            credits = credits.Where(c => db.DunningBlocks.Any(b => b.InvoiceId == c.InvoiceId && b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)));
-        }
-
-        return credits.SumAsync(c => c.TotalGross, cancellationToken);
+        return later.SumAsync(m => m.Amount, cancellationToken);
     }
 
     private static Task<Dictionary<int, string>> NamesAsync(LitigesDbContext db, IEnumerable<int> customerIds, CancellationToken cancellationToken)
@@ -504,3 +500,13 @@ public static class KpiQueries
 
 /// <summary>Today's balances of the invoices issued by the end of the period, and the count and gross total of those issued in it.</summary>
 internal sealed record LedgerTotals(decimal Owed, int Issued, decimal Sales);
+
+/// <summary>A payment or a credit note, as the DSO reads it: on which invoice, on which day, how much it took off the balance.</summary>
+internal sealed class BalanceMovement
+{
+    public int InvoiceId { get; init; }
+
+    public DateOnly On { get; init; }
+
+    public decimal Amount { get; init; }
+}
