@@ -48,11 +48,11 @@ public abstract class CrossCompanyTests<TFixture>(TFixture fixture) : IClassFixt
             ["POST /Company/Users?handler=Remove"] = async () => [await FormAsync(alice, "/Company/Users?handler=Remove", token, [("userId", beta.UserId)])],
             ["POST /Company/Users?handler=Resend"] = async () => [await FormAsync(alice, "/Company/Users?handler=Resend", token, [("userId", beta.UserId)])],
         };
-        foreach (var handler in new[] { "Reply", "Upload", "Withdraw", "Accept", "Decline" })
+        foreach (var handler in new[] { "Reply", "Upload", "Withdraw", "Accept", "Decline", "Reopen" })
         {
             probes[$"POST /Disputes/Details/{{id}}?handler={handler}"] = async () =>
             [
-                await MultipartAsync(alice, $"/Disputes/Details/{beta.DisputeId}?handler={handler}", token, [("Input.Text", "Intrusion"), ("Input.Confirm", "true"), ("Input.Comment", "Intrusion")]),
+                await MultipartAsync(alice, $"/Disputes/Details/{beta.DisputeId}?handler={handler}", token, [("Input.Text", "Intrusion"), ("Input.Confirm", "true"), ("Input.Comment", "Intrusion"), ("Input.Reason", "Intrusion")]),
                 await MultipartAsync(alice, $"/Disputes/Details/{beta.Reference}?handler={handler}", token, [("Input.Text", "Intrusion"), ("Input.Confirm", "true")]),
             ];
         }
