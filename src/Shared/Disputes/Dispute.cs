@@ -875,17 +875,27 @@ public sealed class Dispute : IVersioned
         return _items.GroupBy(i => i.Invoice!).Select(g => (g.Key, g.Sum(i => i.Amount)));
     }
 
+    // Reopened, a dispute blocks again what it claimed on each invoice less what its carried-out
+    // credit notes already took off it, within what is still dunnable: the rest of the invoice was
+    // never disputed.
     private void PlaceBlocks(DateTimeOffset now, bool capToBalance)
     {
         foreach (var (invoice, amount) in AmountsPerInvoice())
         {
-            var blocked = capToBalance ? Math.Min(amount, invoice.DunnableBalance) : amount;
+            var blocked = capToBalance ? Math.Min(Math.Max(0m, amount - CreditedOn(invoice)), invoice.DunnableBalance) : amount;
             if (blocked > 0)
             {
                 invoice.PlaceDunningBlock(this, blocked, now);
             }
         }
     }
+
+    private decimal CreditedOn(Invoice invoice) =>
+        _proposals
+            .Where(p => p.Kind == SettlementKind.CreditNote && p.ExecutedAt is not null)
+            .SelectMany(p => p.Credits)
+            .Where(c => c.InvoiceId == invoice.Id)
+            .Sum(c => c.GrossAmount);
 
     private void LiftBlocks(DateTimeOffset now)
     {

@@ -75,6 +75,13 @@ public sealed class DisputeCommands(LitigesDbContext db, TimeProvider clock, ISt
             return Task.CompletedTask;
         }, cancellationToken);
 
+    /// <summary>What others changed on the dispute since the user's page showed it (history past <paramref name="seenHistory"/>), as a refused outcome; null when nothing did.</summary>
+    public async Task<CommandOutcome?> ChangedSinceAsync(int disputeId, int seenHistory, CancellationToken cancellationToken)
+    {
+        var outcome = await ConflictAsync(disputeId, seenHistory, cancellationToken);
+        return outcome.ChangesMeanwhile.Count > 0 ? outcome : null;
+    }
+
     private async Task<CommandOutcome> ConflictAsync(int disputeId, int seenHistory, CancellationToken cancellationToken)
     {
         var changes = await db.DisputeHistory.AsNoTracking()

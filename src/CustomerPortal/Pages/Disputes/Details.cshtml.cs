@@ -132,6 +132,14 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         {
             await intake.DiscardAsync(stored.Select(f => f.BlobName));
             FileErrors = fileErrors;
+
+            // Refused because the dispute changed meanwhile (staff reopened or closed it): say what changed, as a refused save does.
+            if (await commands.ChangedSinceAsync(disputeId, Input.Seen, cancellationToken) is { } changed)
+            {
+                ChangesMeanwhile = changed.ChangesMeanwhile;
+                return await RedisplayAsync(disputeId, changed.Message);
+            }
+
             KeptNoticeKey = "Portal.Reopening.ReasonKept";
             return await RedisplayAsync(disputeId, null);
         }
