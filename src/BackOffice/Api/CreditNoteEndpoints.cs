@@ -48,15 +48,12 @@ internal static class CreditNoteEndpoints
         IStringLocalizer t,
         CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors(t);
-        var size = Paging.Size(limit, errors);
-        var after = Paging.After(cursor, errors);
-        if (errors.HasAny)
+        var (size, after, from, problem) = Paging.Read(limit, cursor, since, t);
+        if (problem is not null)
         {
-            return ApiProblems.Invalid(t, errors);
+            return problem;
         }
 
-        var from = (since ?? DateTimeOffset.UnixEpoch).ToUniversalTime();
         var query = db.CreditNotes.AsNoTracking().Where(c => c.IssuedAt > from);
         if (after is var (at, id))
         {

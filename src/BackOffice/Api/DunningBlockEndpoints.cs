@@ -28,15 +28,12 @@ internal static class DunningBlockEndpoints
         IStringLocalizer t,
         CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors(t);
-        var size = Paging.Size(limit, errors);
-        var after = Paging.After(cursor, errors);
-        if (errors.HasAny)
+        var (size, after, from, problem) = Paging.Read(limit, cursor, since, t);
+        if (problem is not null)
         {
-            return ApiProblems.Invalid(t, errors);
+            return problem;
         }
 
-        var from = (since ?? DateTimeOffset.UnixEpoch).ToUniversalTime();
         var query = DunningBlockView.Query(db).Where(b => b.PlacedAt > from || b.LiftedAt > from);
         if (after is var (at, id))
         {
@@ -110,7 +107,20 @@ internal static class Paging
     public const int DefaultSize = 100;
     public const int MaxSize = 1000;
 
-    public static int Size(int? limit, FieldErrors errors)
+    /// <summary>
+    /// A feed's page request: its size, the position it carries on after (from a cursor), and the
+    /// instant it starts after (<paramref name="since"/>, or the beginning); or the problem that
+    /// refuses it.
+    /// </summary>
+    public static (int Size, (DateTimeOffset At, int Id)? After, DateTimeOffset Since, ValidationProblem? Problem) Read(int? limit, string? cursor, DateTimeOffset? since, IStringLocalizer t)
+    {
+        var errors = new FieldErrors(t);
+        var size = Size(limit, errors);
+        var after = After(cursor, errors);
+        return (size, after, (since ?? DateTimeOffset.UnixEpoch).ToUniversalTime(), errors.HasAny ? ApiProblems.Invalid(t, errors) : null);
+    }
+
+    private static int Size(int? limit, FieldErrors errors)
     {
         if (limit is { } value && value is < 1 or > MaxSize)
         {
@@ -121,7 +131,7 @@ internal static class Paging
     }
 
     /// <summary>The position a cursor points after; a cursor that does not decode is an error, not a fresh start.</summary>
-    public static (DateTimeOffset At, int Id)? After(string? cursor, FieldErrors errors)
+    private static (DateTimeOffset At, int Id)? After(string? cursor, FieldErrors errors)
     {
         if (string.IsNullOrEmpty(cursor))
         {
