@@ -10,7 +10,7 @@ namespace Litiges.Notifications;
 /// to a staff member (a dispute or a task given to them), to a department, to the holders of a
 /// role (an approval to give), to whoever works the dispute (the customer replied), or to the
 /// customer (acknowledgment, question, answer, proposal, resolution, rejection). Nobody is told
-/// of their own act.
+/// of their own act, but by a receipt (<see cref="ToActorAsync"/>).
 /// </summary>
 public static class Notices
 {
@@ -21,15 +21,15 @@ public static class Notices
             return;
         }
 
-        var recipient = await db.Users.AsNoTracking()
-            .Where(u => u.Id == userId && u.Kind == UserKind.Staff && u.IsActive && u.Email != null)
-            .Select(u => new { u.Email, u.Language })
-            .SingleOrDefaultAsync();
-        if (recipient is not null)
-        {
-            Outbox.QueueEmail(db, kind, recipient.Email!, recipient.Language, now, link, arguments);
-        }
+        await ToUserAsync(db, db.Users.Where(u => u.Id == userId && u.Kind == UserKind.Staff), kind, now, link, arguments);
     }
+
+    /// <summary>
+    /// A receipt to the user who acted (a customer who reopened a dispute), in their language: the
+    /// one e-mail about one's own act, sent like the filing acknowledgment.
+    /// </summary>
+    public static Task ToActorAsync(LitigesDbContext db, string kind, Actor actor, DateTimeOffset now, string link, params object[] arguments) =>
+        ToUserAsync(db, db.Users.Where(u => u.Id == actor.UserId), kind, now, link, arguments);
 
     public static async Task ToDepartmentAsync(LitigesDbContext db, string kind, int departmentId, Actor actor, DateTimeOffset now, string link, params object[] arguments)
     {
@@ -114,6 +114,18 @@ public static class Notices
         foreach (var recipient in recipients)
         {
             Outbox.QueueEmail(db, kind, recipient.Email!, recipient.Language, now, link, withCompany);
+        }
+    }
+
+    private static async Task ToUserAsync(LitigesDbContext db, IQueryable<AppUser> user, string kind, DateTimeOffset now, string link, object[] arguments)
+    {
+        var recipient = await user.AsNoTracking()
+            .Where(u => u.IsActive && u.Email != null)
+            .Select(u => new { u.Email, u.Language })
+            .SingleOrDefaultAsync();
+        if (recipient is not null)
+        {
+            Outbox.QueueEmail(db, kind, recipient.Email!, recipient.Language, now, link, arguments);
         }
     }
 }

@@ -20,7 +20,7 @@ public static partial class NotificationKinds
 
     /// <summary>The essential e-mails a customer gets, listed on the preferences page.</summary>
     public static readonly IReadOnlyList<string> EssentialForCustomers =
-        ["DisputeSubmitted", "DisputeAcknowledged", "DisputeQuestion", "DisputeAnswered", "SettlementProposed", "DisputeResolved", "DisputeRejected", "CreditNoteIssued", "ResetPassword"];
+        ["DisputeSubmitted", "DisputeAcknowledged", "DisputeQuestion", "DisputeAnswered", "SettlementProposed", "DisputeResolved", "DisputeRejected", "ReopeningReceived", "CreditNoteIssued", "ResetPassword"];
 
     /// <summary>The essential e-mails a staff member gets, listed on the preferences page.</summary>
     public static readonly IReadOnlyList<string> EssentialForStaff =

@@ -5,6 +5,7 @@ using AngleSharp.Html.Dom;
 using Litiges.Deadlines;
 using Litiges.Disputes;
 using Litiges.Invoices;
+using Litiges.Notifications;
 using Litiges.Numbering;
 using Litiges.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -16,8 +17,8 @@ namespace Litiges.IntegrationTests.Portal;
 
 /// <summary>
 /// A customer contests the decision on an ended dispute from the portal: within the window it goes
-/// back to review with the reason and the new files, the handlers and credit managers are told;
-/// past the window, for another company, with a refused file or a stale page, nothing changes,
+/// back to review with the reason and the new files, the handlers and credit managers are told,
+/// and the customer gets a receipt in their language with the link to the dispute; past the window, for another company, with a refused file or a stale page, nothing changes,
 /// no file is kept, and the reason typed is still there.
 /// </summary>
 public abstract class ReopeningTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
@@ -70,12 +71,52 @@ public abstract class ReopeningTests<TFixture>(TFixture fixture) : IClassFixture
         });
         Assert.Equal($"Litige {reference} : le client conteste la décision et rouvre le litige", mails[0].Subject);
 
+        // Alice gets one receipt, in French, with her reason, the file count and the portal link by reference.
+        var receipt = Assert.Single(await ReceiptsAsync(reference));
+        Assert.Equal("alice@alpha.test", receipt.Recipient);
+        Assert.Equal($"Litige {reference} rouvert : de nouveau en cours d'examen", receipt.Subject);
+        Assert.StartsWith("Bonjour Alice Alpha,", receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"vous avez rouvert le litige {reference} pour contester la décision prise. Le litige est de nouveau en cours d'examen", receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains(Reason, receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Nouvelles pièces reçues avec la réouverture : 1.", receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"Suivre mon litige: {PortalUrl(reference)}", receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{PortalUrl(reference)}\"", receipt.HtmlBody, StringComparison.Ordinal);
+        Assert.True((receipt.CreatedAt - reopened.At).Duration() < TimeSpan.FromMilliseconds(1), "The receipt is queued by the reopening itself.");
+
         var after = await alice.GetPageAsync(url);
         Assert.Contains("Litige rouvert", after.QuerySelector(".alert-success")!.TextContent, StringComparison.Ordinal);
         Assert.Null(after.QuerySelector("#reopen"));
         Assert.NotNull(after.QuerySelector("#reply-form"));
         Assert.Contains("Réouverture", after.QuerySelector("#timeline")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(["bon de livraison signé.pdf"], after.QuerySelectorAll("#evidence-list a").Select(a => a.TextContent));
+    }
+
+    [Fact]
+    public async Task The_customer_who_reopens_gets_the_receipt_in_their_own_language_listed_among_the_messages_always_sent()
+    {
+        var (id, reference, _) = await RejectedDisputeAsync(fixture.Data.BetaId, DateTimeOffset.UtcNow);
+        var bob = await PortalBrowser.SignInAsync(fixture.Uploads, "bob@beta.test");
+        var url = $"/Disputes/Details/{id}";
+        const string reason = "The delivery note was signed by a temp, not by our warehouse manager.";
+
+        var response = await bob.SubmitAsync(PortalBrowser.Form(await bob.GetPageAsync(url), "Reopen"), url, new Dictionary<string, string?> { ["Input.Reason"] = reason }, files: [TestData.Pdf("delivery note.pdf"), TestData.Png("register.png")]);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(DisputeStatus.InReview, (await LoadAsync(id)).Status);
+        var receipt = Assert.Single(await ReceiptsAsync(reference));
+        Assert.Equal("bob@beta.test", receipt.Recipient);
+        Assert.Equal($"Dispute {reference} reopened: back in review", receipt.Subject);
+        Assert.StartsWith("Hello Bob Beta,", receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Customer service is reviewing the dispute again", receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains(reason, receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains("New files received with the reopening: 2.", receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"Follow my dispute: {PortalUrl(reference)}", receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"en\">", receipt.HtmlBody, StringComparison.Ordinal);
+
+        // An essential message: no preference turns it off, and the preferences page says it is always sent.
+        Assert.Null(NotificationKinds.PreferenceFor(receipt.Kind));
+        var essential = (await bob.GetPageAsync("/Account/Manage/Notifications")).QuerySelector("#essential-messages")!.TextContent;
+        Assert.Contains("Confirmation of a dispute you reopened, with your reason", essential, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,6 +146,7 @@ public abstract class ReopeningTests<TFixture>(TFixture fixture) : IClassFixture
         Assert.Equal(Reason, refused.QuerySelector<IHtmlTextAreaElement>("#reopen-reason")!.Value);
         Assert.Equal(before, await SnapshotAsync(id));
         Assert.Empty(await MailsAsync(reference));
+        Assert.Empty(await ReceiptsAsync(reference));
 
         var later = await alice.GetPageAsync(url);
         Assert.Contains($"il pouvait l'être jusqu'au {until}", later.QuerySelector("#reopen")!.TextContent, StringComparison.Ordinal);
@@ -128,6 +170,7 @@ public abstract class ReopeningTests<TFixture>(TFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(before, await SnapshotAsync(alphaId));
         Assert.Empty(await MailsAsync(alphaReference));
+        Assert.Empty(await ReceiptsAsync(alphaReference));
     }
 
     [Fact]
@@ -146,6 +189,7 @@ public abstract class ReopeningTests<TFixture>(TFixture fixture) : IClassFixture
         Assert.Equal(Reason, shown.QuerySelector<IHtmlTextAreaElement>("#reopen-reason")!.Value);
         Assert.Equal(before, await SnapshotAsync(id));
         Assert.Empty(await MailsAsync(reference));
+        Assert.Empty(await ReceiptsAsync(reference));
 
         // Sent again with the good file only, the reason as it was kept.
         var again = await alice.SubmitAsync(PortalBrowser.Form(shown, "Reopen"), url, files: [TestData.Pdf("registre.pdf")]);
@@ -186,6 +230,7 @@ public abstract class ReopeningTests<TFixture>(TFixture fixture) : IClassFixture
         var again = await alice.SubmitAsync(PortalBrowser.Form(shown, "Reopen"), url, files: [TestData.Pdf("registre.pdf")]);
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal(DisputeStatus.InReview, (await LoadAsync(id)).Status);
+        Assert.Single(await ReceiptsAsync(reference));
     }
 
     /// <summary>Alice, signed in, on the page of a dispute of her company rejected a moment ago.</summary>
@@ -227,8 +272,15 @@ public abstract class ReopeningTests<TFixture>(TFixture fixture) : IClassFixture
         return new Snapshot(dispute.Status, dispute.Version, dispute.History.Count, dispute.Evidence.Count, dispute.ReopenCount, (await fixture.BlobNamesAsync()).Count);
     }
 
-    private Task<List<Litiges.Notifications.OutboxMessage>> MailsAsync(string reference) =>
+    private Task<List<OutboxMessage>> MailsAsync(string reference) =>
         fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Kind == "DisputeReopened" && m.Subject.Contains(reference)).OrderBy(m => m.Recipient).ToListAsync());
+
+    /// <summary>The customer's receipts of the reopening of dispute <paramref name="reference"/>.</summary>
+    private Task<List<OutboxMessage>> ReceiptsAsync(string reference) =>
+        fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Kind == "ReopeningReceived" && m.Subject.Contains(reference)).ToListAsync());
+
+    private string PortalUrl(string reference) =>
+        $"{fixture.Uploads.Services.GetRequiredService<MailSettings>().PublicPortalUrl.TrimEnd('/')}/Disputes/Details/{reference}";
 
     private static string ParisTime(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, FrenchBusinessCalendar.Instance.TimeZone).ToString("g", French);

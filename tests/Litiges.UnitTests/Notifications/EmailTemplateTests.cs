@@ -50,6 +50,7 @@ public sealed class EmailTemplateTests
         ["Invitation"] = ("https://portal.example/Account/Invitation?token=a&b=c", [Typed, "Alice Alpha", "Alpha Industries"]),
         ["KpiReport"] = ("https://backoffice.example/Dashboard/Report?period=2026-W47&language=fr", ["16/11/2026 – 22/11/2026", "1 204", Amount, Cash, "87", "64", "91 %", "18,5", "42,0"]),
         ["PreDueReminder"] = ("https://portal.example/Disputes/New?invoice=42&from=mail", [Typed, "FA-2026-0042", Amount, Due]),
+        ["ReopeningReceived"] = (DisputeLink, ["Alice Alpha", Reference, Typed, 2]),
         ["ResetPassword"] = ("https://portal.example/Account/ResetPassword?code=a&email=b", [Typed]),
         ["SettlementProposed"] = (DisputeLink, [Reference, Typed, "Alpha Industries"]),
         ["StaffInvitation"] = ("https://backoffice.example/Account/Invitation?token=a&b=c", [Typed, "Adam Admin"]),

@@ -22,7 +22,7 @@ namespace Litiges.BackOffice.Pages.Disputes;
 /// one domain operation run by <see cref="DisputeCommands"/> under the version the user saw, so a
 /// stale page is refused and told what changed instead of overwriting it.
 /// </summary>
-public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, TimeProvider clock, IStringLocalizer t) : PageModel
+public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, IOptions<DisputeOptions> rules, TimeProvider clock, IStringLocalizer t) : PageModel
 {
     public DisputeFile Case { get; private set; } = null!;
 
@@ -268,10 +268,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         });
 
     /// <summary>Reopens an ended dispute within the configured window (<c>Disputes:ReopenWindowDays</c>).</summary>
-    public Task<IActionResult> OnPostReopenAsync(int id, [FromServices] IOptions<DisputeOptions> options) =>
+    public Task<IActionResult> OnPostReopenAsync(int id) =>
         RunAsync(id, "Details.Reopened", (dispute, actor, now) =>
         {
-            dispute.Reopen(actor, Text ?? string.Empty, options.Value.ReopenWindow, now);
+            dispute.Reopen(actor, Text ?? string.Empty, rules.Value.ReopenWindow, now);
             return Task.CompletedTask;
         });
 
@@ -485,7 +485,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             actor,
             DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, FrenchBusinessCalendar.Instance.TimeZone).DateTime),
             limits,
-            creditNotes);
+            creditNotes,
+            dispute.ReopenableUntil(rules.Value.ReopenWindow),
+            now);
     }
 
     private async Task<DelegationLimits> LimitsAsync() =>
@@ -537,7 +539,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         Actor Actor,
         DateOnly Today,
         DelegationLimits Limits,
-        IReadOnlyList<string> CreditNoteNumbers)
+        IReadOnlyList<string> CreditNoteNumbers,
+        DateTimeOffset? ReopenableUntil,
+        DateTimeOffset Now)
     {
         public int Version => Dispute.Version;
 
@@ -545,6 +549,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
         /// <summary>Customer service and the credit manager work the dispute; others read it and do their part.</summary>
         public bool CanWork => Actor.Role is ActorRole.Agent or ActorRole.CreditManager;
+
+        /// <summary>Whether the ended dispute may still be reopened, as the portal tells the customer (<see cref="ReopenableUntil"/>, null when it cannot be).</summary>
+        public bool ReopenWindowOpen => Now <= ReopenableUntil;
 
         public bool CanPropose => Actor.Role is ActorRole.Agent or ActorRole.CreditManager or ActorRole.Finance;
 

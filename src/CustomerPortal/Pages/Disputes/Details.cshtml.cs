@@ -117,7 +117,8 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
     /// <summary>
     /// Contests the decision on an ended dispute: within the window it goes back to review with the
-    /// customer's reason and the new files, and whoever works it (and the credit managers) are told.
+    /// customer's reason and the new files, and whoever works it (and the credit managers) are told;
+    /// the customer gets a receipt in their language, in the same save.
     /// A refused file or a refused reopening changes nothing and keeps no file; the reason stays as typed.
     /// </summary>
     public async Task<IActionResult> OnPostReopenAsync(string id, CancellationToken cancellationToken)
@@ -151,6 +152,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             AttachAll(dispute, actor, stored, now, Limits.MaxDisputeBytes);
             var company = await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == dispute.CustomerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
             await Notices.ToHandlersAndRolesAsync(db, dispute, "DisputeReopened", [StaffRoles.CreditManager], actor, now, BackOfficeLink(dispute), dispute.Reference, actor.DisplayName, company, reason, stored.Count);
+            await Notices.ToActorAsync(db, "ReopeningReceived", actor, now, PortalLink(dispute), actor.DisplayName, dispute.Reference, reason, stored.Count);
         });
         return await AfterAsync(disputeId, outcome, "Portal.Reopening.Done");
     }
@@ -404,7 +406,13 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     }
 
     private string BackOfficeLink(Dispute dispute) =>
-        $"{HttpContext.RequestServices.GetRequiredService<MailSettings>().PublicBackOfficeUrl.TrimEnd('/')}/Disputes/Details/{dispute.Id}";
+        $"{Mail.PublicBackOfficeUrl.TrimEnd('/')}/Disputes/Details/{dispute.Id}";
+
+    // By reference, as the filing acknowledgment links it.
+    private string PortalLink(Dispute dispute) =>
+        $"{Mail.PublicPortalUrl.TrimEnd('/')}/Disputes/Details/{Uri.EscapeDataString(dispute.Reference)}";
+
+    private MailSettings Mail => HttpContext.RequestServices.GetRequiredService<MailSettings>();
 
     private async Task<IActionResult> AfterAsync(int disputeId, CommandOutcome outcome, string doneKey)
     {
