@@ -75,13 +75,7 @@ public static class Program
 
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
-        await db.Database.MigrateAsync();
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
-
-        await ReferenceData.EnsureSeededAsync(db);
+        await DatabaseMigrator.MigrateDatabaseAsync(db);
         var existing = await db.Disputes.CountAsync();
         if (existing >= options.Disputes)
         {

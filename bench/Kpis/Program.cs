@@ -72,13 +72,7 @@ public static class Program
         var services = collection.BuildServiceProvider();
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
-        await db.Database.MigrateAsync();
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
-
-        await ReferenceData.EnsureSeededAsync(db);
+        await DatabaseMigrator.MigrateDatabaseAsync(db);
         if (generate)
         {
             // One filler per database: two benches adding to the same kept database at once took the

@@ -202,11 +202,7 @@ public static class Program
             .BuildServiceProvider();
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
-        await db.Database.MigrateAsync();
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
+        await DatabaseMigrator.MigrateDatabaseAsync(db);
 
         return services;
     }

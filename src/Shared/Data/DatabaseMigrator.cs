@@ -17,16 +17,7 @@ public static class DatabaseMigrator
     public static async Task MigrateAsync(IServiceProvider services, bool demoData, CancellationToken cancellationToken = default)
     {
         using var scope = services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        if (db.Database.IsSqlite())
-        {
-            // Both apps share the file: WAL lets readers go on while one writes.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        }
-
-        await ReferenceData.EnsureSeededAsync(db, cancellationToken);
-        await Kpis.KeptFigures.RepairAsync(db, cancellationToken);
+        await MigrateDatabaseAsync(scope.ServiceProvider.GetRequiredService<LitigesDbContext>(), cancellationToken);
 
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in StaffRoles.All)
@@ -41,5 +32,22 @@ public static class DatabaseMigrator
         {
             await ActivatorUtilities.CreateInstance<DemoData>(scope.ServiceProvider).LoadAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The database's own part of the step (schema, reference data, the figures kept for the
+    /// dashboard), for tools such as the benchmarks that run without the apps' identity services.
+    /// </summary>
+    public static async Task MigrateDatabaseAsync(LitigesDbContext db, CancellationToken cancellationToken = default)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Both apps share the file: WAL lets readers go on while one writes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        await ReferenceData.EnsureSeededAsync(db, cancellationToken);
+        await Kpis.KeptFigures.RepairAsync(db, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Litiges.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Litiges.Invoices;
 
@@ -113,13 +114,9 @@ public static class InvoiceDays
     /// command runs it, so running it again repairs totals that an older version of the apps or a
     /// change made by hand left behind). Returns the number of days.
     /// </summary>
-    public static async Task<int> RebuildAsync(LitigesDbContext db, CancellationToken cancellationToken = default)
-    {
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+    public static Task<int> RebuildAsync(LitigesDbContext db, CancellationToken cancellationToken = default) =>
+        SerializableAsync(db, async transaction =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
             var days = await db.Invoices
                 .GroupBy(i => i.IssueDate)
                 .Select(g => new { Day = g.Key, Invoices = g.Count(), Gross = g.Sum(i => i.TotalGross), Open = g.Sum(i => i.OpenBalance) })
@@ -128,8 +125,21 @@ public static class InvoiceDays
             db.InvoiceDayTotals.AddRange(days.Select(d => new InvoiceDayTotal(d.Day, d.Invoices, d.Gross, d.Open)));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
             return days.Count;
+        }, cancellationToken);
+
+    // Runs the work in one serializable transaction on a cleared context, under the provider's
+    // execution strategy; the work commits what it keeps (leaving without a commit rolls back).
+    private static Task<T> SerializableAsync<T>(LitigesDbContext db, Func<IDbContextTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+            var result = await work(transaction);
+            db.ChangeTracker.Clear();
+            return result;
         });
     }
 
@@ -146,13 +156,9 @@ public static class InvoiceDays
         return false;
     }
 
-    private static async Task<InvoiceDayFold> FoldOnceAsync(LitigesDbContext db, CancellationToken cancellationToken)
-    {
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+    private static Task<InvoiceDayFold> FoldOnceAsync(LitigesDbContext db, CancellationToken cancellationToken) =>
+        SerializableAsync(db, async transaction =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
             var last = await db.InvoiceDayTotals.MaxAsync(t => (long?)t.Id, cancellationToken);
             if (last is null)
             {
@@ -184,10 +190,8 @@ public static class InvoiceDays
                 .Where(t => !t.IsNothing));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
             return new InvoiceDayFold(summed, Refused: false);
-        });
-    }
+        }, cancellationToken);
 }
 
 /// <summary>What a fold did: the shares folded, or that it was refused (another fold or a writer got there first) and changed nothing.</summary>
