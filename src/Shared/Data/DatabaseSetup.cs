@@ -22,6 +22,12 @@ public static class DatabaseSetup
     {
         var provider = configuration.GetValue("Database:Provider", DatabaseProvider.Sqlite);
         var connectionString = configuration.GetConnectionString("Litiges");
+
+        // The server providers retry transient failures (a fail-over, a dropped connection). With a
+        // retrying strategy an explicit transaction must run inside the strategy, or EF refuses it;
+        // PostgreSQL retries like SQL Server so that the tests, which run on PostgreSQL, catch a bare
+        // transaction that SQL Server would refuse in production.
+        var retry = configuration.GetValue("Database:RetryOnFailure", true);
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
@@ -32,10 +38,22 @@ public static class DatabaseSetup
                 services.AddDbContext<LitigesDbContext, SqliteLitigesDbContext>((s, o) => Audited(s, o).UseSqlite(connectionString));
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContext<LitigesDbContext, PostgreSqlLitigesDbContext>((s, o) => Audited(s, o).UseNpgsql(Required(connectionString)));
+                services.AddDbContext<LitigesDbContext, PostgreSqlLitigesDbContext>((s, o) => Audited(s, o).UseNpgsql(Required(connectionString), npgsql =>
+                {
+                    if (retry)
+                    {
+                        npgsql.EnableRetryOnFailure();
+                    }
+                }));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<LitigesDbContext, SqlServerLitigesDbContext>((s, o) => Audited(s, o).UseSqlServer(Required(connectionString), sql => sql.EnableRetryOnFailure()));
+                services.AddDbContext<LitigesDbContext, SqlServerLitigesDbContext>((s, o) => Audited(s, o).UseSqlServer(Required(connectionString), sql =>
+                {
+                    if (retry)
+                    {
+                        sql.EnableRetryOnFailure();
+                    }
+                }));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{provider}'.");

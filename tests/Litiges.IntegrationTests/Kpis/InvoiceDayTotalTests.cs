@@ -125,17 +125,21 @@ public abstract class InvoiceDayTotalTests<TFixture>(TFixture fixture) : IClassF
             var invoice = await db.Invoices.SingleAsync(i => i.Id == id);
             invoice.RecordPayment(200m, Earlier.AddDays(3), "RV-VIR-1");
 
-            await using (var attempt = await db.Database.BeginTransactionAsync())
+            // As the app would: inside the execution strategy (the server providers retry).
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false);
-                await attempt.RollbackAsync(); // the commit failed: nothing of this attempt stays
-            }
+                await using (var attempt = await db.Database.BeginTransactionAsync())
+                {
+                    await db.SaveChangesAsync(acceptAllChangesOnSuccess: false);
+                    await attempt.RollbackAsync(); // the commit failed: nothing of this attempt stays
+                }
 
-            await using (var retry = await db.Database.BeginTransactionAsync())
-            {
-                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false);
-                await retry.CommitAsync();
-            }
+                await using (var retry = await db.Database.BeginTransactionAsync())
+                {
+                    await db.SaveChangesAsync(acceptAllChangesOnSuccess: false);
+                    await retry.CommitAsync();
+                }
+            });
 
             db.ChangeTracker.AcceptAllChanges();
         });

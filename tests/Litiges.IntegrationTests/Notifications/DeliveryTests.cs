@@ -128,13 +128,13 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
     public async Task A_rolled_back_change_sends_nothing()
     {
         var batch = "rollback-" + Guid.NewGuid().ToString("N")[..8];
-        await fixture.WithDbAsync(async db =>
+        await fixture.WithDbAsync(db => db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             db.Outbox.Add(new OutboxMessage(NotificationChannel.Email, "Test", "client@alpha.test", batch, "body", null, DateTimeOffset.UtcNow));
             await db.SaveChangesAsync();
             await transaction.RollbackAsync();
-        });
+        }));
 
         Assert.False(await fixture.WithDbAsync(db => db.Outbox.AnyAsync(m => m.Subject == batch)));
         var sender = new CountingSender();

@@ -60,33 +60,46 @@ public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, 
             return Page();
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var invited = existing;
-        if (invited is null)
+        // The account and its invitation e-mail are saved together, inside the execution strategy
+        // (a retrying strategy, as on SQL Server and PostgreSQL, refuses a transaction outside it).
+        var strategy = db.Database.CreateExecutionStrategy();
+        var (invited, errors) = await strategy.ExecuteAsync(async () =>
         {
-            invited = AppUser.NewCustomer(email, Invite.Name.Trim(), company, Invite.Admin, Invite.Language);
-            var created = await users.CreateAsync(invited);
-            if (!created.Succeeded)
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var invited = existing is null ? null : await users.FindByIdAsync(existing.Id);
+            if (invited is null)
             {
-                foreach (var error in created.Errors)
+                invited = AppUser.NewCustomer(email, Invite.Name.Trim(), company, Invite.Admin, Invite.Language);
+                var created = await users.CreateAsync(invited);
+                if (!created.Succeeded)
                 {
-                    ModelState.AddModelError("Invite.Email", t["Identity." + error.Code]);
+                    return (invited, created.Errors.ToList());
                 }
-
-                await LoadAsync(cancellationToken);
-                return Page();
             }
-        }
-        else
+            else
+            {
+                // A colleague removed earlier, or one who never accepted: invited again.
+                invited.Reactivate();
+                await users.UpdateAsync(invited);
+            }
+
+            await QueueInvitationAsync(invited, mail);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return (invited, new List<IdentityError>());
+        });
+        if (errors.Count > 0)
         {
-            // A colleague removed earlier, or one who never accepted: invited again.
-            invited.Reactivate();
-            await users.UpdateAsync(invited);
+            foreach (var error in errors)
+            {
+                ModelState.AddModelError("Invite.Email", t["Identity." + error.Code]);
+            }
+
+            await LoadAsync(cancellationToken);
+            return Page();
         }
 
-        await QueueInvitationAsync(invited, mail);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         TempData["Success"] = t["Portal.Users.Invited", invited.DisplayName, email].Value;
         return RedirectToPage();
     }
