@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authorization;
@@ -17,6 +18,9 @@ public sealed class ErrorModel : PageModel
 
     public string? RequestId { get; private set; }
 
+    /// <summary>How long a refused (429) user must wait: the Retry-After the rate limiter set.</summary>
+    public int? RetryAfterSeconds { get; private set; }
+
     public void OnGet(int? code) => Show(code);
 
     public void OnPost(int? code) => Show(code);
@@ -25,6 +29,7 @@ public sealed class ErrorModel : PageModel
     {
         ErrorStatus = code;
         RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        RetryAfterSeconds = int.TryParse(Response.Headers.RetryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
         // The database not answering is not a bug: say so, and that nothing was half-saved (each act is one transaction).
         if (code is null && HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && IsDatabaseUnavailable(error))
