@@ -121,13 +121,20 @@ public static class ApiSetup
         CreditNoteEndpoints.Map(reads);
 
         // An unknown route under /api is a 404 problem, not the sign-in page of the staff site; a known
-        // route asked with another method is a 405 with Allow (the fallback takes every method, so routing cannot say it).
+        // route asked with another method is a 405 with Allow, with a body that is not JSON a 415 (the fallback takes
+        // every method and content type, so routing cannot say it).
         app.MapFallback("/api/{**path}", (HttpContext http, EndpointDataSource endpoints, IStringLocalizer t) =>
             {
                 var allowed = AllowedMethods(endpoints, http.Request.Path);
                 if (allowed.Count == 0)
                 {
                     return ApiProblems.NotFound(t, t["Integration.Problem.NoRoute"]);
+                }
+
+                // The route takes this method: routing passed it over for its body's content type.
+                if (allowed.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: t["Integration.Problem.Invalid"], detail: t["Integration.Problem.JsonOnly"]);
                 }
 
                 http.Response.Headers.Allow = string.Join(", ", allowed);
