@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Localization;
 using Microsoft.OpenApi;
 
@@ -44,7 +45,13 @@ public static class ApiSetup
 
         services.AddScoped<WriteFilter>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+
+            // The web defaults read "12.50" as a number: an amount sent as a string is refused (400 naming the field).
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         var permits = configuration.GetValue("Api:RateLimit:PermitsPerMinute", 600);
         services.AddRateLimiter(options => options.AddPolicy(RateLimitPolicy, new ApiRateLimitPolicy(permits)));
         services.AddOpenApi("v1", options =>
@@ -113,12 +120,38 @@ public static class ApiSetup
         DunningBlockEndpoints.Map(reads);
         CreditNoteEndpoints.Map(reads);
 
-        // An unknown route under /api is a 404 problem, not the sign-in page of the staff site.
-        app.MapFallback("/api/{**path}", (IStringLocalizer t) => ApiProblems.NotFound(t, t["Integration.Problem.NoRoute"]))
+        // An unknown route under /api is a 404 problem, not the sign-in page of the staff site; a known
+        // route asked with another method is a 405 with Allow, with a body that is not JSON a 415 (the fallback takes
+        // every method and content type, so routing cannot say it).
+        app.MapFallback("/api/{**path}", (HttpContext http, EndpointDataSource endpoints, IStringLocalizer t) =>
+            {
+                var allowed = AllowedMethods(endpoints, http.Request.Path);
+                if (allowed.Count == 0)
+                {
+                    return ApiProblems.NotFound(t, t["Integration.Problem.NoRoute"]);
+                }
+
+                // The route takes this method: routing passed it over for its body's content type.
+                if (allowed.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: t["Integration.Problem.Invalid"], detail: t["Integration.Problem.JsonOnly"]);
+                }
+
+                http.Response.Headers.Allow = string.Join(", ", allowed);
+                return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: t["Integration.Problem.Invalid"], detail: t["Integration.Problem.MethodNotAllowed", http.Request.Method, string.Join(", ", allowed)]);
+            })
             .AllowAnonymous()
             .ExcludeFromDescription();
         return app;
     }
+
+    private static List<string> AllowedMethods(EndpointDataSource endpoints, PathString path) =>
+        [.. endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true
+                && new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary()).TryMatch(path, new RouteValueDictionary()))
+            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Order(StringComparer.Ordinal)];
 
     private static AuthorizationPolicyBuilder Staff(AuthorizationPolicyBuilder policy) =>
         policy.RequireAuthenticatedUser().RequireClaim(LitigesClaims.Kind, nameof(UserKind.Staff));
@@ -145,6 +178,12 @@ public static class ApiSetup
         try
         {
             await next(http);
+        }
+        catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType && !http.Response.HasStarted)
+        {
+            http.Response.Clear();
+            await Results.Problem(statusCode: bad.StatusCode, title: t["Integration.Problem.Invalid"], detail: t["Integration.Problem.JsonOnly"]).ExecuteAsync(http);
+            return;
         }
         catch (BadHttpRequestException bad) when (!http.Response.HasStarted)
         {

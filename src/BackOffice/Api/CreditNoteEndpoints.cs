@@ -1,4 +1,5 @@
 using Litiges.Data;
+using Litiges.Hosting;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -18,15 +19,15 @@ internal static class CreditNoteEndpoints
             .WithName("ListCreditNotes")
             .WithTags("Credit notes")
             .WithSummary("Lists the credit notes issued after `since`, oldest first, a page at a time.");
-        reads.MapGet("/credit-notes/{number}/pdf", (string number, LitigesDbContext db, IBlobStore blobs, IStringLocalizer t, CancellationToken cancellationToken) =>
-                DownloadAsync(number, Document.Pdf, db, blobs, t, cancellationToken))
+        reads.MapGet("/credit-notes/{number}/pdf", (string number, HttpResponse response, LitigesDbContext db, IBlobStore blobs, IStringLocalizer t, CancellationToken cancellationToken) =>
+                DownloadAsync(number, Document.Pdf, response, db, blobs, t, cancellationToken))
             .WithName("DownloadCreditNotePdf")
             .WithTags("Credit notes")
             .WithSummary("Streams the credit note's PDF; 404 while it is not rendered yet.")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        reads.MapGet("/credit-notes/{number}/xml", (string number, LitigesDbContext db, IBlobStore blobs, IStringLocalizer t, CancellationToken cancellationToken) =>
-                DownloadAsync(number, Document.Xml, db, blobs, t, cancellationToken))
+        reads.MapGet("/credit-notes/{number}/xml", (string number, HttpResponse response, LitigesDbContext db, IBlobStore blobs, IStringLocalizer t, CancellationToken cancellationToken) =>
+                DownloadAsync(number, Document.Xml, response, db, blobs, t, cancellationToken))
             .WithName("DownloadCreditNoteXml")
             .WithTags("Credit notes")
             .WithSummary("Streams the credit note as EN 16931 UBL 2.1 XML; 404 while it is not rendered yet.")
@@ -84,7 +85,7 @@ internal static class CreditNoteEndpoints
         return TypedResults.Ok(Page<CreditNoteView>.Of(rows, size, c => (c.IssuedAt, c.Id)));
     }
 
-    private static async Task<IResult> DownloadAsync(string number, Document document, LitigesDbContext db, IBlobStore blobs, IStringLocalizer t, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadAsync(string number, Document document, HttpResponse response, LitigesDbContext db, IBlobStore blobs, IStringLocalizer t, CancellationToken cancellationToken)
     {
         var note = await db.CreditNotes.AsNoTracking()
             .Where(c => c.Number == number)
@@ -102,6 +103,7 @@ internal static class CreditNoteEndpoints
             return ApiProblems.NotFound(t, t["Integration.CreditNoteNotRendered", number]);
         }
 
+        response.MarkPrivateDownload();
         return document == Document.Pdf
             ? TypedResults.Stream(content, "application/pdf", $"{note.Number}.pdf")
             : TypedResults.Stream(content, "application/xml", $"{note.Number}.xml");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Litiges.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.WebUtilities;
@@ -21,7 +22,7 @@ public sealed record StreamedFile(string FieldName, string FileName, Stream Cont
 /// </summary>
 public sealed class StreamedForm
 {
-    private const int MaxFieldLength = 64 * 1024;
+    private const int MaxFieldLength = MalformedRequests.MaxFieldLength;
     private const int MaxTextLength = 1024 * 1024;
     private const int MaxFields = 5000;
     private static readonly object ReaderKey = new();
@@ -118,7 +119,7 @@ public sealed class StreamedForm
         }
 
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
-        return string.IsNullOrWhiteSpace(boundary) || boundary.Length > 70 ? null : new MultipartReader(boundary, request.Body);
+        return string.IsNullOrWhiteSpace(boundary) || boundary.Length > MalformedRequests.MaxBoundaryLength ? null : new MultipartReader(boundary, request.Body);
     }
 
     private static async Task<string> ReadTextAsync(Stream body, int maxLength, CancellationToken cancellationToken)

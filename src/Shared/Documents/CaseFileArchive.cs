@@ -70,7 +70,7 @@ public static class CaseFileArchive
         var csv = new StringBuilder("path,bytes,sha256,recorded_sha256\r\n");
         foreach (var entry in manifest)
         {
-            csv.Append(Csv(entry.Path)).Append(',')
+            csv.Append(CsvCells.Text(entry.Path, ',')).Append(',')
                 .Append(entry.Bytes.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(entry.Sha256).Append(',')
                 .Append(entry.RecordedSha256 ?? string.Empty).Append("\r\n");
@@ -126,9 +126,6 @@ public static class CaseFileArchive
         var cleaned = new string(Path.GetFileName(name.Replace('\\', '/')).Select(c => char.IsControl(c) || "<>:\"/\\|?*".Contains(c, StringComparison.Ordinal) ? '_' : c).ToArray()).Trim().TrimStart('.');
         return cleaned.Length == 0 ? "file" : cleaned;
     }
-
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static List<string> SplitCsv(string line)
     {

@@ -140,6 +140,7 @@ public static class LitigesWeb
             options.Providers.Add<GzipCompressionProvider>();
         });
         services.AddLitigesRateLimits(configuration);
+        services.AddMalformedRequestLimits();
         services.AddHsts(options =>
         {
             options.MaxAge = TimeSpan.FromDays(365);
@@ -159,6 +160,7 @@ public static class LitigesWeb
         }
 
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseMalformedRequestsAsBadRequest();
         app.UseResponseCompression();
         app.UseStaticFiles();
         app.UseRouting();

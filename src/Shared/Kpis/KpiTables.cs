@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Litiges.Documents;
 using Litiges.Finance;
 using Litiges.Localization;
 
@@ -161,34 +162,25 @@ public sealed class KpiTables(CultureInfo culture, IReadOnlyDictionary<string, L
     private string ReasonLabel(string code) => reasons.TryGetValue(code, out var label) ? $"{code} — {label.For(culture)}" : code;
 }
 
-/// <summary>CSV as French spreadsheets open it: UTF-8 with a byte-order mark, semicolons, quoted where needed.</summary>
+/// <summary>CSV as French spreadsheets open it: UTF-8 with a byte-order mark, semicolons, each cell by <see cref="CsvCells"/>.</summary>
 public static class KpiCsv
 {
-    public static byte[] Write(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    private const char Separator = ';';
+
+    public static byte[] Write(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<KpiCell>> rows)
     {
         var text = new StringBuilder();
-        Line(headers);
+        Line(headers.Select(h => CsvCells.Text(h, Separator)));
         foreach (var row in rows)
         {
-            Line(row);
+            Line(row.Select(c => c.Numeric ? CsvCells.Number(c.Csv, Separator) : CsvCells.Text(c.Csv, Separator)));
         }
 
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
 
-        void Line(IReadOnlyList<string> fields)
+        void Line(IEnumerable<string> fields)
         {
-            text.Append(string.Join(';', fields.Select(Field))).Append("\r\n");
+            text.Append(string.Join(Separator, fields)).Append("\r\n");
         }
-    }
-
-    private static string Field(string value)
-    {
-        // A name that starts like a formula would run as one in a spreadsheet.
-        if (value.Length > 0 && value[0] is '=' or '+' or '@' or '\t' or '\r' || (value.Length > 1 && value[0] == '-' && !char.IsDigit(value[1])))
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authorization;
@@ -17,14 +18,22 @@ public sealed class ErrorModel : PageModel
 
     public string? RequestId { get; private set; }
 
-    public void OnGet(int? code) => Show(code);
+    /// <summary>How long a refused (429) user must wait: the Retry-After the rate limiter set.</summary>
+    public int? RetryAfterSeconds { get; private set; }
 
-    public void OnPost(int? code) => Show(code);
+    // No parameters to bind: the request re-executed here may be a form that cannot be read (a malformed
+    // multipart body answered 400), and binding would read it again. The status comes from the re-execution.
+    public void OnGet() => Show();
 
-    private void Show(int? code)
+    public void OnPost() => Show();
+
+    private void Show()
     {
+        var code = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode
+            ?? (int.TryParse(Request.Query["code"], NumberStyles.None, CultureInfo.InvariantCulture, out var asked) ? asked : null);
         ErrorStatus = code;
         RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        RetryAfterSeconds = int.TryParse(Response.Headers.RetryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
         // The database not answering is not a bug: say so, and that nothing was half-saved (each act is one transaction).
         if (code is null && HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && IsDatabaseUnavailable(error))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Litiges.Accounts;
 using Litiges.Data;
+using Litiges.Hosting;
 using Litiges.Kpis;
 using Litiges.Localization;
 using Microsoft.AspNetCore.Authorization;
@@ -77,7 +78,8 @@ public sealed class IndexModel(LitigesDbContext db, IServiceScopeFactory scopes,
         }
 
         var name = string.Create(CultureInfo.InvariantCulture, $"kpi-{found.Key}-{Report.Filter.From:yyyy-MM-dd}-{Report.Filter.To:yyyy-MM-dd}.csv");
-        return File(KpiCsv.Write(found.Headers, found.Rows.Select(r => r.Select(c => c.Csv).ToList())), "text/csv; charset=utf-8", name);
+        Response.MarkPrivateDownload();
+        return File(KpiCsv.Write(found.Headers, found.Rows), "text/csv; charset=utf-8", name);
     }
 
     /// <summary>The figure's disputes in the queue, or null for those who may not see them.</summary>

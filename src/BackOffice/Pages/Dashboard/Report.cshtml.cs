@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Litiges.Accounts;
+using Litiges.Hosting;
 using Litiges.Jobs;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Authorization;
@@ -28,7 +29,13 @@ public sealed partial class ReportModel(IBlobStore store) : PageModel
         }
 
         var content = await store.OpenReadAsync(KpiReportPeriod.BlobName(Period, language), cancellationToken);
-        return content is null ? NotFound() : File(content, "application/pdf", $"litiges-{Period}-{language}.pdf");
+        if (content is null)
+        {
+            return NotFound();
+        }
+
+        Response.MarkPrivateDownload();
+        return File(content, "application/pdf", $"litiges-{Period}-{language}.pdf");
     }
 
     [GeneratedRegex(@"^\d{4}-(w|m)\d{2}$")]

@@ -1,5 +1,6 @@
 using Litiges.Data;
 using Litiges.Disputes;
+using Litiges.Hosting;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -27,6 +28,7 @@ public sealed class EvidenceModel(LitigesDbContext db, IBlobStore store) : PageM
 
         // Always a download, never rendered in the back office's origin.
         Response.Headers.XContentTypeOptions = "nosniff";
+        Response.MarkPrivateDownload();
         return File(content, evidence!.ContentType, evidence.FileName);
     }
 }

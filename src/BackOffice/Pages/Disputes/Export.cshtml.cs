@@ -3,6 +3,7 @@ using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Documents;
+using Litiges.Hosting;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -46,7 +47,7 @@ public sealed class ExportModel(LitigesDbContext db, TimeProvider clock, IBlobSt
         var name = string.Create(CultureInfo.InvariantCulture, $"{dispute.Reference}-{now:yyyyMMdd-HHmm}.zip");
         Response.ContentType = "application/zip";
         Response.Headers[HeaderNames.ContentDisposition] = new ContentDispositionHeaderValue("attachment") { FileNameStar = name, FileName = name }.ToString();
-        Response.Headers[HeaderNames.CacheControl] = "no-store";
+        Response.MarkPrivateDownload();
         await CaseFileArchive.WriteAsync(Response.Body, dispute, facts, CultureInfo.CurrentUICulture, (evidence, token) => store.OpenReadAsync(evidence.BlobName, token), cancellationToken);
         return new EmptyResult();
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Litiges.Accounts;
 using Litiges.Data;
+using Litiges.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,7 @@ public sealed class PrivacyModel(LitigesDbContext db, PersonalData personalData,
             return NotFound();
         }
 
-        Response.Headers.CacheControl = "no-store";
+        Response.MarkPrivateDownload();
         return File(export.ToJson(), "application/json", export.FileName);
     }
 

@@ -1,5 +1,6 @@
 using Litiges.Accounts;
 using Litiges.Data;
+using Litiges.Hosting;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -47,8 +48,7 @@ public sealed class DownloadModel(LitigesDbContext db, IBlobStore store) : PageM
         }
 
         Response.Headers.XContentTypeOptions = "nosniff";
-        Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        Response.Headers.CacheControl = "private, no-store";
+        Response.MarkPrivateDownload();
         return File(content, contentType, $"{note.Number}.{extension}");
     }
 }

@@ -1,5 +1,6 @@
 using Litiges.Data;
 using Litiges.Disputes;
+using Litiges.Hosting;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -43,8 +44,7 @@ public sealed class EvidenceModel(LitigesDbContext db, IBlobStore store) : PageM
         }
 
         Response.Headers.XContentTypeOptions = "nosniff";
-        Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        Response.Headers.CacheControl = "private, no-store";
+        Response.MarkPrivateDownload();
         return File(content, evidence.ContentType, FileNames.Sanitize(evidence.FileName));
     }
 }

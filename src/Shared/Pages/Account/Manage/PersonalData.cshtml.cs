@@ -1,4 +1,5 @@
 using Litiges.Accounts;
+using Litiges.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -18,7 +19,7 @@ public sealed class PersonalDataModel(PersonalData personalData) : PageModel
             return NotFound();
         }
 
-        Response.Headers.CacheControl = "no-store";
+        Response.MarkPrivateDownload();
         return File(export.ToJson(), "application/json", export.FileName);
     }
 }
