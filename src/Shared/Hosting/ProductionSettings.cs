@@ -51,6 +51,12 @@ public static class ProductionSettings
             }
         }
 
+        // The embedded sender would be refused (or junked) by every receiving server.
+        if (configuration["Email:FromAddress"] is not { Length: > 0 } from || from.EndsWith("@example.com", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("Email:FromAddress: the address e-mails are sent from (a domain of yours)");
+        }
+
         var seller = configuration.GetSection("Seller");
         foreach (var key in SellerKeys.Where(k => string.IsNullOrWhiteSpace(seller[k])))
         {
