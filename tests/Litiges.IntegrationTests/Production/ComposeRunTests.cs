@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 using Litiges.Data;
+using Litiges.Hosting;
 using Litiges.Testing;
 
 namespace Litiges.IntegrationTests.Production;
@@ -79,6 +80,12 @@ public sealed class ComposeRunTests : IAsyncLifetime
                 Assert.Contains("Database is up to date.", Output, StringComparison.Ordinal);
                 continue;
             }
+
+            // Before the app answers (nothing listens on a fresh port), the probe says unhealthy.
+            var idle = new Dictionary<string, string>(environment) { ["ASPNETCORE_HTTP_PORTS"] = FreePort().ToString(CultureInfo.InvariantCulture) };
+            var unhealthy = Start(app, [HealthProbe.Command], idle);
+            Assert.True(await WaitForExitAsync(unhealthy, TimeSpan.FromSeconds(60)), "healthcheck hung\n" + Output);
+            Assert.Equal(1, unhealthy.ExitCode);
 
             urls[service] = new Uri($"http://127.0.0.1:{port}");
             await WaitHealthyAsync(service, process, urls[service]);
