@@ -11,12 +11,18 @@ namespace Litiges.BackOffice;
 
 /// <summary>
 /// The back office for staff, and the one place that migrates the database:
-/// <c>Litiges.BackOffice migrate [--demo-data]</c> applies migrations (and loads the demo) then exits.
+/// <c>Litiges.BackOffice migrate [--demo-data]</c> applies migrations (and loads the demo) then exits;
+/// <c>Litiges.BackOffice healthcheck</c> asks the running app for /health (container health checks).
 /// </summary>
 public sealed class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is [HealthProbe.Command, ..])
+        {
+            return await HealthProbe.RunAsync();
+        }
+
         var builder = WebApplication.CreateBuilder(args.Where(a => a is not "migrate" and not "--demo-data").ToArray());
         builder.AddLitigesWeb(UserKind.Staff);
         builder.Services.AddBackOfficePolicies();

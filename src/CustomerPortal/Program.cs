@@ -5,11 +5,19 @@ using Litiges.Hosting;
 
 namespace Litiges.CustomerPortal;
 
-/// <summary>The customer portal: a company's users see its invoices and disputes, and contest invoices.</summary>
+/// <summary>
+/// The customer portal: a company's users see its invoices and disputes, and contest invoices.
+/// <c>Litiges.CustomerPortal healthcheck</c> asks the running app for /health (container health checks).
+/// </summary>
 public sealed class Program
 {
-    public static async Task Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
+        if (args is [HealthProbe.Command, ..])
+        {
+            return await HealthProbe.RunAsync();
+        }
+
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLitigesWeb(UserKind.Customer);
         builder.Services.AddScoped<DisputeFiling>();
@@ -17,5 +25,6 @@ public sealed class Program
         var app = builder.Build();
         app.UseLitigesWeb();
         await app.RunAsync();
+        return 0;
     }
 }

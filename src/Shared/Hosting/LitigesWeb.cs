@@ -19,6 +19,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging;
 
 namespace Litiges.Hosting;
 
@@ -33,12 +34,17 @@ public static class LitigesWeb
         var services = builder.Services;
         var configuration = builder.Configuration;
         var dataFolder = DataFolder(configuration, builder.Environment);
+        ProductionSettings.EnsureComplete(configuration, builder.Environment);
+
+        // Nothing to tell a probe which server (and version) answers.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         // Serve the shared look (_content/Litiges.Shared) from a build output as from a published one.
         builder.WebHost.UseStaticWebAssets();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new AppIdentity(appKind));
+        services.AddSingleton(new VirusScanning(builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(configuration["Evidence:ClamAv:Host"])));
         services.AddScoped<Disputes.DisputeCommands>();
         services.AddScoped<PersonalData>();
         services.Configure<CreditNotes.SellerOptions>(configuration.GetSection("Seller"));
@@ -93,9 +99,16 @@ public static class LitigesWeb
         // How soon a password change (new security stamp) signs other sessions out.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue("Security:SessionCheckSeconds", 60)));
 
+        // In Production every cookie is Secure whatever the request says: behind a proxy that
+        // did not say X-Forwarded-Proto, "same as request" would mean plain HTTP. One policy for
+        // them all (session, two-factor, antiforgery, temp data, language).
+        services.Configure<CookiePolicyOptions>(o => o.Secure = builder.Environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.None);
+        services.AddTrustedProxies(configuration);
+
         services.AddDataProtection()
             .SetApplicationName(cookiePrefix)
-            .PersistKeysToDbContext<LitigesDbContext>();
+            .PersistKeysToDbContext<LitigesDbContext>()
+            .ProtectKeysWithConfiguredCertificate(configuration);
 
         // Signed in is not enough: the user must be of this app's kind (customer or staff).
         services.AddAuthorizationBuilder()
@@ -152,6 +165,14 @@ public static class LitigesWeb
 
     public static WebApplication UseLitigesWeb(this WebApplication app)
     {
+        // First: everything after (HSTS, cookies, rate limits, audit) sees the client's address and scheme.
+        app.UseForwardedHeaders();
+        app.UseCookiePolicy();
+        if (app.Services.GetRequiredService<VirusScanning>().MissingInProduction)
+        {
+            app.Logger.LogWarning("No virus scanner: Evidence:ClamAv:Host is empty, so the files customers and staff upload are stored without being scanned.");
+        }
+
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
@@ -182,6 +203,9 @@ public static class LitigesWeb
     public static string CultureCookieName(UserKind appKind) =>
         (appKind == UserKind.Customer ? ".Litiges.Portal" : ".Litiges.BackOffice") + ".lang";
 }
+
+/// <summary>Whether Production runs without a virus scanner (no <c>Evidence:ClamAv:Host</c>): said at start-up and to administrators.</summary>
+public sealed record VirusScanning(bool MissingInProduction);
 
 /// <summary>Which kind of user this app admits.</summary>
 public sealed record AppIdentity(UserKind Kind);

@@ -1,5 +1,6 @@
 using Litiges.Accounts;
 using Litiges.Data;
+using Litiges.Hosting;
 using Litiges.Localization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -7,8 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Litiges.BackOffice.Pages.Staff;
 
 /// <summary>The staff accounts, their roles and department, and whether they can still sign in.</summary>
-public sealed class IndexModel(LitigesDbContext db) : PageModel
+public sealed class IndexModel(LitigesDbContext db, VirusScanning scanning) : PageModel
 {
+    /// <summary>Administrators are told when uploads go unscanned (Production without Evidence:ClamAv:Host).</summary>
+    public VirusScanning Scanning => scanning;
+
     public IReadOnlyList<StaffRow> Rows { get; private set; } = [];
 
     public IReadOnlyDictionary<int, LocalizedText> Departments { get; private set; } = new Dictionary<int, LocalizedText>();

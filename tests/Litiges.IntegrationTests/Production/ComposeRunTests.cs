@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using Litiges.Data;
+using Litiges.Hosting;
+using Litiges.Testing;
+
+namespace Litiges.IntegrationTests.Production;
+
+/// <summary>
+/// Both apps as the compose file runs them: real processes (<c>dotnet Litiges.*.dll</c> from the
+/// build output, as the images run the published output), real Kestrel, exactly the compose
+/// environment and nothing else, after the same <c>migrate</c> step. Only what exists solely
+/// inside compose is swapped for the test servers: PostgreSQL for SQL Server, the test Azurite,
+/// clamd and maildev, a free loopback port for 8080, a temporary folder for the volume and a
+/// fresh certificate for the secret. (The first administrator, <c>create-admin</c>, is another
+/// command's test.)
+/// </summary>
+public sealed class ComposeRunTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("litiges-compose-").FullName;
+    private readonly List<Process> _processes = [];
+    private readonly StringBuilder _output = new();
+    private TestDatabase _database = null!;
+
+    public Task InitializeAsync()
+    {
+        _database = TestDatabase.Create(DatabaseProvider.PostgreSql);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Both_apps_start_healthy_with_exactly_the_compose_environment()
+    {
+        var compose = ComposeFile.Load();
+        var variables = ComposeFileTests.Variables(compose);
+        variables["SMTP_HOST"] = Required("LITIGES_TEST_SMTP_HOST");
+        variables["SMTP_PORT"] = Required("LITIGES_TEST_SMTP_PORT");
+        var clamd = Required("LITIGES_TEST_CLAMD").Split(':');
+        var certificate = ProductionConfig.CreateCertificate(_folder, "dataprotection");
+
+        // What stands for a compose service, a secret or a volume: each key must be in the compose environment.
+        var outsideCompose = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "PostgreSql",
+            ["ConnectionStrings__Litiges"] = _database.ConnectionString,
+            ["Storage__AzureBlob__ConnectionString"] = Required("LITIGES_TEST_AZURITE"),
+            ["Evidence__ClamAv__Host"] = clamd[0],
+            ["DataProtection__Certificate__Path"] = certificate,
+            ["DataFolder"] = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName,
+        };
+
+        var urls = new Dictionary<string, Uri>();
+        foreach (var (service, app) in new[] { ("migrate", "BackOffice"), ("backoffice", "BackOffice"), ("customerportal", "CustomerPortal") })
+        {
+            var environment = compose.Environment(service, variables).ToDictionary();
+            Assert.All(outsideCompose.Keys, key => Assert.True(environment.ContainsKey(key), $"{service} has no {key}"));
+            foreach (var (key, value) in outsideCompose)
+            {
+                environment[key] = value;
+            }
+
+            environment["Evidence__ClamAv__Port"] = clamd[1];
+
+            // The image's own ENV (Dockerfile), on a free port instead of 8080.
+            var port = FreePort();
+            environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(CultureInfo.InvariantCulture);
+            var dockerfile = await File.ReadAllTextAsync(Path.Combine(ComposeFile.RepositoryRoot, "src", app, "Dockerfile"));
+            Assert.Equal("8080", ComposeFileTests.HttpPort().Match(dockerfile).Groups[1].Value);
+
+            var arguments = ComposeFileTests.Scalars(compose.Find(service, "command"));
+            var process = Start(app, arguments, environment);
+            if (service == "migrate")
+            {
+                Assert.True(await WaitForExitAsync(process, TimeSpan.FromMinutes(3)), "migrate did not finish\n" + Output);
+                Assert.True(process.ExitCode == 0, $"migrate exited with {process.ExitCode}\n{Output}");
+                Assert.Contains("Database is up to date.", Output, StringComparison.Ordinal);
+                continue;
+            }
+
+            // Before the app answers (nothing listens on a fresh port), the probe says unhealthy.
+            var idle = new Dictionary<string, string>(environment) { ["ASPNETCORE_HTTP_PORTS"] = FreePort().ToString(CultureInfo.InvariantCulture) };
+            var unhealthy = Start(app, [HealthProbe.Command], idle);
+            Assert.True(await WaitForExitAsync(unhealthy, TimeSpan.FromSeconds(60)), "healthcheck hung\n" + Output);
+            Assert.Equal(1, unhealthy.ExitCode);
+
+            urls[service] = new Uri($"http://127.0.0.1:{port}");
+            await WaitHealthyAsync(service, process, urls[service]);
+
+            // The container health check: the app's own binary, same environment.
+            var probe = Start(app, [.. ComposeFileTests.Scalars(compose.Find(service, "healthcheck", "test")).Skip(3)], environment);
+            Assert.True(await WaitForExitAsync(probe, TimeSpan.FromSeconds(60)), "healthcheck hung\n" + Output);
+            Assert.True(probe.ExitCode == 0, $"healthcheck of {service} exited with {probe.ExitCode}\n{Output}");
+        }
+
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        foreach (var (service, url) in urls)
+        {
+            var login = await GetAsync(client, new Uri(url, "/Account/Login"));
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            Assert.Contains("name=\"Input.Email\"", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.False(login.Headers.Contains("Server"), $"{service} names its server");
+        }
+
+        // The scanner is configured: neither app warns of unscanned files.
+        Assert.DoesNotContain("No virus scanner", Output, StringComparison.Ordinal);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
+        await _database.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set: run the tests with ./test.sh.");
+
+    private static async Task<HttpResponseMessage> GetAsync(HttpClient client, Uri url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+
+        // As the TLS proxy passes it: the public host name, which AllowedHosts admits.
+        request.Headers.Host = ProductionConfig.BackOfficeHost;
+        return await client.SendAsync(request);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> WaitForExitAsync(Process process, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WaitHealthyAsync(string service, Process process, Uri url)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(process.HasExited, $"{service} exited during start-up\n{Output}");
+            try
+            {
+                using var health = await GetAsync(client, new Uri(url, "/health"));
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"{service} did not answer /health 200 within 2 minutes\n{Output}");
+    }
+
+    private Process Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var configuration = typeof(ComposeRunTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var folder = Path.Combine(ComposeFile.RepositoryRoot, "src", app, "bin", configuration, "net10.0");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(folder, $"Litiges.{app}.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Exactly the compose environment: nothing of the test's own but what finds and runs dotnet.
+        var kept = start.Environment.Where(p => p.Key is "PATH" or "HOME" or "TMPDIR" || p.Key.StartsWith("DOTNET_", StringComparison.Ordinal)).ToList();
+        start.Environment.Clear();
+        foreach (var (key, value) in kept.Concat(environment.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))))
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        DataReceivedEventHandler collect = (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_output)
+                {
+                    _output.Append('[').Append(app).Append("] ").AppendLine(e.Data);
+                }
+            }
+        };
+        process.OutputDataReceived += collect;
+        process.ErrorDataReceived += collect;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+        return process;
+    }
+}
