@@ -158,4 +158,7 @@ public static class LitigesClaims
     public const string DisplayName = "litiges:name";
     public const string Language = "litiges:lang";
     public const string TwoFactorEnabled = "litiges:2fa";
+
+    /// <summary>The <see cref="UserSession"/> a sign-in cookie belongs to.</summary>
+    public const string Session = "litiges:session";
 }

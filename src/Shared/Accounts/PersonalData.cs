@@ -77,6 +77,7 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock)
             db.UserClaims.RemoveRange(await db.UserClaims.Where(c => c.UserId == userId).ToListAsync(cancellationToken));
             db.UserLogins.RemoveRange(await db.UserLogins.Where(l => l.UserId == userId).ToListAsync(cancellationToken));
             db.UserTokens.RemoveRange(await db.UserTokens.Where(t => t.UserId == userId).ToListAsync(cancellationToken));
+            await new UserSessions(db, clock).EndAllAsync(userId, cancellationToken);
             foreach (var line in await db.AuditLog.Where(a => a.ActorUserId == userId || a.SubjectUserId == userId).ToListAsync(cancellationToken))
             {
                 line.Anonymise(userId, label);

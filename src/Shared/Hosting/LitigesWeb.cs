@@ -47,6 +47,7 @@ public static class LitigesWeb
         services.AddSingleton(new VirusScanning(builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(configuration["Evidence:ClamAv:Host"])));
         services.AddScoped<Disputes.DisputeCommands>();
         services.AddScoped<PersonalData>();
+        services.AddScoped<UserSessions>();
         services.Configure<CreditNotes.SellerOptions>(configuration.GetSection("Seller"));
         services.Configure<CreditNotes.AutoIssueOptions>(configuration.GetSection("Settlements:AutoIssue"));
         services.Configure<Disputes.DisputeOptions>(configuration.GetSection("Disputes"));
@@ -84,6 +85,9 @@ public static class LitigesWeb
             options.AccessDeniedPath = "/Account/AccessDenied";
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = true;
+
+            // The cookie's session must still be open in the database (sign-out ends it), then Identity's security stamp check.
+            options.Events.OnValidatePrincipal = UserSessions.ValidatePrincipalAsync;
         });
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o => o.Cookie.Name = cookiePrefix + ".2fa");
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, o => o.Cookie.Name = cookiePrefix + ".2fa.remember");
@@ -97,7 +101,11 @@ public static class LitigesWeb
         });
         services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         // How soon a password change (new security stamp) signs other sessions out.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue("Security:SessionCheckSeconds", 60)));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue("Security:SessionCheckSeconds", 60));
+            o.OnRefreshingPrincipal = UserSessions.KeepSessionClaim;
+        });
 
         // In Production every cookie is Secure whatever the request says: behind a proxy that
         // did not say X-Forwarded-Proto, "same as request" would mean plain HTTP. One policy for
@@ -134,9 +142,8 @@ public static class LitigesWeb
         services.AddRazorPages(options =>
             {
                 // Not the whole /Account folder: its Manage pages are for signed-in users. The other
-                // account pages (sign-in, recovery) say [AllowAnonymous] themselves; these two have no model.
+                // account pages (sign-in, recovery) say [AllowAnonymous] themselves; this one has no model.
                 options.Conventions.AllowAnonymousToPage("/Account/AccessDenied");
-                options.Conventions.AllowAnonymousToPage("/Account/Lockout");
                 options.Conventions.AuthorizeFolder("/Account/Manage", AppKindPolicy);
             })
             .AddDataAnnotationsLocalization()

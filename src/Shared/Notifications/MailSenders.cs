@@ -147,6 +147,7 @@ public static class EmailSetup
             section["FromName"] ?? "Litiges",
             section["PortalUrl"] ?? "http://localhost:5080",
             section["BackOfficeUrl"] ?? "http://localhost:5090"));
+        services.AddSingleton<PublicLinks>();
         var provider = section["Provider"] ?? "Pickup";
         switch (provider)
         {

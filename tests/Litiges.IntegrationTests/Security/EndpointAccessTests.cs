@@ -19,7 +19,6 @@ public sealed class EndpointAccessTests(SqliteFixture fixture) : IClassFixture<S
         "GET /Account/AccessDenied", "POST /Account/AccessDenied",
         "GET /Account/ConfirmEmail",
         "GET /Account/ForgotPassword", "POST /Account/ForgotPassword",
-        "GET /Account/Lockout", "POST /Account/Lockout",
         "GET /Account/Login", "POST /Account/Login",
         "GET /Account/LoginWith2fa", "POST /Account/LoginWith2fa",
         "GET /Account/LoginWithRecoveryCode", "POST /Account/LoginWithRecoveryCode",

@@ -45,6 +45,8 @@ public abstract class PortalRoleMatrixTests<TFixture>(TFixture fixture) : IClass
         ["POST /Account/Manage/Notifications"] = [SignIn, In, In, SignIn],
         ["GET /Account/Manage/PersonalData"] = [SignIn, In, In, SignIn],
         ["GET /Account/Manage/PersonalData?handler=Download"] = [SignIn, In, In, SignIn],
+        ["GET /Account/Manage/Sessions"] = [SignIn, In, In, SignIn],
+        ["POST /Account/Manage/Sessions"] = [SignIn, In, In, SignIn],
         ["GET /Company/Users"] = [SignIn, NotFound, In, SignIn],
         ["POST /Company/Users?handler=Invite"] = [SignIn, NotFound, In, SignIn],
         ["POST /Company/Users?handler=Remove"] = [SignIn, NotFound, In, SignIn],
@@ -80,6 +82,9 @@ public abstract class PortalRoleMatrixTests<TFixture>(TFixture fixture) : IClass
     {
         var endpoints = (await AppEndpoints.ListAsync(fixture.Portal.Services))
             .Where(e => !Anonymous.Any(prefix => e.Route.StartsWith(prefix, StringComparison.Ordinal)) || e.Route.StartsWith("/Account/Manage/", StringComparison.Ordinal))
+
+            // Signing out everywhere ends the user's session: it goes last.
+            .OrderBy(e => e.Key == "POST /Account/Manage/Sessions")
             .ToList();
         Assert.All(endpoints, e => Assert.True(e.IsPage, e.Key));
         var keys = endpoints.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);

@@ -32,6 +32,7 @@ public sealed class RoleMatrixTests(SqliteFixture fixture) : IClassFixture<Sqlit
         ["/Account/Manage/EnableAuthenticator"] = [Ok, Ok, Ok, Ok, Ok],
         ["/Account/Manage/Notifications"] = [Ok, Ok, Ok, Ok, Ok],
         ["/Account/Manage/PersonalData"] = [Ok, Ok, Ok, Ok, Ok],
+        ["/Account/Manage/Sessions"] = [Ok, Ok, Ok, Ok, Ok],
         ["/Disputes"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Disputes/Details/{id:int}"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Disputes/Evidence/{id:int}/{evidenceId:int}"] = [Ok, Ok, Ok, Ok, Forbidden],

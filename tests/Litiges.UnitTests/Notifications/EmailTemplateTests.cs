@@ -31,6 +31,7 @@ public sealed class EmailTemplateTests
     /// <summary>Each kind with what its callers pass, and the link its callers give.</summary>
     private static readonly Dictionary<string, (string Link, object[] Arguments)> Cases = new()
     {
+        ["AccountLocked"] = ("https://portal.example/Account/ForgotPassword", [Typed, "03/12/2026 10:15"]),
         ["ApprovalRequested"] = ("https://backoffice.example/Settlements/Approvals", [Reference, Typed, "Agnès Agent", Amount]),
         ["CreditNoteIssued"] = ("https://portal.example/CreditNotes/Download/7?format=pdf&x=1", [Typed, "AV-2026-000001", "FA-2026-0042", Amount]),
         ["CustomerReplied"] = (StaffLink, [Reference, "Alice Alpha", Typed]),

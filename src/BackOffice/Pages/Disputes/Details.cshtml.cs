@@ -192,7 +192,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             else if (proposal.Status == ProposalStatus.AwaitingApproval)
             {
                 var roles = limits.RolesCovering(proposal.Value).Select(r => r.ToString());
-                await Notices.ToRolesAsync(db, "ApprovalRequested", roles, actor, now, Url.Page("/Settlements/Approvals", null, null, Request.Scheme)!, dispute.Reference, proposal.Summary, actor.DisplayName, new Finance.Money(proposal.Value, proposal.Currency));
+                await Notices.ToRolesAsync(db, "ApprovalRequested", roles, actor, now, BackOfficeLink(Url.Page("/Settlements/Approvals")!), dispute.Reference, proposal.Summary, actor.DisplayName, new Finance.Money(proposal.Value, proposal.Currency));
             }
         });
     }
@@ -498,9 +498,11 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     private static DateOnly ParisDate(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, FrenchBusinessCalendar.Instance.TimeZone).DateTime);
 
-    private string StaffLink(Dispute dispute) => Url.Page("/Disputes/Details", null, new { id = dispute.Id }, Request.Scheme)!;
+    private string StaffLink(Dispute dispute) => BackOfficeLink(Url.Page("/Disputes/Details", new { id = dispute.Id })!);
 
-    private string TasksLink() => Url.Page("/Tasks/Index", null, null, Request.Scheme)!;
+    private string TasksLink() => BackOfficeLink(Url.Page("/Tasks/Index")!);
+
+    private string BackOfficeLink(string path) => HttpContext.RequestServices.GetRequiredService<PublicLinks>().BackOffice(path);
 
     private string PortalLink(Dispute dispute) =>
         $"{HttpContext.RequestServices.GetRequiredService<MailSettings>().PublicPortalUrl.TrimEnd('/')}/Disputes/Details/{Uri.EscapeDataString(dispute.Reference)}";

@@ -148,8 +148,8 @@ public sealed class EditModel(UserManager<AppUser> users, LitigesDbContext db, T
         return RedirectToPage("./Index");
     }
 
-    /// <summary>Deactivates the account: sign-in is refused and open sessions end within minutes.</summary>
-    public async Task<IActionResult> OnPostDeactivateAsync(string id)
+    /// <summary>Deactivates the account: sign-in is refused and open sessions end at once.</summary>
+    public async Task<IActionResult> OnPostDeactivateAsync(string id, [FromServices] UserSessions sessions)
     {
         var user = await StaffAsync(id);
         if (user is null)
@@ -166,6 +166,7 @@ public sealed class EditModel(UserManager<AppUser> users, LitigesDbContext db, T
         user.Deactivate();
         await users.UpdateAsync(user);
         await users.UpdateSecurityStampAsync(user);
+        await sessions.EndAllAsync(user.Id);
         TempData["Success"] = t["Staff.DeactivatedDone", user.DisplayName].Value;
         return RedirectToPage("./Index");
     }
@@ -187,7 +188,7 @@ public sealed class EditModel(UserManager<AppUser> users, LitigesDbContext db, T
     private async Task InviteAsync(AppUser user, CancellationToken cancellationToken)
     {
         var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
-        var link = Url.Page("/Account/ResetPassword", null, new { userId = user.Id, code = token }, Request.Scheme)!;
+        var link = HttpContext.RequestServices.GetRequiredService<PublicLinks>().BackOffice(Url.Page("/Account/ResetPassword", new { userId = user.Id, code = token })!);
         Outbox.QueueEmail(db, "StaffInvitation", user.Email!, user.Language, clock.GetUtcNow(), link, user.DisplayName, User.DisplayName());
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -104,7 +104,7 @@ public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, 
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostRemoveAsync(string userId, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostRemoveAsync(string userId, [FromServices] UserSessions sessions, CancellationToken cancellationToken)
     {
         if (!await IsAdminAsync(cancellationToken))
         {
@@ -123,9 +123,10 @@ public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, 
             return RedirectToPage();
         }
 
-        // Deactivated, and a new security stamp signs them out of every browser at its next check.
+        // Deactivated, and signed out of every browser.
         colleague.Deactivate();
         await users.UpdateSecurityStampAsync(colleague);
+        await sessions.EndAllAsync(colleague.Id, cancellationToken);
         TempData["Success"] = t["Portal.Users.Removed", colleague.DisplayName].Value;
         return RedirectToPage();
     }

@@ -13,10 +13,13 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Litiges.Pages.Account;
 
-/// <summary>Sends a reset link; answers the same whether or not the address is known, so accounts cannot be probed.</summary>
+/// <summary>
+/// Sends a reset link, on the public address of the user's own app (never the request's Host); answers
+/// the same whether or not the address is known, so accounts cannot be probed.
+/// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.PasswordReset)]
-public sealed class ForgotPasswordModel(UserManager<AppUser> users, LitigesDbContext db, AppIdentity app, TimeProvider clock) : PageModel
+public sealed class ForgotPasswordModel(UserManager<AppUser> users, LitigesDbContext db, AppIdentity app, PublicLinks links, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -38,9 +41,14 @@ public sealed class ForgotPasswordModel(UserManager<AppUser> users, LitigesDbCon
         if (user is not null && user.Kind == app.Kind && user.IsActive && await users.IsEmailConfirmedAsync(user))
         {
             var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
-            var link = Url.Page("/Account/ResetPassword", null, new { userId = user.Id, code = token }, Request.Scheme)!;
+            var link = links.For(user.Kind, Url.Page("/Account/ResetPassword", new { userId = user.Id, code = token })!);
             Outbox.QueueEmail(db, "ResetPassword", user.Email!, user.Language, clock.GetUtcNow(), link, user.DisplayName);
             await db.SaveChangesAsync();
+        }
+        else
+        {
+            // The same token work for no one, so that the answer's timing says little more than its text.
+            _ = await users.GeneratePasswordResetTokenAsync(PasswordDecoy.Nobody);
         }
 
         Sent = true;

@@ -11,7 +11,11 @@ using Microsoft.Extensions.Localization;
 
 namespace Litiges.Pages.Account;
 
-/// <summary>Sign-in: only users of this app's kind get in; anyone else sees the same message as a wrong password.</summary>
+/// <summary>
+/// Sign-in: only users of this app's kind get in. An unknown address, a user of the other app, a
+/// closed or a locked account all get the answer of a wrong password, after the same hash work;
+/// the owner of a locked account learns it by e-mail.
+/// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.SignIn)]
 public sealed class LoginModel(SignInManager<AppUser> signInManager, AppIdentity app, IStringLocalizer t) : PageModel
@@ -33,6 +37,7 @@ public sealed class LoginModel(SignInManager<AppUser> signInManager, AppIdentity
         var user = await signInManager.UserManager.FindByEmailAsync(Input.Email);
         if (user is null || user.Kind != app.Kind || !user.IsActive)
         {
+            PasswordDecoy.Verify(signInManager.UserManager.PasswordHasher, Input.Password);
             ModelState.AddModelError(string.Empty, t["Account.InvalidSignIn"]);
             return Page();
         }
@@ -46,11 +51,6 @@ public sealed class LoginModel(SignInManager<AppUser> signInManager, AppIdentity
         if (result.RequiresTwoFactor)
         {
             return RedirectToPage("./LoginWith2fa", new { returnUrl, rememberMe = Input.RememberMe });
-        }
-
-        if (result.IsLockedOut)
-        {
-            return RedirectToPage("./Lockout");
         }
 
         ModelState.AddModelError(string.Empty, result.IsNotAllowed ? t["Account.EmailNotConfirmed"] : t["Account.InvalidSignIn"]);

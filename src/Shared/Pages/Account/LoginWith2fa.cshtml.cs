@@ -45,11 +45,7 @@ public sealed class LoginWith2faModel(SignInManager<AppUser> signInManager, IStr
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 
-        if (result.IsLockedOut)
-        {
-            return RedirectToPage("./Lockout");
-        }
-
+        // Locked out (too many wrong codes) reads as one more wrong code; the owner is told by e-mail.
         ModelState.AddModelError(string.Empty, t["Account.InvalidCode"]);
         return Page();
     }

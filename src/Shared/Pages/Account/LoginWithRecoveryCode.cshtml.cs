@@ -41,11 +41,7 @@ public sealed class LoginWithRecoveryCodeModel(SignInManager<AppUser> signInMana
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 
-        if (result.IsLockedOut)
-        {
-            return RedirectToPage("./Lockout");
-        }
-
+        // Locked out (too many wrong codes) reads as one more wrong code; the owner is told by e-mail.
         ModelState.AddModelError(string.Empty, t["Account.InvalidCode"]);
         return Page();
     }

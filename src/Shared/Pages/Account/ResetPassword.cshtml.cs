@@ -33,7 +33,7 @@ public sealed class ResetPasswordModel(UserManager<AppUser> users, AppIdentity a
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] UserSessions sessions)
     {
         if (!ModelState.IsValid)
         {
@@ -77,6 +77,9 @@ public sealed class ResetPasswordModel(UserManager<AppUser> users, AppIdentity a
         }
 
         await users.SetLockoutEndDateAsync(user, null);
+
+        // Whoever knew the old password is signed out wherever they were.
+        await sessions.EndAllAsync(user.Id);
         Done = true;
         return Page();
     }

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Localization;
 
 namespace Litiges.Pages.Account.Manage;
 
-/// <summary>Changes the password. The new security stamp signs every other session out; this one stays in.</summary>
-public sealed class ChangePasswordModel(UserManager<AppUser> users, SignInManager<AppUser> signInManager, IStringLocalizer t) : PageModel
+/// <summary>Changes the password. Every other session ends; this browser signs in again on a new one.</summary>
+public sealed class ChangePasswordModel(UserManager<AppUser> users, SignInManager<AppUser> signInManager, UserSessions sessions, IStringLocalizer t) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -41,6 +41,7 @@ public sealed class ChangePasswordModel(UserManager<AppUser> users, SignInManage
             return Page();
         }
 
+        await sessions.EndAllAsync(user.Id);
         await signInManager.RefreshSignInAsync(user);
         TempData["Success"] = t["Account.PasswordChanged"].Value;
         return RedirectToPage();

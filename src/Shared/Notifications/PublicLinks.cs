@@ -1,0 +1,21 @@
+using Litiges.Accounts;
+
+namespace Litiges.Notifications;
+
+/// <summary>
+/// The absolute links that e-mails carry, always on the configured public addresses
+/// (<c>Email:PortalUrl</c>, <c>Email:BackOfficeUrl</c>) and never on the request's Host header:
+/// a forged Host would otherwise send a victim a reset link to the attacker's site.
+/// </summary>
+public sealed class PublicLinks(MailSettings mail)
+{
+    /// <summary>A page of the customer portal, <paramref name="path"/> being e.g. <c>Url.Page(...)</c> without a protocol.</summary>
+    public string Portal(string path) => Join(mail.PublicPortalUrl, path);
+
+    public string BackOffice(string path) => Join(mail.PublicBackOfficeUrl, path);
+
+    /// <summary>A page of the app that <paramref name="kind"/> of user signs in to.</summary>
+    public string For(UserKind kind, string path) => kind == UserKind.Customer ? Portal(path) : BackOffice(path);
+
+    private static string Join(string baseUrl, string path) => baseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
+}
