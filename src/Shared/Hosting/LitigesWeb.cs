@@ -41,6 +41,14 @@ public static class LitigesWeb
         services.AddSingleton(new AppIdentity(appKind));
         services.AddScoped<Disputes.DisputeCommands>();
         services.AddScoped<PersonalData>();
+        services.Configure<InvitationOptions>(configuration.GetSection("Accounts"));
+        services.Configure<InvitationTokenProviderOptions>(options =>
+        {
+            options.Name = InvitationTokenProvider.ProviderName;
+            options.TokenLifespan = new InvitationOptions { InvitationDays = configuration.GetValue("Accounts:InvitationDays", 7) }.Lifespan;
+        });
+        services.AddScoped<InvitationLinks>();
+        services.AddScoped<CustomerOnboarding>();
         services.Configure<CreditNotes.SellerOptions>(configuration.GetSection("Seller"));
         services.Configure<CreditNotes.AutoIssueOptions>(configuration.GetSection("Settlements:AutoIssue"));
         services.Configure<Disputes.DisputeOptions>(configuration.GetSection("Disputes"));
@@ -61,6 +69,7 @@ public static class LitigesWeb
             })
             .AddEntityFrameworkStores<LitigesDbContext>()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
             .AddClaimsPrincipalFactory<LitigesClaimsFactory>()
             .AddSignInManager<Audit.AuditedSignInManager>();
 
