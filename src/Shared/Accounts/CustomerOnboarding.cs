@@ -106,6 +106,7 @@ public sealed class CustomerOnboarding(LitigesDbContext db, UserManager<AppUser>
         }
 
         user.RevokeInvitation();
+        await InvitationTokenProvider.ForgetAsync(users, user);
         var saved = await users.UpdateSecurityStampAsync(user);
         if (!saved.Succeeded)
         {
@@ -142,14 +143,22 @@ public sealed class CustomerOnboarding(LitigesDbContext db, UserManager<AppUser>
 
     // Account, link and e-mail together or not at all; inside the execution strategy, which
     // SQL Server's retrying connections require around a transaction of our own.
-    private async Task<CustomerUser> InTransactionAsync(Func<Task<AppUser>> work, CancellationToken cancellationToken) =>
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+    private async Task<CustomerUser> InTransactionAsync(Func<Task<AppUser>> work, CancellationToken cancellationToken)
+    {
+        // A caller that already holds one (the API's write filter) commits or rolls back for us.
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return View(await work());
+        }
+
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var user = await work();
             await transaction.CommitAsync(cancellationToken);
             return View(user);
         });
+    }
 
     private CustomerUser View(AppUser user)
     {

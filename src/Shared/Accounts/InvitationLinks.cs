@@ -1,10 +1,9 @@
+using System.Security.Cryptography;
 using System.Text;
 using Litiges.Data;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Litiges.Accounts;
@@ -18,21 +17,44 @@ public sealed class InvitationOptions
 }
 
 /// <summary>
-/// Identity tokens for invitation links only, with their own lifespan: the password-reset
-/// tokens keep their short day, and an invitation token cannot be replayed as a reset token.
+/// Identity tokens for invitation links only, with their own lifespan (<c>Accounts:InvitationDays</c>,
+/// read on <see cref="TimeProvider"/>): a random secret whose SHA-256 alone is kept with the user.
+/// Not a data-protection token: the back office issues links that the portal checks, and each app
+/// protects data under its own name. Issuing replaces the stored hash, so one link lives at a time.
 /// </summary>
-public sealed class InvitationTokenProvider(
-    IDataProtectionProvider dataProtectionProvider,
-    IOptions<InvitationTokenProviderOptions> options,
-    ILogger<DataProtectorTokenProvider<AppUser>> logger)
-    : DataProtectorTokenProvider<AppUser>(dataProtectionProvider, options, logger)
+public sealed class InvitationTokenProvider(TimeProvider clock, IOptions<InvitationOptions> options) : IUserTwoFactorTokenProvider<AppUser>
 {
     public const string ProviderName = "Invitation";
     public const string Purpose = "AcceptInvitation";
-}
+    private const string LoginProvider = "Litiges";
+    private const string TokenName = "InvitationHash";
 
-public sealed class InvitationTokenProviderOptions : DataProtectionTokenProviderOptions
-{
+    public async Task<string> GenerateAsync(string purpose, UserManager<AppUser> manager, AppUser user)
+    {
+        var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var saved = await manager.SetAuthenticationTokenAsync(user, LoginProvider, TokenName, Hash(purpose, token));
+        return saved.Succeeded ? token : throw new InvalidOperationException("The invitation could not be saved.");
+    }
+
+    public async Task<bool> ValidateAsync(string purpose, string token, UserManager<AppUser> manager, AppUser user)
+    {
+        if (user.InvitedAt is not { } invitedAt || invitedAt + options.Value.Lifespan <= clock.GetUtcNow())
+        {
+            return false;
+        }
+
+        var stored = await manager.GetAuthenticationTokenAsync(user, LoginProvider, TokenName);
+        return stored is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(Hash(purpose, token)));
+    }
+
+    public Task<bool> CanGenerateTwoFactorTokenAsync(UserManager<AppUser> manager, AppUser user) => Task.FromResult(false);
+
+    /// <summary>Forgets the secret: the link is used up or withdrawn.</summary>
+    public static Task<IdentityResult> ForgetAsync(UserManager<AppUser> manager, AppUser user) =>
+        manager.RemoveAuthenticationTokenAsync(user, LoginProvider, TokenName);
+
+    private static string Hash(string purpose, string token) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(purpose + ":" + token)));
 }
 
 /// <summary>
@@ -107,6 +129,7 @@ public sealed class InvitationLinks(UserManager<AppUser> users, LitigesDbContext
                 return reset;
             }
 
+            await InvitationTokenProvider.ForgetAsync(users, user);
             user.AcceptInvitation();
             user.LockoutEnd = null;
             user.AccessFailedCount = 0;

@@ -42,11 +42,6 @@ public static class LitigesWeb
         services.AddScoped<Disputes.DisputeCommands>();
         services.AddScoped<PersonalData>();
         services.Configure<InvitationOptions>(configuration.GetSection("Accounts"));
-        services.Configure<InvitationTokenProviderOptions>(options =>
-        {
-            options.Name = InvitationTokenProvider.ProviderName;
-            options.TokenLifespan = new InvitationOptions { InvitationDays = configuration.GetValue("Accounts:InvitationDays", 7) }.Lifespan;
-        });
         services.AddScoped<InvitationLinks>();
         services.AddScoped<CustomerOnboarding>();
         services.Configure<CreditNotes.SellerOptions>(configuration.GetSection("Seller"));
