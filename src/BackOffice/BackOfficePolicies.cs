@@ -25,6 +25,12 @@ public static class BackOfficePolicies
     /// <summary>Staff accounts and roles: administrators only.</summary>
     public const string Accounts = "Accounts";
 
+    /// <summary>
+    /// Customers and their portal users (invite, resend, revoke): the agent who takes the first
+    /// call, the credit manager who owns the accounts, and administrators.
+    /// </summary>
+    public const string Customers = "Customers";
+
     private static readonly string[] DisputeRoles = [StaffRoles.Agent, StaffRoles.Resolver, StaffRoles.CreditManager, StaffRoles.Finance];
 
     public static IServiceCollection AddBackOfficePolicies(this IServiceCollection services)
@@ -34,7 +40,8 @@ public static class BackOfficePolicies
             .AddPolicy(Tasks, policy => Staff(policy).RequireRole(DisputeRoles))
             .AddPolicy(Approvals, policy => Staff(policy).RequireRole(StaffRoles.CreditManager, StaffRoles.Finance))
             .AddPolicy(Configuration, policy => Staff(policy).RequireRole(StaffRoles.CreditManager))
-            .AddPolicy(Accounts, policy => Staff(policy).RequireRole(StaffRoles.Admin));
+            .AddPolicy(Accounts, policy => Staff(policy).RequireRole(StaffRoles.Admin))
+            .AddPolicy(Customers, policy => Staff(policy).RequireRole(StaffRoles.Agent, StaffRoles.CreditManager, StaffRoles.Admin));
 
         services.Configure<RazorPagesOptions>(options =>
         {
@@ -43,6 +50,7 @@ public static class BackOfficePolicies
             options.Conventions.AuthorizeFolder("/Settlements", Approvals);
             options.Conventions.AuthorizeFolder("/Settings", Configuration);
             options.Conventions.AuthorizeFolder("/Staff", Accounts);
+            options.Conventions.AuthorizeFolder("/Customers", Customers);
             options.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new RequireStaffTwoFactorFilter()));
         });
         return services;

@@ -12,7 +12,8 @@ namespace Litiges.BackOffice;
 /// <summary>
 /// The back office for staff, and the one place that migrates the database:
 /// <c>Litiges.BackOffice migrate [--demo-data]</c> applies migrations (and loads the demo) then exits;
-/// <c>Litiges.BackOffice healthcheck</c> asks the running app for /health (container health checks).
+/// <c>Litiges.BackOffice healthcheck</c> asks the running app for /health (container health checks);
+/// <c>Litiges.BackOffice create-admin --email …</c> creates the first administrator (see <see cref="CreateAdminCommand"/>).
 /// </summary>
 public sealed class Program
 {
@@ -23,7 +24,9 @@ public sealed class Program
             return await HealthProbe.RunAsync();
         }
 
-        var builder = WebApplication.CreateBuilder(args.Where(a => a is not "migrate" and not "--demo-data").ToArray());
+        // The command's own arguments are not configuration: the host sees none of them.
+        var createAdmin = args.FirstOrDefault() == CreateAdminCommand.Name;
+        var builder = WebApplication.CreateBuilder(createAdmin ? [] : args.Where(a => a is not "migrate" and not "--demo-data").ToArray());
         builder.AddLitigesWeb(UserKind.Staff);
         builder.Services.AddBackOfficePolicies();
 
@@ -41,6 +44,11 @@ public sealed class Program
             await DatabaseMigrator.MigrateAsync(app.Services, demoData: args.Contains("--demo-data"));
             Console.WriteLine("Database is up to date.");
             return 0;
+        }
+
+        if (createAdmin)
+        {
+            return await CreateAdminCommand.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
         }
 
         app.UseLitigesWeb();

@@ -114,6 +114,7 @@ public static class ApiSetup
         var reads = api.MapGroup(string.Empty).RequireAuthorization(ReadPolicy);
         var writes = api.MapGroup(string.Empty).RequireAuthorization(WritePolicy).AddEndpointFilter<WriteFilter>();
         CustomerEndpoints.Map(reads, writes);
+        CustomerUserEndpoints.Map(reads, writes);
         InvoiceEndpoints.Map(reads, writes);
         PaymentEndpoints.Map(writes);
         DisputeEndpoints.Map(reads, writes);

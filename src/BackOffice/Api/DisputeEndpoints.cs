@@ -63,9 +63,9 @@ internal static class DisputeEndpoints
             errors.Check(path + "lineNumber", claims[index]?.LineNumber is <= 0 ? "Integration.Validation.Positive" : null);
         }
 
-        if (input.Contact is { Email: { Length: > 0 } email } && !System.Net.Mail.MailAddress.TryCreate(email, out _))
+        if (input.Contact is { Email: { Length: > 0 } email } && !Accounts.EmailAddressRule.IsValid(email))
         {
-            errors.Add("contact.email", "Integration.Validation.Email");
+            errors.Add("contact.email", Accounts.EmailAddressRule.MessageKey, "contact.email");
         }
 
         if (errors.HasAny)

@@ -81,6 +81,50 @@ public sealed class AppUser : IdentityUser
 
     public void Reactivate() => IsActive = IsActive || AnonymisedAt is null;
 
+    /// <summary>When the pending invitation was issued; null once accepted (or for accounts never invited by link).</summary>
+    public DateTimeOffset? InvitedAt { get; private set; }
+
+    /// <summary>
+    /// Issues a (new) invitation: the account is active again but cannot sign in until its link
+    /// is followed (the address is proved again), whatever password it may have had.
+    /// </summary>
+    public void Invite(DateTimeOffset at)
+    {
+        if (AnonymisedAt is not null)
+        {
+            throw new DomainException("Onboarding.Anonymised");
+        }
+
+        IsActive = true;
+        EmailConfirmed = false;
+        InvitedAt = at;
+    }
+
+    /// <summary>An invitation is pending while the account is active and its address not yet proved.</summary>
+    public bool HasPendingInvitation => IsActive && !EmailConfirmed && AnonymisedAt is null;
+
+    /// <summary>Makes an invited customer user an administrator of the company (the first one of a new company is).</summary>
+    public void MakeCustomerAdmin() => IsCustomerAdmin = Kind == UserKind.Customer || IsCustomerAdmin;
+
+    /// <summary>Following the link proves the address; the invitation is used up.</summary>
+    public void AcceptInvitation()
+    {
+        EmailConfirmed = true;
+        InvitedAt = null;
+    }
+
+    /// <summary>Withdraws an invitation not yet accepted: the account is closed, its link dies with the new security stamp.</summary>
+    public void RevokeInvitation()
+    {
+        if (!HasPendingInvitation)
+        {
+            throw new DomainException("Onboarding.NotPending");
+        }
+
+        IsActive = false;
+        InvitedAt = null;
+    }
+
     /// <summary>When an administrator anonymised this user (the account then holds no personal data and cannot sign in).</summary>
     public DateTimeOffset? AnonymisedAt { get; private set; }
 

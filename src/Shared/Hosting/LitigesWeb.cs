@@ -48,6 +48,9 @@ public static class LitigesWeb
         services.AddScoped<Disputes.DisputeCommands>();
         services.AddScoped<PersonalData>();
         services.AddScoped<UserSessions>();
+        services.Configure<InvitationOptions>(configuration.GetSection("Accounts"));
+        services.AddScoped<InvitationLinks>();
+        services.AddScoped<CustomerOnboarding>();
         services.Configure<CreditNotes.SellerOptions>(configuration.GetSection("Seller"));
         services.Configure<CreditNotes.AutoIssueOptions>(configuration.GetSection("Settlements:AutoIssue"));
         services.Configure<Disputes.DisputeOptions>(configuration.GetSection("Disputes"));
@@ -68,6 +71,7 @@ public static class LitigesWeb
             })
             .AddEntityFrameworkStores<LitigesDbContext>()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
             .AddClaimsPrincipalFactory<LitigesClaimsFactory>()
             .AddSignInManager<Audit.AuditedSignInManager>();
 

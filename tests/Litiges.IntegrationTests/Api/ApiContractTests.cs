@@ -81,7 +81,8 @@ public abstract class ApiContractTests<TFixture>(TFixture fixture) : ApiScenario
         Assert.Equal(
             [
                 "/api/v1/credit-notes", "/api/v1/credit-notes/{number}/pdf", "/api/v1/credit-notes/{number}/xml",
-                "/api/v1/customers/{customerNumber}", "/api/v1/disputes", "/api/v1/disputes/{reference}", "/api/v1/dunning-blocks",
+                "/api/v1/customers/{customerNumber}", "/api/v1/customers/{customerNumber}/users",
+                "/api/v1/customers/{customerNumber}/users/{userId}/resend", "/api/v1/customers/{customerNumber}/users/{userId}/revoke", "/api/v1/disputes", "/api/v1/disputes/{reference}", "/api/v1/dunning-blocks",
                 "/api/v1/invoices/batch", "/api/v1/invoices/{invoiceNumber}", "/api/v1/payments",
             ],
             paths.Order(StringComparer.Ordinal));

@@ -114,7 +114,7 @@ public abstract partial class CompanyUsersTests<TFixture>(TFixture fixture) : IC
         Assert.True((await users.CreateAsync(user, LitigesFixture.Password)).Succeeded);
     }
 
-    [GeneratedRegex(@"https?://\S+/Account/ResetPassword\?\S+")]
+    [GeneratedRegex(@"https?://\S+/Account/AcceptInvitation\?\S+")]
     private static partial Regex LinkPattern();
 }
 

@@ -16,6 +16,7 @@ public sealed class EndpointAccessTests(SqliteFixture fixture) : IClassFixture<S
     /// <summary>What both apps answer without a session: signing in and recovering an account, the error page, the language switch, health.</summary>
     private static readonly string[] AnonymousInBothApps =
     [
+        "GET /Account/AcceptInvitation", "POST /Account/AcceptInvitation",
         "GET /Account/AccessDenied", "POST /Account/AccessDenied",
         "GET /Account/ConfirmEmail",
         "GET /Account/ForgotPassword", "POST /Account/ForgotPassword",

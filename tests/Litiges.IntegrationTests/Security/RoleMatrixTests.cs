@@ -54,6 +54,8 @@ public sealed class RoleMatrixTests(SqliteFixture fixture) : IClassFixture<Sqlit
         ["/Staff/Privacy"] = [Forbidden, Forbidden, Forbidden, Forbidden, Ok],
         ["/Outbox"] = [Forbidden, Forbidden, Forbidden, Forbidden, Ok],
         ["/Dashboard"] = [Forbidden, Forbidden, Ok, Forbidden, Ok],
+        ["/Customers"] = [Ok, Forbidden, Ok, Forbidden, Ok],
+        ["/Customers/Details/{id:int}"] = [Ok, Forbidden, Ok, Forbidden, Ok],
         ["/Dashboard/Report"] = [Forbidden, Forbidden, Ok, Forbidden, Forbidden],
     };
 
@@ -64,6 +66,10 @@ public sealed class RoleMatrixTests(SqliteFixture fixture) : IClassFixture<Sqlit
         ["GET /api/v1/credit-notes/{number}/pdf"] = ApiScopes.Read,
         ["GET /api/v1/credit-notes/{number}/xml"] = ApiScopes.Read,
         ["GET /api/v1/customers/{customerNumber}"] = ApiScopes.Read,
+        ["GET /api/v1/customers/{customerNumber}/users"] = ApiScopes.Read,
+        ["POST /api/v1/customers/{customerNumber}/users"] = ApiScopes.Write,
+        ["POST /api/v1/customers/{customerNumber}/users/{userId}/resend"] = ApiScopes.Write,
+        ["POST /api/v1/customers/{customerNumber}/users/{userId}/revoke"] = ApiScopes.Write,
         ["GET /api/v1/disputes/{reference}"] = ApiScopes.Read,
         ["GET /api/v1/dunning-blocks"] = ApiScopes.Read,
         ["GET /api/v1/invoices/{invoiceNumber}"] = ApiScopes.Read,

@@ -201,8 +201,8 @@ public sealed class EditModel(UserManager<AppUser> users, LitigesDbContext db, T
 
     public sealed class InputModel
     {
-        [EmailAddress(ErrorMessage = "Validation.Email")]
-        [StringLength(256, ErrorMessage = "Settings.Validation.Length")]
+        [SingleEmailAddress]
+        [StringLength(EmailAddressRule.MaxLength, ErrorMessage = "Settings.Validation.Length")]
         [Display(Name = "Account.Email")]
         public string? Email { get; set; }
 

@@ -1,12 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text;
 using Litiges.Accounts;
 using Litiges.Data;
-using Litiges.Notifications;
+using Litiges.Localization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -16,7 +14,7 @@ namespace Litiges.CustomerPortal.Pages.Company;
 /// A customer admin's page: the colleagues of the company (all see all its disputes), inviting a
 /// new one by e-mail, and removing one who left. Anyone else gets "not found".
 /// </summary>
-public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, TimeProvider clock, IStringLocalizer t) : PageModel
+public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, IStringLocalizer t) : PageModel
 {
     [BindProperty]
     public InviteInput Invite { get; set; } = new();
@@ -37,71 +35,29 @@ public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, 
         return Page();
     }
 
-    public async Task<IActionResult> OnPostInviteAsync([FromServices] MailSettings mail, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostInviteAsync([FromServices] CustomerOnboarding onboarding, CancellationToken cancellationToken)
     {
         if (!await IsAdminAsync(cancellationToken))
         {
             return NotFound();
         }
 
-        if (!ModelState.IsValid)
+        if (ModelState.IsValid)
         {
-            await LoadAsync(cancellationToken);
-            return Page();
+            try
+            {
+                var invited = await onboarding.InviteAsync(User.CustomerAccountId(), new InvitationRequest(Invite.Email, Invite.Name, Invite.Language, Invite.Admin), User.DisplayName(), cancellationToken);
+                TempData["Success"] = t["Portal.Users.Invited", invited.Name, invited.Email, Formats.DateTime(invited.InvitationExpiresAt!.Value)].Value;
+                return RedirectToPage();
+            }
+            catch (DomainException refused)
+            {
+                ModelState.AddModelError("Invite.Email", t[refused.Code == "Onboarding.AddressTaken" ? "Portal.Users.AddressTaken" : refused.Code, [.. refused.Arguments]]);
+            }
         }
 
-        var company = User.CustomerAccountId();
-        var email = Invite.Email.Trim();
-        var existing = await users.FindByEmailAsync(email);
-        if (existing is not null && (existing.Kind != UserKind.Customer || existing.CustomerAccountId != company || (existing.IsActive && existing.EmailConfirmed)))
-        {
-            ModelState.AddModelError("Invite.Email", t["Portal.Users.AddressTaken", email]);
-            await LoadAsync(cancellationToken);
-            return Page();
-        }
-
-        // The account and its invitation e-mail are saved together, inside the execution strategy
-        // (a retrying strategy, as on SQL Server and PostgreSQL, refuses a transaction outside it).
-        var strategy = db.Database.CreateExecutionStrategy();
-        var (invited, errors) = await strategy.ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var invited = existing is null ? null : await users.FindByIdAsync(existing.Id);
-            if (invited is null)
-            {
-                invited = AppUser.NewCustomer(email, Invite.Name.Trim(), company, Invite.Admin, Invite.Language);
-                var created = await users.CreateAsync(invited);
-                if (!created.Succeeded)
-                {
-                    return (invited, created.Errors.ToList());
-                }
-            }
-            else
-            {
-                // A colleague removed earlier, or one who never accepted: invited again.
-                invited.Reactivate();
-                await users.UpdateAsync(invited);
-            }
-
-            await QueueInvitationAsync(invited, mail);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return (invited, new List<IdentityError>());
-        });
-        if (errors.Count > 0)
-        {
-            foreach (var error in errors)
-            {
-                ModelState.AddModelError("Invite.Email", t["Identity." + error.Code]);
-            }
-
-            await LoadAsync(cancellationToken);
-            return Page();
-        }
-
-        TempData["Success"] = t["Portal.Users.Invited", invited.DisplayName, email].Value;
-        return RedirectToPage();
+        await LoadAsync(cancellationToken);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(string userId, [FromServices] UserSessions sessions, CancellationToken cancellationToken)
@@ -131,31 +87,29 @@ public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, 
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostResendAsync(string userId, [FromServices] MailSettings mail, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostResendAsync(string userId, [FromServices] CustomerOnboarding onboarding, CancellationToken cancellationToken)
     {
         if (!await IsAdminAsync(cancellationToken))
         {
             return NotFound();
         }
 
-        var colleague = await FindColleagueAsync(userId);
-        if (colleague is null || colleague.EmailConfirmed || !colleague.IsActive)
+        try
         {
-            return NotFound();
+            var colleague = await onboarding.ResendAsync(User.CustomerAccountId(), userId, User.DisplayName(), cancellationToken);
+            if (colleague is null)
+            {
+                return NotFound();
+            }
+
+            TempData["Success"] = t["Portal.Users.Invited", colleague.Name, colleague.Email, Formats.DateTime(colleague.InvitationExpiresAt!.Value)].Value;
+        }
+        catch (DomainException refused)
+        {
+            TempData["Error"] = t[refused.Code, [.. refused.Arguments]].Value;
         }
 
-        await QueueInvitationAsync(colleague, mail);
-        await db.SaveChangesAsync(cancellationToken);
-        TempData["Success"] = t["Portal.Users.Invited", colleague.DisplayName, colleague.Email!].Value;
         return RedirectToPage();
-    }
-
-    private async Task QueueInvitationAsync(AppUser invited, MailSettings mail)
-    {
-        var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(invited)));
-        var link = mail.PublicPortalUrl.TrimEnd('/') + Url.Page("/Account/ResetPassword", new { userId = invited.Id, code = token });
-        var company = await db.CustomerAccounts.Where(c => c.Id == invited.CustomerAccountId).Select(c => c.LegalName).SingleAsync();
-        Outbox.QueueEmail(db, "Invitation", invited.Email!, invited.Language, clock.GetUtcNow(), link, invited.DisplayName, User.DisplayName(), company);
     }
 
     private async Task<AppUser?> FindColleagueAsync(string userId)
@@ -205,8 +159,8 @@ public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, 
         public string Name { get; set; } = string.Empty;
 
         [Required(ErrorMessage = "Validation.Required")]
-        [EmailAddress(ErrorMessage = "Validation.Email")]
-        [StringLength(256)]
+        [SingleEmailAddress]
+        [StringLength(EmailAddressRule.MaxLength)]
         [Display(Name = "Account.Email")]
         public string Email { get; set; } = string.Empty;
 

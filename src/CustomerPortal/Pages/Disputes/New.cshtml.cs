@@ -410,7 +410,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         Require(Input.Outcome is { } outcome && Enum.IsDefined(outcome), "Input.Outcome", t["Portal.Filing.OutcomeRequired"]);
         Require(!string.IsNullOrWhiteSpace(Input.ContactName) && Input.ContactName.Trim().Length <= 200, "Input.ContactName", t["Portal.Filing.ContactNameRequired"]);
         Require(
-            !string.IsNullOrWhiteSpace(Input.ContactEmail) && Input.ContactEmail.Trim().Length <= 256 && new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(Input.ContactEmail.Trim()),
+            Litiges.Accounts.EmailAddressRule.IsValid(Input.ContactEmail),
             "Input.ContactEmail",
             t["Portal.Filing.ContactEmailInvalid"]);
         Require((Input.ContactPhone?.Trim().Length ?? 0) <= 40, "Input.ContactPhone", t["Portal.Filing.ContactPhoneTooLong"]);
