@@ -76,6 +76,8 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();
 
+    public DbSet<Storage.StagedBlob> StagedBlobs => Set<Storage.StagedBlob>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
