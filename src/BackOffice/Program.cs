@@ -36,6 +36,7 @@ public sealed class Program
         builder.Services.AddScheduleFollowUp(builder.Configuration);
         builder.Services.AddKpiReport(builder.Configuration);
         builder.Services.AddInvoiceDayFolder(builder.Configuration);
+        builder.Services.AddBlobCleanup(builder.Configuration);
         builder.Services.AddIntegrationApi(builder.Configuration);
         var app = builder.Build();
 

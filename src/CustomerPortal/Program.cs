@@ -21,7 +21,7 @@ public sealed class Program
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLitigesWeb(UserKind.Customer);
         builder.Services.AddScoped<DisputeFiling>();
-        builder.Services.AddSingleton<StagedEvidence>();
+        builder.Services.AddScoped<StagedEvidence>();
         var app = builder.Build();
         app.UseLitigesWeb();
         await app.RunAsync();

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Localization;
 using Litiges.Storage;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Litiges.CustomerPortal.Uploads;
@@ -11,10 +13,13 @@ namespace Litiges.CustomerPortal.Uploads;
 /// <summary>
 /// Files uploaded while a dispute is being filled in, before it exists: each is already in blob
 /// storage, and the form carries a ticket for it — the stored file's facts, protected so that they
-/// cannot be forged or used by another user, and valid for a day.
+/// cannot be forged or used by another user, and valid for a day. Each file is also recorded
+/// server-side (<see cref="StagedBlob"/>): the user's quota counts those records, not the tickets
+/// the form sends back, and the filing that claims a file removes its record.
 /// </summary>
-public sealed class StagedEvidence(IDataProtectionProvider dataProtection, TimeProvider clock)
+public sealed class StagedEvidence(LitigesDbContext db, IDataProtectionProvider dataProtection, TimeProvider clock)
 {
+    /// <summary>How long a ticket is valid; the blob clean-up's grace period must be longer.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Litiges.CustomerPortal.StagedEvidence.v1");
@@ -45,29 +50,86 @@ public sealed class StagedEvidence(IDataProtectionProvider dataProtection, TimeP
 
     /// <summary>The files behind the tickets the form holds (forged, expired or foreign ones are left out).</summary>
     public IEnumerable<StoredFile> Read(IEnumerable<string> tickets, string userId) =>
-        tickets.Distinct().Select(ticket => Read(ticket, userId)).OfType<StoredFile>();
+        tickets.Distinct().Select(ticket => Read(ticket, userId)).OfType<StoredFile>().DistinctBy(f => f.BlobName);
 
     /// <summary>
-    /// Stores one file of a dispute being filled in, within what the files already held leave of
-    /// the dispute's total, and gives its ticket; or says, in the user's words, why it was refused.
+    /// Stores one file of a dispute being filled in, within the files a request may carry, the
+    /// files and bytes a dispute may hold (counting the files the form already holds) and the
+    /// user's staged quota (counting every file they staged and no dispute claimed), records it,
+    /// and gives its ticket; or says, in the user's words, why it was refused, leaving nothing.
     /// </summary>
-    public async Task<StagedUpload> StageAsync(EvidenceIntake intake, StreamedFile file, IEnumerable<string> heldTickets, string userId, IStringLocalizer t, CancellationToken cancellationToken)
+    /// <param name="position">The file's rank in its request, from 1.</param>
+    public async Task<StagedUpload> StageAsync(EvidenceIntake intake, StreamedFile file, int position, IEnumerable<string> heldTickets, string userId, IStringLocalizer t, CancellationToken cancellationToken)
     {
-        var held = Read(heldTickets, userId).Sum(f => f.Length);
+        var limits = intake.Limits;
+        var name = FileNames.Sanitize(file.FileName);
+        if (position > limits.MaxFilesPerRequest)
+        {
+            return Refused(t["Error.Upload.TooManyFilesPerRequest", name, limits.MaxFilesPerRequest]);
+        }
+
+        var held = Read(heldTickets, userId).ToList();
+        if (held.Count >= limits.MaxFilesPerDispute)
+        {
+            return Refused(t["Error.Evidence.TooManyFiles", name, limits.MaxFilesPerDispute]);
+        }
+
+        StoredFile stored;
         try
         {
-            var stored = await intake.StoreAsync(file.FileName, file.Content, held, cancellationToken);
-            return new StagedUpload(stored, Ticket(stored, userId), null);
+            stored = await intake.StoreAsync(file.FileName, file.Content, held.Sum(f => f.Length), cancellationToken, await StagedBytesAsync(userId, cancellationToken));
         }
         catch (DomainException refused)
         {
-            return new StagedUpload(null, null, t.Message(refused));
+            return Refused(t.Message(refused));
         }
         catch (StorageUnavailableException)
         {
-            return new StagedUpload(null, null, t["Portal.Upload.StoreUnavailable", FileNames.Sanitize(file.FileName)]);
+            return Refused(t["Portal.Upload.StoreUnavailable", name]);
+        }
+
+        // Recorded, then counted again: two uploads at once cannot both slip under the quota.
+        var record = new StagedBlob(stored, userId, clock.GetUtcNow());
+        try
+        {
+            db.StagedBlobs.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+            if (await StagedBytesAsync(userId, cancellationToken) > limits.MaxStagedBytesPerUser)
+            {
+                await db.StagedBlobs.Where(s => s.BlobName == stored.BlobName).ExecuteDeleteAsync(CancellationToken.None);
+                await intake.DiscardAsync([stored.BlobName]);
+                return Refused(t["Error.Upload.StagedQuotaExceeded", name, new FileSize(limits.MaxStagedBytesPerUser)]);
+            }
+        }
+        catch (DbUpdateException)
+        {
+            await intake.DiscardAsync([stored.BlobName]);
+            return Refused(t["Portal.Upload.StoreUnavailable", name]);
+        }
+        finally
+        {
+            db.Entry(record).State = EntityState.Detached;
+        }
+
+        return new StagedUpload(stored, Ticket(stored, userId), null);
+    }
+
+    /// <summary>
+    /// The user took a file back before filing: its record and its blob go, but only while it is
+    /// theirs and still staged (a file a dispute claimed has no record any more).
+    /// </summary>
+    public async Task DiscardAsync(EvidenceIntake intake, StoredFile file, string userId, CancellationToken cancellationToken)
+    {
+        if (await db.StagedBlobs.Where(s => s.BlobName == file.BlobName && s.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0)
+        {
+            await intake.DiscardAsync([file.BlobName]);
         }
     }
+
+    private Task<long> StagedBytesAsync(string userId, CancellationToken cancellationToken) =>
+        db.StagedBlobs.Where(s => s.UserId == userId).SumAsync(s => s.Length, cancellationToken);
+
+    private static StagedUpload Refused(string message) => new(null, null, message);
 
     private sealed record Payload(StoredFile File, string UserId, DateTimeOffset ExpiresAt);
 }

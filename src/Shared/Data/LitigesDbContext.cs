@@ -78,6 +78,8 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<UserSession> UserSessions => Set<UserSession>();
 
+    public DbSet<Storage.StagedBlob> StagedBlobs => Set<Storage.StagedBlob>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();

@@ -118,6 +118,9 @@ public sealed class Dispute : IVersioned
     /// <summary>Total size of the evidence, checked against the per-dispute limit.</summary>
     public long EvidenceBytes { get; private set; }
 
+    /// <summary>Number of pieces of evidence, checked against the per-dispute limit without loading them.</summary>
+    public int EvidenceCount { get; private set; }
+
     /// <summary>The earliest deadline still running, for sorting the queue; null once the dispute has ended.</summary>
     public DateTimeOffset? NextDeadlineAt { get; private set; }
 
@@ -513,7 +516,11 @@ public sealed class Dispute : IVersioned
     /// Attaches a file already streamed to storage. Customers add evidence while the dispute is
     /// open and always share it; staff may keep theirs internal. The dispute's total size is capped.
     /// </summary>
-    public Evidence AttachEvidence(Actor actor, StoredFile file, EvidenceVisibility visibility, long maxTotalBytes, DateTimeOffset now)
+    /// <summary>
+    /// Adds a stored file to the dispute, within its total size and, when given, its number of
+    /// files (<paramref name="maxFiles"/>; <c>Evidence:MaxFilesPerDispute</c> from the pages).
+    /// </summary>
+    public Evidence AttachEvidence(Actor actor, StoredFile file, EvidenceVisibility visibility, long maxTotalBytes, DateTimeOffset now, int maxFiles = int.MaxValue)
     {
         RequireRole(actor, DisputeAction.EvidenceAdded, [ActorRole.Customer, ActorRole.Agent, ActorRole.CreditManager, ActorRole.Resolver, ActorRole.Finance]);
         var allowed = actor.Role == ActorRole.Customer ? IsOpen : Status is not DisputeStatus.Closed and not DisputeStatus.Withdrawn;
@@ -527,9 +534,15 @@ public sealed class Dispute : IVersioned
             throw new DomainException("Evidence.DisputeTotalExceeded", file.FileName, maxTotalBytes / (1024 * 1024));
         }
 
+        if (EvidenceCount >= maxFiles)
+        {
+            throw new DomainException("Evidence.TooManyFiles", file.FileName, maxFiles);
+        }
+
         var evidence = new Evidence(file, actor, actor.Role == ActorRole.Customer ? EvidenceVisibility.Shared : visibility, now);
         _evidence.Add(evidence);
         EvidenceBytes += file.Length;
+        EvidenceCount++;
         Record(actor, DisputeAction.EvidenceAdded, Status, file.FileName, evidence.Visibility == EvidenceVisibility.Shared, now);
         return evidence;
     }

@@ -79,7 +79,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
             .Distinct()
             .ToList();
 
-    public async Task<FilingResult> FileAsync(Actor actor, FilingRequest request, FilingNotice notice, long maxEvidenceBytes, CancellationToken cancellationToken = default)
+    public async Task<FilingResult> FileAsync(Actor actor, FilingRequest request, FilingNotice notice, long maxEvidenceBytes, int maxEvidenceFiles, CancellationToken cancellationToken = default)
     {
         if (actor.Role != ActorRole.Customer || actor.CustomerAccountId is not { } customerAccountId)
         {
@@ -91,7 +91,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
         {
             try
             {
-                return await strategy.ExecuteAsync(() => FileOnceAsync(actor, customerAccountId, request, notice, maxEvidenceBytes, cancellationToken));
+                return await strategy.ExecuteAsync(() => FileOnceAsync(actor, customerAccountId, request, notice, maxEvidenceBytes, maxEvidenceFiles, cancellationToken));
             }
             catch (DbUpdateConcurrencyException) when (attempt < Attempts)
             {
@@ -102,7 +102,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
         }
     }
 
-    private async Task<FilingResult> FileOnceAsync(Actor actor, int customerAccountId, FilingRequest request, FilingNotice notice, long maxEvidenceBytes, CancellationToken cancellationToken)
+    private async Task<FilingResult> FileOnceAsync(Actor actor, int customerAccountId, FilingRequest request, FilingNotice notice, long maxEvidenceBytes, int maxEvidenceFiles, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var claims = request.Claims;
@@ -144,8 +144,20 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
             request.Contact);
         foreach (var file in request.Evidence)
         {
-            dispute.AttachEvidence(actor, file, EvidenceVisibility.Shared, maxEvidenceBytes, now);
+            dispute.AttachEvidence(actor, file, EvidenceVisibility.Shared, maxEvidenceBytes, now, maxEvidenceFiles);
         }
+
+        // The files were staged by this user; claiming them removes their records in this save. A
+        // record the blob clean-up took meanwhile fails the save (no row deleted), and the next
+        // attempt finds it gone: a dispute never holds a blob that the clean-up deletes.
+        var blobNames = request.Evidence.Select(f => f.BlobName).Distinct().ToList();
+        var staged = await db.StagedBlobs.Where(s => s.UserId == actor.UserId && blobNames.Contains(s.BlobName)).ToListAsync(cancellationToken);
+        if (staged.Count != blobNames.Count)
+        {
+            throw new DomainException("Evidence.StagedFileGone");
+        }
+
+        db.StagedBlobs.RemoveRange(staged);
 
         db.Disputes.Add(dispute);
         QueueConfirmation(dispute, invoices.Values, notice, now);

@@ -76,6 +76,14 @@ public sealed class AzureBlobStore(BlobContainerClient container) : IBlobStore
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var entry in ListWithDatesAsync(prefix, cancellationToken))
+        {
+            yield return entry.Name;
+        }
+    }
+
+    public async IAsyncEnumerable<BlobEntry> ListWithDatesAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -98,7 +106,7 @@ public sealed class AzureBlobStore(BlobContainerClient container) : IBlobStore
 
                 foreach (var item in page.Values)
                 {
-                    yield return item.Name;
+                    yield return new BlobEntry(item.Name, item.Properties.LastModified ?? DateTimeOffset.MaxValue);
                 }
             }
         }

@@ -15,6 +15,18 @@ public sealed class EvidenceOptions
     /// <summary>Largest total of one dispute's evidence (<c>Evidence:MaxDisputeBytes</c>, 100 MB by default).</summary>
     public long MaxDisputeBytes { get; set; } = 100 * MiB;
 
+    /// <summary>
+    /// Most bytes one user may keep staged for disputes not yet filed (<c>Evidence:MaxStagedBytesPerUser</c>,
+    /// 100 MB by default), counted from the server's records whatever the form sends back.
+    /// </summary>
+    public long MaxStagedBytesPerUser { get; set; } = 100 * MiB;
+
+    /// <summary>Most files one upload request may carry (<c>Evidence:MaxFilesPerRequest</c>, 10 by default).</summary>
+    public int MaxFilesPerRequest { get; set; } = 10;
+
+    /// <summary>Most files one dispute may hold (<c>Evidence:MaxFilesPerDispute</c>, 30 by default).</summary>
+    public int MaxFilesPerDispute { get; set; } = 30;
+
     /// <summary>The extensions accepted (<c>Evidence:AllowedExtensions</c>); empty for every type the product recognises.</summary>
     public IList<string> AllowedExtensions { get; } = [];
 
@@ -40,6 +52,8 @@ public sealed class EvidenceOptions
 /// with a code per problem ("Upload.TooLarge"...); an unreachable store is a
 /// <see cref="StorageUnavailableException"/>. When virus scanning is on (<c>Evidence:ClamAv</c>),
 /// the file goes to clamd as it streams to storage, and is accepted only once clamd says it is clean.
+/// Office documents are also copied to a temporary file as they stream, and looked into once
+/// whole (<see cref="OfficeContainers"/>): macros or programs inside refuse the file.
 /// </summary>
 public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> options, ClamAvScanner scanner, TimeProvider clock, ILogger<EvidenceIntake> logger)
 {
@@ -48,7 +62,8 @@ public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> o
     /// <param name="clientFileName">The name the browser sent; only shown and offered back, once cleaned.</param>
     /// <param name="content">The file's bytes, read once, to the end.</param>
     /// <param name="disputeBytesSoFar">What the dispute's evidence (or the draft's) already weighs.</param>
-    public async Task<StoredFile> StoreAsync(string? clientFileName, Stream content, long disputeBytesSoFar, CancellationToken cancellationToken)
+    /// <param name="stagedBytesSoFar">For a file staged before its dispute exists: what the user already keeps staged, against their quota.</param>
+    public async Task<StoredFile> StoreAsync(string? clientFileName, Stream content, long disputeBytesSoFar, CancellationToken cancellationToken, long? stagedBytesSoFar = null)
     {
         var limits = options.Value;
         var fileName = FileNames.Sanitize(clientFileName);
@@ -64,6 +79,12 @@ public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> o
             throw Refused(UploadProblem.DisputeTotalExceeded, fileName, new FileSize(limits.MaxDisputeBytes));
         }
 
+        var quotaLeft = stagedBytesSoFar is { } staged ? limits.MaxStagedBytesPerUser - staged : long.MaxValue;
+        if (quotaLeft <= 0)
+        {
+            throw Refused(UploadProblem.StagedQuotaExceeded, fileName, new FileSize(limits.MaxStagedBytesPerUser));
+        }
+
         var head = new byte[FileTypes.HeadLength];
         var headLength = await ReadHeadAsync(content, head, cancellationToken);
         if (headLength == 0)
@@ -76,10 +97,11 @@ public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> o
             throw Refused(UploadProblem.ContentMismatch, fileName, type.Extension.ToUpperInvariant());
         }
 
-        var maxBytes = Math.Min(limits.MaxFileBytes, remaining);
+        var maxBytes = Math.Min(Math.Min(limits.MaxFileBytes, remaining), quotaLeft);
         var blobName = BlobNames.NewEvidence(clock.GetUtcNow());
         await using var scan = scanner.Enabled ? await scanner.StartAsync(cancellationToken) ?? throw ScannerDown(fileName) : null;
-        await using var inspecting = new InspectingStream(head.AsMemory(0, headLength), content, maxBytes, type.IsText ? new TextCheck() : null, scan);
+        await using var whole = OfficeContainers.Inspects(type) ? TemporaryCopy() : null;
+        await using var inspecting = new InspectingStream(head.AsMemory(0, headLength), content, maxBytes, type.IsText ? new TextCheck() : null, scan, whole);
         try
         {
             await store.WriteAsync(blobName, inspecting, type.ContentType, cancellationToken);
@@ -89,6 +111,7 @@ public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> o
             await DiscardAsync([blobName]);
             throw problem switch
             {
+                UploadProblem.TooLarge when quotaLeft < Math.Min(limits.MaxFileBytes, remaining) => Refused(UploadProblem.StagedQuotaExceeded, fileName, new FileSize(limits.MaxStagedBytesPerUser)),
                 UploadProblem.TooLarge when remaining < limits.MaxFileBytes => Refused(UploadProblem.DisputeTotalExceeded, fileName, new FileSize(limits.MaxDisputeBytes)),
                 UploadProblem.TooLarge => Refused(UploadProblem.TooLarge, fileName, new FileSize(limits.MaxFileBytes)),
                 _ => Refused(problem, fileName, type.Extension.ToUpperInvariant()),
@@ -107,8 +130,29 @@ public sealed class EvidenceIntake(IBlobStore store, IOptions<EvidenceOptions> o
             throw Refused(UploadProblem.Infected, fileName, verdict.Threat ?? string.Empty);
         }
 
+        if (whole is not null)
+        {
+            whole.Position = 0;
+            if (OfficeContainers.Inspect(type, whole) is { } inside)
+            {
+                await DiscardAsync([blobName]);
+                logger.LogWarning("Evidence {FileName} refused: {Problem} found inside the document.", fileName, inside);
+                throw Refused(inside, fileName, type.Extension.ToUpperInvariant());
+            }
+        }
+
         return new StoredFile(blobName, fileName, type.ContentType, inspecting.BytesRead, inspecting.Sha256Hex());
     }
+
+    // The whole document, for the checks that need it: on disk, removed when closed, never in memory.
+    private static FileStream TemporaryCopy() =>
+        new(Path.Combine(Path.GetTempPath(), "litiges-" + Guid.NewGuid().ToString("N")), new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+        });
 
     /// <summary>Deletes blobs that will not be attached after all (a refused save); failures are logged, never thrown.</summary>
     public async Task DiscardAsync(IEnumerable<string> blobNames)

@@ -82,7 +82,8 @@ public static class FileTypes
     /// <summary>True when <paramref name="head"/> (the first bytes, up to <see cref="HeadLength"/>) is what the type says.</summary>
     public static bool Matches(FileType type, ReadOnlySpan<byte> head) => type.Signature switch
     {
-        FileSignature.Pdf => head[..Math.Min(head.Length, 1024)].IndexOf("%PDF-"u8) >= 0,
+        // At byte 0, as browsers sniff: "%PDF-" further in would let an HTML page pass for a PDF.
+        FileSignature.Pdf => head.StartsWith("%PDF-"u8),
         FileSignature.Png => head.StartsWith(PngMagic),
         FileSignature.Jpeg => head.Length >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF,
         FileSignature.Gif => head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8),

@@ -21,7 +21,13 @@ public interface IBlobStore
 
     /// <summary>The names of the blobs under <paramref name="prefix"/>, for clean-up jobs and checks.</summary>
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>The blobs under <paramref name="prefix"/> with when each was last written, for the blob clean-up.</summary>
+    IAsyncEnumerable<BlobEntry> ListWithDatesAsync(string prefix, CancellationToken cancellationToken);
 }
+
+/// <summary>A blob as a listing gives it: its name and when it was last written.</summary>
+public sealed record BlobEntry(string Name, DateTimeOffset LastModified);
 
 /// <summary>The store could not be reached or refused the operation (disk full, service down...).</summary>
 public sealed class StorageUnavailableException : Exception

@@ -6,9 +6,11 @@ namespace Litiges.Storage;
 /// Passes an upload through to the store while learning what it is: counts and hashes the
 /// bytes (SHA-256), stops at the size limit, and for text types checks every byte. The first
 /// bytes, already read to recognise the type, are replayed before the rest of the source.
-/// With a virus scan under way, every chunk read is sent on to clamd too.
+/// With a virus scan under way, every chunk read is sent on to clamd too; with a
+/// <paramref name="copy"/> (a temporary file), every chunk is written there as well, for checks
+/// that need the whole file (<see cref="OfficeContainers"/>).
 /// </summary>
-internal sealed class InspectingStream(ReadOnlyMemory<byte> head, Stream source, long maxBytes, TextCheck? text, ClamAvScan? scan = null) : Stream
+internal sealed class InspectingStream(ReadOnlyMemory<byte> head, Stream source, long maxBytes, TextCheck? text, ClamAvScan? scan = null, Stream? copy = null) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private ReadOnlyMemory<byte> _head = head;
@@ -44,6 +46,8 @@ internal sealed class InspectingStream(ReadOnlyMemory<byte> head, Stream source,
             scan.SendAsync(buffer[..read].ToArray(), CancellationToken.None).GetAwaiter().GetResult();
         }
 
+        copy?.Write(buffer[..read]);
+
         return read;
     }
 
@@ -56,6 +60,11 @@ internal sealed class InspectingStream(ReadOnlyMemory<byte> head, Stream source,
         if (scan is not null && read > 0)
         {
             await scan.SendAsync(buffer[..read], cancellationToken);
+        }
+
+        if (copy is not null && read > 0)
+        {
+            await copy.WriteAsync(buffer[..read], cancellationToken);
         }
 
         return read;
@@ -142,4 +151,10 @@ public enum UploadProblem
 
     /// <summary>Scanning is on, and the virus scanner did not answer: nothing is accepted unscanned.</summary>
     ScannerUnavailable,
+
+    /// <summary>An Office document carries macros or programs.</summary>
+    ActiveContent,
+
+    /// <summary>The user's files staged for disputes not yet filed would exceed their quota.</summary>
+    StagedQuotaExceeded,
 }

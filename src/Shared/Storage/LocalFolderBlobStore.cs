@@ -105,18 +105,26 @@ public sealed class LocalFolderBlobStore(string root) : IBlobStore
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var entry in ListWithDatesAsync(prefix, cancellationToken))
+        {
+            yield return entry.Name;
+        }
+    }
+
+    public async IAsyncEnumerable<BlobEntry> ListWithDatesAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         if (!Directory.Exists(Root))
         {
             yield break;
         }
 
-        foreach (var path in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
+        foreach (var file in new DirectoryInfo(Root).EnumerateFiles("*", SearchOption.AllDirectories))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var name = Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/');
+            var name = Path.GetRelativePath(Root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
             if (name.StartsWith(prefix, StringComparison.Ordinal) && BlobNames.IsValid(name))
             {
-                yield return name;
+                yield return new BlobEntry(name, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
             }
         }
 

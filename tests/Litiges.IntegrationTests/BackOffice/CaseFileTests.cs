@@ -64,6 +64,36 @@ public abstract class CaseFileTests<TFixture>(TFixture fixture) : BackOfficeScen
     }
 
     [Fact]
+    public async Task Upload_to_a_dispute_that_holds_its_limit_of_files_or_of_a_document_with_macros_is_refused()
+    {
+        var full = await NewDisputeAsync(DisputeStatus.InReview, then: (d, at) =>
+        {
+            for (var i = 0; i < new EvidenceOptions().MaxFilesPerDispute; i++)
+            {
+                d.AttachEvidence(SeedAgent, new StoredFile("evidence/2026/03/" + Guid.NewGuid().ToString("N"), $"piece-{i}.pdf", "application/pdf", 10, new string('b', 64)), EvidenceVisibility.Internal, 1_000_000, at);
+            }
+        });
+        var agent = await StaffAsync(Agent);
+
+        var refused = await Browser.ParseAsync(await UploadAsync(agent, full, "une de plus.pdf", Pdf));
+        Assert.Contains("« une de plus.pdf » ne peut pas être ajouté : un litige ne peut pas compter plus de 30 pièces", refused.QuerySelector(".validation-summary-errors")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(30, (await LoadAsync(full)).Evidence.Count);
+
+        var id = await NewDisputeAsync(DisputeStatus.InReview);
+        using var docx = new MemoryStream();
+        using (var zip = new ZipArchive(docx, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            zip.CreateEntry("[Content_Types].xml").Open().Dispose();
+            zip.CreateEntry("word/document.xml").Open().Dispose();
+            zip.CreateEntry("word/vbaProject.bin").Open().Dispose();
+        }
+
+        var macro = await Browser.ParseAsync(await UploadAsync(agent, id, "contrat.docx", docx.ToArray()));
+        Assert.Contains("contient des macros ou des programmes", macro.QuerySelector(".validation-summary-errors")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty((await LoadAsync(id)).Evidence);
+    }
+
+    [Fact]
     public async Task Upload_on_a_stale_page_is_refused_and_its_blob_removed()
     {
         var id = await NewDisputeAsync(DisputeStatus.InReview);

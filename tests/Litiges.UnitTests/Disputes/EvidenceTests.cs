@@ -53,6 +53,22 @@ public sealed class EvidenceTests
     }
 
     [Fact]
+    public void A_dispute_holds_no_more_files_than_its_limit_whoever_adds_them()
+    {
+        var builder = new DisputeBuilder();
+        var dispute = builder.In(DisputeStatus.InReview);
+        dispute.AttachEvidence(Actors.CustomerOfCompany1, File("un.pdf"), EvidenceVisibility.Shared, Limit, builder.Clock.GetUtcNow(), maxFiles: 2);
+        dispute.AttachEvidence(Actors.Agent, File("deux.pdf"), EvidenceVisibility.Internal, Limit, builder.Clock.GetUtcNow(), maxFiles: 2);
+        var snapshot = DisputeSnapshot.Of(dispute);
+
+        var refused = Assert.Throws<DomainException>(() => dispute.AttachEvidence(Actors.Agent, File("trois.pdf"), EvidenceVisibility.Internal, Limit, builder.Clock.GetUtcNow(), maxFiles: 2));
+
+        Assert.Equal(("Evidence.TooManyFiles", "trois.pdf", 2), (refused.Code, refused.Arguments[0], refused.Arguments[1]));
+        Assert.Equal(snapshot, DisputeSnapshot.Of(dispute));
+        Assert.Equal(2, dispute.EvidenceCount);
+    }
+
+    [Fact]
     public void Another_company_cannot_add_evidence()
     {
         var builder = new DisputeBuilder();

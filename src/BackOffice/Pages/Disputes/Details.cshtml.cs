@@ -289,7 +289,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     public async Task<IActionResult> OnPostUploadAsync(int id, IFormFile? upload, bool shareWithCustomer, [FromServices] EvidenceIntake intake)
     {
         var cancellationToken = HttpContext.RequestAborted;
-        var soFar = await db.Disputes.AsNoTracking().VisibleTo(User).Where(d => d.Id == id).Select(d => (long?)d.EvidenceBytes).SingleOrDefaultAsync(cancellationToken);
+        var soFar = await db.Disputes.AsNoTracking().VisibleTo(User).Where(d => d.Id == id).Select(d => new { d.EvidenceBytes, d.EvidenceCount }).SingleOrDefaultAsync(cancellationToken);
         if (soFar is null)
         {
             return NotFound();
@@ -300,11 +300,23 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(id, t["Details.ChooseFile"]);
         }
 
+        var limits = intake.Limits;
+        var name = FileNames.Sanitize(upload.FileName);
+        if (Request.Form.Files.Count > limits.MaxFilesPerRequest)
+        {
+            return await RedisplayAsync(id, t["Error.Upload.TooManyFilesPerRequest", name, limits.MaxFilesPerRequest]);
+        }
+
+        if (soFar.EvidenceCount >= limits.MaxFilesPerDispute)
+        {
+            return await RedisplayAsync(id, t["Error.Evidence.TooManyFiles", name, limits.MaxFilesPerDispute]);
+        }
+
         StoredFile stored;
         try
         {
             await using var content = upload.OpenReadStream();
-            stored = await intake.StoreAsync(upload.FileName, content, soFar.Value, cancellationToken);
+            stored = await intake.StoreAsync(upload.FileName, content, soFar.EvidenceBytes, cancellationToken);
         }
         catch (DomainException refused)
         {
@@ -321,7 +333,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             "Details.EvidenceUploaded",
             (dispute, actor, now) =>
             {
-                dispute.AttachEvidence(actor, stored, visibility, intake.Limits.MaxDisputeBytes, now);
+                dispute.AttachEvidence(actor, stored, visibility, limits.MaxDisputeBytes, now, limits.MaxFilesPerDispute);
                 return Task.CompletedTask;
             },
             undo: () => intake.DiscardAsync([stored.BlobName]));

@@ -100,7 +100,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
         var outcome = await RunAsync(disputeId, stored, async (dispute, actor, now) =>
         {
-            AttachAll(dispute, actor, stored, now, Limits.MaxDisputeBytes);
+            AttachAll(dispute, actor, stored, now, Limits);
             if (dispute.Status == DisputeStatus.AwaitingCustomer)
             {
                 dispute.ReplyToRequest(actor, text, now);
@@ -149,7 +149,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         var outcome = await RunAsync(disputeId, stored, async (dispute, actor, now) =>
         {
             dispute.Reopen(actor, reason, rules.Value.ReopenWindow, now);
-            AttachAll(dispute, actor, stored, now, Limits.MaxDisputeBytes);
+            AttachAll(dispute, actor, stored, now, Limits);
             var company = await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == dispute.CustomerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
             await Notices.ToHandlersAndRolesAsync(db, dispute, "DisputeReopened", [StaffRoles.CreditManager], actor, now, BackOfficeLink(dispute), dispute.Reference, actor.DisplayName, company, reason, stored.Count);
             await Notices.ToActorAsync(db, "ReopeningReceived", actor, now, PortalLink(dispute), actor.DisplayName, dispute.Reference, reason, stored.Count);
@@ -171,12 +171,13 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
 
         var results = new List<UploadResult>();
+        var position = 0;
         await StreamedForm.ReadAsync(
             HttpContext,
             async file =>
             {
                 var name = FileNames.Sanitize(file.FileName);
-                var (stored, error) = await StoreAsync(disputeId, file, 0, reopening: false, cancellationToken);
+                var (stored, error) = await StoreAsync(disputeId, file, ++position, [], reopening: false, cancellationToken);
                 if (stored is null)
                 {
                     results.Add(UploadResult.Refused(name, error!));
@@ -266,11 +267,11 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         return await AfterAsync(disputeId, outcome, "Portal.Dispute.ProposalDeclined");
     }
 
-    private static void AttachAll(Dispute dispute, Actor actor, IEnumerable<StoredFile> files, DateTimeOffset now, long maxBytes)
+    private static void AttachAll(Dispute dispute, Actor actor, IEnumerable<StoredFile> files, DateTimeOffset now, EvidenceOptions limits)
     {
         foreach (var file in files)
         {
-            dispute.AttachEvidence(actor, file, EvidenceVisibility.Shared, maxBytes, now);
+            dispute.AttachEvidence(actor, file, EvidenceVisibility.Shared, limits.MaxDisputeBytes, now, limits.MaxFilesPerDispute);
         }
     }
 
@@ -319,7 +320,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             CommandOutcome outcome;
             try
             {
-                outcome = await commands.RunAsync(User, disputeId, seen.Version, seen.HistoryCount, (dispute, actor, now) => AttachAll(dispute, actor, files, now, Limits.MaxDisputeBytes), cancellationToken);
+                outcome = await commands.RunAsync(User, disputeId, seen.Version, seen.HistoryCount, (dispute, actor, now) => AttachAll(dispute, actor, files, now, Limits), cancellationToken);
             }
             catch (Exception)
             {
@@ -349,6 +350,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     {
         var stored = new List<StoredFile>();
         var errors = new List<string>();
+        var position = 0;
         if (!StreamedForm.IsMultipart(Request))
         {
             return (stored, errors);
@@ -360,7 +362,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
                 HttpContext,
                 async file =>
                 {
-                    var (storedFile, error) = await StoreAsync(disputeId, file, stored.Sum(f => f.Length), reopening, cancellationToken);
+                    var (storedFile, error) = await StoreAsync(disputeId, file, ++position, stored, reopening, cancellationToken);
                     if (storedFile is not null)
                     {
                         stored.Add(storedFile);
@@ -381,19 +383,30 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
     }
 
-    // Stores one file if the dispute still takes files (open, or ended and being reopened), counting what it already holds and what this request added.
-    private async Task<(StoredFile? File, string? Error)> StoreAsync(int disputeId, StreamedFile file, long addedByThisRequest, bool reopening, CancellationToken cancellationToken)
+    // Stores one file if the dispute still takes files (open, or ended and being reopened), counting
+    // the files of the request (its rank is position) and what the dispute and this request already hold.
+    private async Task<(StoredFile? File, string? Error)> StoreAsync(int disputeId, StreamedFile file, int position, List<StoredFile> addedByThisRequest, bool reopening, CancellationToken cancellationToken)
     {
         var name = FileNames.Sanitize(file.FileName);
-        var dispute = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => new { d.Status, d.EvidenceBytes }).SingleAsync(cancellationToken);
+        if (position > Limits.MaxFilesPerRequest)
+        {
+            return (null, t["Error.Upload.TooManyFilesPerRequest", name, Limits.MaxFilesPerRequest]);
+        }
+
+        var dispute = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => new { d.Status, d.EvidenceBytes, d.EvidenceCount }).SingleAsync(cancellationToken);
         if (reopening ? !dispute.Status.IsReopenable() : !dispute.Status.IsOpen())
         {
             return (null, t[dispute.Status.IsOpen() ? "Portal.Reopening.AlreadyOpen" : "Portal.Upload.DisputeClosed", name]);
         }
 
+        if (dispute.EvidenceCount + addedByThisRequest.Count >= Limits.MaxFilesPerDispute)
+        {
+            return (null, t["Error.Evidence.TooManyFiles", name, Limits.MaxFilesPerDispute]);
+        }
+
         try
         {
-            return (await intake.StoreAsync(file.FileName, file.Content, dispute.EvidenceBytes + addedByThisRequest, cancellationToken), null);
+            return (await intake.StoreAsync(file.FileName, file.Content, dispute.EvidenceBytes + addedByThisRequest.Sum(f => f.Length), cancellationToken), null);
         }
         catch (DomainException refused)
         {

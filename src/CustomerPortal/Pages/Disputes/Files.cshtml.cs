@@ -1,12 +1,10 @@
 using Litiges.Accounts;
 using Litiges.CustomerPortal.Uploads;
-using Litiges.Data;
 using Litiges.Hosting;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Litiges.CustomerPortal.Pages.Disputes;
@@ -18,7 +16,7 @@ namespace Litiges.CustomerPortal.Pages.Disputes;
 /// </summary>
 [StreamedUploads]
 [EnableRateLimiting(RateLimits.Upload)]
-public sealed class FilesModel(LitigesDbContext db, EvidenceIntake intake, StagedEvidence staged, IStringLocalizer t) : PageModel
+public sealed class FilesModel(EvidenceIntake intake, StagedEvidence staged, IStringLocalizer t) : PageModel
 {
     public IActionResult OnGet() => NotFound();
 
@@ -32,6 +30,7 @@ public sealed class FilesModel(LitigesDbContext db, EvidenceIntake intake, Stage
 
         var results = new List<UploadResult>();
         var newTickets = new List<string>();
+        var position = 0;
         try
         {
             await StreamedForm.ReadAsync(
@@ -39,7 +38,7 @@ public sealed class FilesModel(LitigesDbContext db, EvidenceIntake intake, Stage
                 async file =>
                 {
                     var held = (file.Form.Fields.TryGetValue("Input.Files", out var posted) ? posted.OfType<string>() : []).Concat(newTickets);
-                    var result = await staged.StageAsync(intake, file, held, User.UserId(), t, cancellationToken);
+                    var result = await staged.StageAsync(intake, file, ++position, held, User.UserId(), t, cancellationToken);
                     if (result is { File: { } stored, Ticket: { } ticket })
                     {
                         newTickets.Add(ticket);
@@ -61,14 +60,14 @@ public sealed class FilesModel(LitigesDbContext db, EvidenceIntake intake, Stage
         return new JsonResult(new { files = results });
     }
 
-    /// <summary>The script removed a file it had sent: its blob goes, unless a dispute already holds it.</summary>
+    /// <summary>The script removed a file it had sent: its blob goes, unless a dispute already claimed it.</summary>
     public async Task<IActionResult> OnPostDiscardAsync(CancellationToken cancellationToken)
     {
         var form = StreamedForm.IsMultipart(Request) ? await StreamedForm.ReadAsync(HttpContext, _ => Task.CompletedTask, cancellationToken) : null;
         var ticket = form is null ? Request.Form["ticket"].ToString() : form["ticket"];
-        if (staged.Read(ticket, User.UserId()) is { } file && !await db.Evidence.AnyAsync(e => e.BlobName == file.BlobName, cancellationToken))
+        if (staged.Read(ticket, User.UserId()) is { } file)
         {
-            await intake.DiscardAsync([file.BlobName]);
+            await staged.DiscardAsync(intake, file, User.UserId(), cancellationToken);
         }
 
         return new JsonResult(new { ok = true });

@@ -81,6 +81,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
 
         var fileErrors = new List<string>();
         var newTickets = new List<string>();
+        var position = 0;
         StreamedForm form;
         try
         {
@@ -90,7 +91,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
                 {
                     // The tickets held come before the file input in the form, so they are known here.
                     var held = (file.Form.Fields.TryGetValue("Input.Files", out var posted) ? posted.OfType<string>() : []).Concat(newTickets);
-                    var staged = await stagedFiles.StageAsync(intake, file, held, User.UserId(), t, cancellationToken);
+                    var staged = await stagedFiles.StageAsync(intake, file, ++position, held, User.UserId(), t, cancellationToken);
                     if (staged.Ticket is not null)
                     {
                         newTickets.Add(staged.Ticket);
@@ -135,7 +136,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
 
         if (go.StartsWith("RemoveFile-", StringComparison.Ordinal) && int.TryParse(go["RemoveFile-".Length..], CultureInfo.InvariantCulture, out var index))
         {
-            await DiscardAsync(index);
+            await DiscardAsync(index, cancellationToken);
             return Show(3);
         }
 
@@ -208,7 +209,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         FilingResult result;
         try
         {
-            result = await filing.FileAsync(User.ToActor(), request, notice, Limits.MaxDisputeBytes, cancellationToken);
+            result = await filing.FileAsync(User.ToActor(), request, notice, Limits.MaxDisputeBytes, Limits.MaxFilesPerDispute, cancellationToken);
         }
         catch (DomainException refused)
         {
@@ -420,7 +421,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
     private List<StagedFile> ReadTickets() =>
         [.. Input.Files.Distinct().Select(ticket => (ticket, file: stagedFiles.Read(ticket, User.UserId()))).Where(p => p.file is not null).Select(p => new StagedFile(p.ticket, p.file!))];
 
-    private async Task DiscardAsync(int index)
+    private async Task DiscardAsync(int index, CancellationToken cancellationToken)
     {
         if (index < 0 || index >= Files.Count)
         {
@@ -430,10 +431,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         var file = Files[index];
         Input.Files.RemoveAll(ticket => ticket == file.Ticket);
         Files = [.. Files.Where(f => f.Ticket != file.Ticket)];
-        if (!await db.Evidence.AnyAsync(e => e.BlobName == file.File.BlobName))
-        {
-            await intake.DiscardAsync([file.File.BlobName]);
-        }
+        await stagedFiles.DiscardAsync(intake, file.File, User.UserId(), cancellationToken);
     }
 
     private async Task<int?> FindInvoiceAsync(string key, CancellationToken cancellationToken)

@@ -91,6 +91,9 @@ internal sealed class EvidenceConfiguration : IEntityTypeConfiguration<Evidence>
         builder.Property(e => e.UploadedByUserId).HasMaxLength(450);
         builder.Property(e => e.UploadedByName).HasMaxLength(200);
         builder.HasIndex(e => new { e.DisputeId, e.UploadedAt });
+
+        // The blob clean-up asks, blob by blob, whether a row still holds it.
+        builder.HasIndex(e => e.BlobName);
     }
 }
 

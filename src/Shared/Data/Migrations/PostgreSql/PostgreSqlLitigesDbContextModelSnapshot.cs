@@ -439,6 +439,9 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.Property<long>("EvidenceBytes")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("EvidenceCount")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("FirstAnsweredAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -824,6 +827,8 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BlobName");
 
                     b.HasIndex("DisputeId", "UploadedAt");
 
@@ -1510,6 +1515,32 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.HasIndex("Status", "ProposedAt");
 
                     b.ToTable("SettlementProposals", (string)null);
+                });
+
+            modelBuilder.Entity("Litiges.Storage.StagedBlob", b =>
+                {
+                    b.Property<string>("BlobName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("StagedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("BlobName");
+
+                    b.HasIndex("StagedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("StagedBlobs");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -440,6 +440,9 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.Property<long>("EvidenceBytes")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("EvidenceCount")
+                        .HasColumnType("int");
+
                     b.Property<DateTimeOffset?>("FirstAnsweredAt")
                         .HasColumnType("datetimeoffset");
 
@@ -825,6 +828,8 @@ namespace Litiges.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(32)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BlobName");
 
                     b.HasIndex("DisputeId", "UploadedAt");
 
@@ -1511,6 +1516,32 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.HasIndex("Status", "ProposedAt");
 
                     b.ToTable("SettlementProposals", (string)null);
+                });
+
+            modelBuilder.Entity("Litiges.Storage.StagedBlob", b =>
+                {
+                    b.Property<string>("BlobName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("StagedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("BlobName");
+
+                    b.HasIndex("StagedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("StagedBlobs");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

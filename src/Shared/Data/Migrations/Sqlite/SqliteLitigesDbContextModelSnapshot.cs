@@ -424,6 +424,9 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Property<long>("EvidenceBytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("EvidenceCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("FirstAnsweredAt")
                         .HasColumnType("INTEGER");
 
@@ -799,6 +802,8 @@ namespace Litiges.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BlobName");
 
                     b.HasIndex("DisputeId", "UploadedAt");
 
@@ -1461,6 +1466,32 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.HasIndex("Status", "ProposedAt");
 
                     b.ToTable("SettlementProposals", (string)null);
+                });
+
+            modelBuilder.Entity("Litiges.Storage.StagedBlob", b =>
+                {
+                    b.Property<string>("BlobName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StagedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("BlobName");
+
+                    b.HasIndex("StagedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("StagedBlobs");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
