@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Litiges.Data;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -87,6 +88,23 @@ public sealed class UserSessions(LitigesDbContext db, TimeProvider clock)
             return;
         }
 
+        try
+        {
+            await CheckAsync(context, principal);
+        }
+        catch (Exception error) when (DatabaseUnavailable.Is(error))
+        {
+            // The database does not answer: nobody is signed in for this request (fail closed, the
+            // cookie is kept for when it is back), and the failure is raised again after
+            // authentication (RaiseSessionCheckFailure) so that the error page says so (503). Thrown
+            // from here, the faulted authentication would fail the error page too.
+            context.RejectPrincipal();
+            context.HttpContext.Items[SessionCheckFailures.Key] = error;
+        }
+    }
+
+    private static async Task CheckAsync(CookieValidatePrincipalContext context, ClaimsPrincipal principal)
+    {
         var services = context.HttpContext.RequestServices;
         var db = services.GetRequiredService<LitigesDbContext>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -119,4 +137,22 @@ public sealed class UserSessions(LitigesDbContext db, TimeProvider clock)
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>A session check that the database could not answer, raised once after authentication.</summary>
+public static class SessionCheckFailures
+{
+    internal static readonly object Key = new();
+
+    /// <summary>Fails the request with the database failure, so that the error page answers 503.</summary>
+    public static IApplicationBuilder RaiseSessionCheckFailure(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Items.Remove(Key, out var failure) && failure is Exception error)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
+
+            await next(context);
+        });
 }

@@ -28,6 +28,11 @@ public static class DatabaseSetup
         // PostgreSQL retries like SQL Server so that the tests, which run on PostgreSQL, catch a bare
         // transaction that SQL Server would refuse in production.
         var retry = configuration.GetValue("Database:RetryOnFailure", true);
+
+        // A person waits on the answer: a few quick retries ride out a dropped connection or a short
+        // fail-over, then the page says the database does not answer (503) instead of hanging.
+        var retries = configuration.GetValue("Database:MaxRetryCount", 3);
+        var retryDelay = TimeSpan.FromSeconds(configuration.GetValue("Database:MaxRetryDelaySeconds", 5));
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
@@ -42,7 +47,7 @@ public static class DatabaseSetup
                 {
                     if (retry)
                     {
-                        npgsql.EnableRetryOnFailure();
+                        npgsql.EnableRetryOnFailure(retries, retryDelay, errorCodesToAdd: null);
                     }
                 }));
                 break;
@@ -51,7 +56,7 @@ public static class DatabaseSetup
                 {
                     if (retry)
                     {
-                        sql.EnableRetryOnFailure();
+                        sql.EnableRetryOnFailure(retries, retryDelay, errorNumbersToAdd: null);
                     }
                 }));
                 break;

@@ -197,6 +197,7 @@ public static class LitigesWeb
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
+        app.RaiseSessionCheckFailure();
 
         // After authentication, so that a signed-in user's own language can apply.
         app.UseRequestLocalization();

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
@@ -36,24 +35,11 @@ public sealed class ErrorModel : PageModel
         RetryAfterSeconds = int.TryParse(Response.Headers.RetryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
         // The database not answering is not a bug: say so, and that nothing was half-saved (each act is one transaction).
-        if (code is null && HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && IsDatabaseUnavailable(error))
+        if (code is null && HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && Data.DatabaseUnavailable.Is(error))
         {
             ErrorStatus = StatusCodes.Status503ServiceUnavailable;
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             Response.Headers.RetryAfter = "30";
         }
-    }
-
-    private static bool IsDatabaseUnavailable(Exception error)
-    {
-        for (var current = error; current is not null; current = current.InnerException)
-        {
-            if (current is DbException or System.Net.Sockets.SocketException or TimeoutException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

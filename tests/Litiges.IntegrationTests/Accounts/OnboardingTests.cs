@@ -137,6 +137,32 @@ public abstract partial class OnboardingTests<TFixture>(TFixture fixture) : ApiS
     }
 
     [Fact]
+    public async Task An_invitation_older_than_its_days_is_dead_and_shown_as_expired()
+    {
+        var (_, number) = await NewCustomerAsync();
+        var agent = new Browser(Fixture.BackOffice.CreateClient(PortalBrowser.NoRedirects));
+        await agent.SignInAsync("agent@staff.test");
+        var list = await agent.GetPageAsync($"/Customers?q={number.ToLowerInvariant()}");
+        var link = list.QuerySelector($"tr[data-customer='{number}'] a")!.GetAttribute("href")!;
+        var details = await agent.GetPageAsync(link);
+        var email = $"late.{Guid.NewGuid():N}@newco.example";
+        var invited = await new PortalBrowser(agent).SubmitAsync(PortalBrowser.Form(details, "Invite"), link, new Dictionary<string, string?> { ["Invite.Email"] = email, ["Invite.Name"] = "Lou Late" });
+        Assert.Equal(HttpStatusCode.Redirect, invited.StatusCode);
+        var invitation = await InvitationLinkAsync(email, 1);
+
+        // Sent seven days (Accounts:InvitationDays) and a minute ago.
+        await Fixture.WithDbAsync(db => db.Users.Where(u => u.Email == email)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.InvitedAt, DateTimeOffset.UtcNow.AddDays(-7).AddMinutes(-1))));
+
+        var portal = new Browser(Fixture.Portal.CreateClient(PortalBrowser.NoRedirects));
+        var dead = await portal.GetPageAsync(invitation.PathAndQuery);
+        Assert.NotNull(dead.QuerySelector("[data-testid=dead-link]"));
+        Assert.Null(dead.QuerySelector("input[name='Input.Password']"));
+        Assert.NotEqual(HttpStatusCode.Redirect, (await portal.SignInAsync(email, NewPassword)).StatusCode);
+        Assert.Equal("Expired", (await agent.GetPageAsync(link)).QuerySelector("#portal-users tbody tr")!.GetAttribute("data-state"));
+    }
+
+    [Fact]
     public async Task A_revoked_invitation_link_fails_and_the_account_cannot_sign_in()
     {
         var (_, number) = await NewCustomerAsync();

@@ -16,8 +16,9 @@ namespace Litiges.IntegrationTests.Production;
 /// environment and nothing else, after the same <c>migrate</c> step. Only what exists solely
 /// inside compose is swapped for the test servers: PostgreSQL for SQL Server, the test Azurite,
 /// clamd and maildev, a free loopback port for 8080, a temporary folder for the volume and a
-/// fresh certificate for the secret. (The first administrator, <c>create-admin</c>, is another
-/// command's test.)
+/// fresh certificate for the secret. The first administrator is created as the README says
+/// (<c>docker compose run --rm backoffice create-admin --email …</c>), and its link opens on the
+/// running back office.
 /// </summary>
 public sealed class ComposeRunTests : IAsyncLifetime
 {
@@ -54,6 +55,7 @@ public sealed class ComposeRunTests : IAsyncLifetime
         };
 
         var urls = new Dictionary<string, Uri>();
+        string? adminLink = null;
         foreach (var (service, app) in new[] { ("migrate", "BackOffice"), ("backoffice", "BackOffice"), ("customerportal", "CustomerPortal") })
         {
             var environment = compose.Environment(service, variables).ToDictionary();
@@ -81,6 +83,22 @@ public sealed class ComposeRunTests : IAsyncLifetime
                 continue;
             }
 
+            if (service == "backoffice")
+            {
+                // docker compose run --rm backoffice create-admin --email …: the image's entry point
+                // with the command's arguments, the service's environment.
+                var before = Output.Length;
+                var createAdmin = Start(app, ["create-admin", "--email", "first.admin@company.example"], environment);
+                Assert.True(await WaitForExitAsync(createAdmin, TimeSpan.FromMinutes(2)), "create-admin did not finish\n" + Output);
+                Assert.True(createAdmin.ExitCode == 0, $"create-admin exited with {createAdmin.ExitCode}\n{Output}");
+                var printed = Output[before..];
+                var publicUrl = environment["Email__BackOfficeUrl"].TrimEnd('/');
+                adminLink = printed.Split('\n')
+                    .Where(l => l.StartsWith("[BackOffice] " + publicUrl + "/", StringComparison.Ordinal))
+                    .Select(l => l["[BackOffice] ".Length..].Trim())
+                    .Single();
+            }
+
             // Before the app answers (nothing listens on a fresh port), the probe says unhealthy.
             var idle = new Dictionary<string, string>(environment) { ["ASPNETCORE_HTTP_PORTS"] = FreePort().ToString(CultureInfo.InvariantCulture) };
             var unhealthy = Start(app, [HealthProbe.Command], idle);
@@ -104,6 +122,14 @@ public sealed class ComposeRunTests : IAsyncLifetime
             Assert.Contains("name=\"Input.Email\"", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             Assert.False(login.Headers.Contains("Server"), $"{service} names its server");
         }
+
+        // The administrator's link, on the public back-office address, opens the set-password form
+        // of the running back office (as the TLS proxy would pass it on).
+        Assert.NotNull(adminLink);
+        var link = new Uri(adminLink);
+        var invitation = await GetAsync(client, new Uri(urls["backoffice"], link.PathAndQuery));
+        Assert.Equal(HttpStatusCode.OK, invitation.StatusCode);
+        Assert.Contains("name=\"Input.Password\"", await invitation.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The scanner is configured: neither app warns of unscanned files.
         Assert.DoesNotContain("No virus scanner", Output, StringComparison.Ordinal);
