@@ -7,6 +7,7 @@ using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Litiges.IntegrationTests.BackOffice;
 
@@ -159,9 +160,14 @@ public abstract partial class ConfigurationTests<TFixture>(TFixture fixture) : B
         var mail = await Fixture.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Kind == "StaffInvitation" && m.Recipient == "nadia@staff.test"));
         Assert.Contains("Adam Admin vous a ouvert un accès", mail.TextBody, StringComparison.Ordinal);
         var link = new Uri(LinkPattern().Match(mail.TextBody).Value);
+
+        // The one-time invitation link, on the configured back-office address (not the request's).
+        Assert.Equal("/Account/AcceptInvitation", link.AbsolutePath);
+        Assert.Equal(new Uri(Fixture.BackOffice.Services.GetRequiredService<Litiges.Notifications.MailSettings>().PublicBackOfficeUrl).Authority, link.Authority);
         var browser = new Browser(Fixture.BackOffice.CreateClient(NoRedirects));
-        var reset = await browser.SubmitAsync(link.PathAndQuery, new Dictionary<string, string> { ["Input.Password"] = "Premier-Passe-2026", ["Input.ConfirmPassword"] = "Premier-Passe-2026" });
-        Assert.Contains("Votre mot de passe a été changé", await TextOfAsync(reset), StringComparison.Ordinal);
+        var accepted = await browser.SubmitAsync(link.PathAndQuery, new Dictionary<string, string> { ["Input.Password"] = "Premier-Passe-2026", ["Input.ConfirmPassword"] = "Premier-Passe-2026" });
+        Assert.Contains("Votre compte est activé", await TextOfAsync(accepted), StringComparison.Ordinal);
+        Assert.NotNull((await browser.GetPageAsync(link.PathAndQuery)).QuerySelector("[data-testid=dead-link]"));
 
         var signIn = await browser.SignInAsync("nadia@staff.test", "Premier-Passe-2026");
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text;
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Localization;
@@ -7,7 +6,6 @@ using Litiges.Notifications;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -187,9 +185,11 @@ public sealed class EditModel(UserManager<AppUser> users, LitigesDbContext db, T
 
     private async Task InviteAsync(AppUser user, CancellationToken cancellationToken)
     {
-        var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
-        var link = HttpContext.RequestServices.GetRequiredService<PublicLinks>().BackOffice(Url.Page("/Account/ResetPassword", new { userId = user.Id, code = token })!);
-        Outbox.QueueEmail(db, "StaffInvitation", user.Email!, user.Language, clock.GetUtcNow(), link, user.DisplayName, User.DisplayName());
+        // The same one-time invitation link as create-admin and customer invitations (Accounts:InvitationDays),
+        // on the configured back-office address; a new one kills the one sent before.
+        var services = HttpContext.RequestServices;
+        var link = await services.GetRequiredService<InvitationLinks>().IssueAsync(user, services.GetRequiredService<MailSettings>().PublicBackOfficeUrl);
+        Outbox.QueueEmail(db, "StaffInvitation", user.Email!, user.Language, clock.GetUtcNow(), link.Url, user.DisplayName, User.DisplayName());
         await db.SaveChangesAsync(cancellationToken);
     }
 
