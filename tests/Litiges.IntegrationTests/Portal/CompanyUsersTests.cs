@@ -27,7 +27,12 @@ public abstract partial class CompanyUsersTests<TFixture>(TFixture fixture) : IC
         Assert.Equal((UserKind.Customer, fixture.Data.AlphaId, false, false, "en"), (user.Kind, user.CustomerAccountId, user.EmailConfirmed, user.IsCustomerAdmin, user.Language));
         Assert.Null(user.PasswordHash);
         var list = await alice.GetPageAsync("/Company/Users");
-        Assert.Contains("Invitation envoyée", list.QuerySelector("#colleagues")!.TextContent, StringComparison.Ordinal);
+        var row = list.QuerySelectorAll("#colleagues tbody tr").Single(r => r.TextContent.Contains(email, StringComparison.Ordinal)).TextContent;
+        Assert.Contains("Invité", row, StringComparison.Ordinal);
+
+        // Until when the link works: sent now, Accounts:InvitationDays (7) later, in Paris time.
+        var until = TimeZoneInfo.ConvertTime(user.InvitedAt!.Value.AddDays(7), Litiges.Deadlines.FrenchBusinessCalendar.Instance.TimeZone);
+        Assert.Contains("Lien valable jusqu'au " + until.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture), row, StringComparison.Ordinal);
 
         var mail = await fixture.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Kind == "Invitation" && m.Recipient == email));
         Assert.Equal("Alice Alpha invites you to the dispute portal of Alpha Industries", mail.Subject);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 
 namespace Litiges.CustomerPortal.Pages.Company;
@@ -19,7 +20,7 @@ public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, 
     [BindProperty]
     public InviteInput Invite { get; set; } = new();
 
-    public IReadOnlyList<Colleague> Colleagues { get; private set; } = [];
+    public IReadOnlyList<CustomerUser> Colleagues { get; private set; } = [];
 
     public string CompanyName { get; private set; } = string.Empty;
 
@@ -135,21 +136,10 @@ public sealed class UsersModel(UserManager<AppUser> users, LitigesDbContext db, 
     {
         var company = User.CustomerAccountId();
         CompanyName = await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == company).Select(c => c.LegalName).SingleAsync(cancellationToken);
-        Colleagues = await db.Users.AsNoTracking()
-            .Where(u => u.CustomerAccountId == company && u.Kind == UserKind.Customer)
-            .OrderBy(u => u.DisplayName)
-            .Select(u => new Colleague(u.Id, u.DisplayName, u.Email ?? string.Empty, u.IsCustomerAdmin, !u.IsActive ? ColleagueState.Removed : u.EmailConfirmed ? ColleagueState.Active : ColleagueState.Invited))
-            .ToListAsync(cancellationToken);
-    }
 
-    public enum ColleagueState
-    {
-        Active,
-        Invited,
-        Removed,
+        // The same states and expiry as the back office shows (one reading of an invitation).
+        Colleagues = await HttpContext.RequestServices.GetRequiredService<CustomerOnboarding>().UsersAsync(company, cancellationToken);
     }
-
-    public sealed record Colleague(string Id, string Name, string Email, bool IsAdmin, ColleagueState State);
 
     public sealed class InviteInput
     {
