@@ -36,7 +36,6 @@ public static class CreateAdminCommand
         var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var links = scope.ServiceProvider.GetRequiredService<InvitationLinks>();
-        var mail = scope.ServiceProvider.GetRequiredService<MailSettings>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
 
         if (!await IsMigratedAsync(db))
@@ -61,7 +60,7 @@ public static class CreateAdminCommand
         IssuedLink link;
         try
         {
-            link = await IssueAsync(db, users, links, mail, clock, user, options);
+            link = await IssueAsync(db, users, links, clock, user, options);
         }
         catch (AccountRefusedException refused)
         {
@@ -75,7 +74,7 @@ public static class CreateAdminCommand
         return Succeeded;
     }
 
-    private static async Task<IssuedLink> IssueAsync(LitigesDbContext db, UserManager<AppUser> users, InvitationLinks links, MailSettings mail, TimeProvider clock, AppUser? user, Options options) =>
+    private static async Task<IssuedLink> IssueAsync(LitigesDbContext db, UserManager<AppUser> users, InvitationLinks links, TimeProvider clock, AppUser? user, Options options) =>
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
@@ -96,7 +95,7 @@ public static class CreateAdminCommand
                 db.AuditLog.Add(new AuditEntry(clock.GetUtcNow(), AuditAction.RoleGranted, null, Name, user.Id, user.Email!, StaffRoles.Admin, null));
             }
 
-            var issued = await links.IssueAsync(user, mail.PublicBackOfficeUrl);
+            var issued = await links.IssueAsync(user);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
             return issued;

@@ -13,7 +13,7 @@ namespace Litiges.Accounts;
 /// address, sets the first password. Resending issues a new link and kills the old one; revoking
 /// closes the unused account and kills its link at once.
 /// </summary>
-public sealed class CustomerOnboarding(LitigesDbContext db, UserManager<AppUser> users, InvitationLinks links, MailSettings mail, TimeProvider clock)
+public sealed class CustomerOnboarding(LitigesDbContext db, UserManager<AppUser> users, InvitationLinks links, TimeProvider clock)
 {
     /// <summary>
     /// Invites <paramref name="request"/>'s address into the company. An address already used
@@ -134,7 +134,7 @@ public sealed class CustomerOnboarding(LitigesDbContext db, UserManager<AppUser>
 
     private async Task SendAsync(AppUser invited, string company, string invitedBy)
     {
-        var link = await links.IssueAsync(invited, mail.PublicPortalUrl);
+        var link = await links.IssueAsync(invited);
         var culture = Localization.Cultures.For(invited.Language);
         var until = TimeZoneInfo.ConvertTime(link.ExpiresAt, Deadlines.FrenchBusinessCalendar.Instance.TimeZone).ToString("g", culture);
         Outbox.QueueEmail(db, "Invitation", invited.Email!, invited.Language, clock.GetUtcNow(), link.Url, invited.DisplayName, invitedBy, company, until);

@@ -64,7 +64,7 @@ public sealed class InvitationTokenProvider(TimeProvider clock, IOptions<Invitat
 /// stamp, so every earlier link (and session) of the account stops working at once; accepting
 /// changes it again, so a link works once.
 /// </summary>
-public sealed class InvitationLinks(UserManager<AppUser> users, LitigesDbContext db, TimeProvider clock, IOptions<InvitationOptions> options)
+public sealed class InvitationLinks(UserManager<AppUser> users, LitigesDbContext db, TimeProvider clock, IOptions<InvitationOptions> options, Notifications.PublicLinks publicLinks)
 {
     public const string PagePath = "/Account/AcceptInvitation";
 
@@ -73,15 +73,15 @@ public sealed class InvitationLinks(UserManager<AppUser> users, LitigesDbContext
     /// <summary>Until when the pending invitation of <paramref name="user"/> can be accepted; null when there is none.</summary>
     public DateTimeOffset? ExpiresAt(AppUser user) => user.HasPendingInvitation ? user.InvitedAt + Lifespan : null;
 
-    /// <summary>Marks the user invited now and returns a fresh link on <paramref name="siteUrl"/> (saved through the user manager).</summary>
-    public async Task<IssuedLink> IssueAsync(AppUser user, string siteUrl)
+    /// <summary>Marks the user invited now and returns a fresh link on the public address of the user's app (saved through the user manager).</summary>
+    public async Task<IssuedLink> IssueAsync(AppUser user)
     {
         var now = clock.GetUtcNow();
         user.Invite(now);
         Check(await users.UpdateSecurityStampAsync(user));
         var token = await users.GenerateUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose);
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
-        var link = $"{siteUrl.TrimEnd('/')}{PagePath}?userId={Uri.EscapeDataString(user.Id)}&code={code}";
+        var link = publicLinks.For(user.Kind, $"{PagePath}?userId={Uri.EscapeDataString(user.Id)}&code={code}");
         return new IssuedLink(link, now + Lifespan);
     }
 

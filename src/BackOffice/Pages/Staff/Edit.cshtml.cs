@@ -187,8 +187,7 @@ public sealed class EditModel(UserManager<AppUser> users, LitigesDbContext db, T
     {
         // The same one-time invitation link as create-admin and customer invitations (Accounts:InvitationDays),
         // on the configured back-office address; a new one kills the one sent before.
-        var services = HttpContext.RequestServices;
-        var link = await services.GetRequiredService<InvitationLinks>().IssueAsync(user, services.GetRequiredService<MailSettings>().PublicBackOfficeUrl);
+        var link = await HttpContext.RequestServices.GetRequiredService<InvitationLinks>().IssueAsync(user);
         Outbox.QueueEmail(db, "StaffInvitation", user.Email!, user.Language, clock.GetUtcNow(), link.Url, user.DisplayName, User.DisplayName());
         await db.SaveChangesAsync(cancellationToken);
     }
