@@ -5,6 +5,8 @@
 #   tests: N passed, N failed[, N skipped]
 #
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Sla".
+# LITIGES_TEST_REPEAT=3 ./test.sh runs the whole suite three times in a row on the same servers
+# (a race shows up as a failure in one round); each round's line is printed, then the total.
 # Test results (TRX) go to artifacts/test-results; tests write screenshots and traces
 # under artifacts/ too, and those are kept.
 set -euo pipefail
@@ -35,41 +37,55 @@ start_clamd
 dotnet restore Portal.sln
 dotnet build Portal.sln -c Release --no-restore -nologo
 
-# One run over the solution; its exit code is kept, not fatal, so the summary is still printed.
+# Adds up the <Counters .../> element of every TRX file under a folder (one per test project
+# and round): prints "files executed passed failed skipped". No python on a fresh machine: awk only.
+count_results() {
+    find "$1" -name '*.trx' -print0 | xargs -0 -r cat | awk '
+        function attr(s, name,   m) {
+            # " name=\"N\"" with the leading space, so that "passed" does not match "passedButRunAborted".
+            if (match(s, " " name "=\"[0-9]+\"")) {
+                m = substr(s, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0
+            }
+            return 0
+        }
+        {
+            line = $0
+            while (match(line, /<Counters [^>]*>/)) {
+                c = substr(line, RSTART, RLENGTH)
+                files++
+                executed += attr(c, "executed")
+                passed   += attr(c, "passed")
+                failed   += attr(c, "failed") + attr(c, "error") + attr(c, "timeout") + attr(c, "aborted")
+                # xunit skips count in total but not in executed, and notExecuted stays 0.
+                nx = attr(c, "total") - attr(c, "executed")
+                skipped  += (nx > attr(c, "notExecuted")) ? nx : attr(c, "notExecuted")
+                line = substr(line, RSTART + RLENGTH)
+            }
+        }
+        END { printf "%d %d %d %d %d\n", files, executed, passed, failed, skipped }'
+}
+
+# One run over the solution per round; its exit code is kept, not fatal, so the summary is
+# still printed. Each round writes its TRX files in a folder of its own.
+rounds="${LITIGES_TEST_REPEAT:-1}"
+case "$rounds" in ''|*[!0-9]*|0) echo "test.sh: LITIGES_TEST_REPEAT must be a positive number" >&2; exit 2 ;; esac
 test_status=0
-dotnet test Portal.sln -c Release --no-build --logger trx --results-directory "$RESULTS" "$@" \
-    || test_status=$?
+for round in $(seq 1 "$rounds"); do
+    started=$SECONDS
+    dotnet test Portal.sln -c Release --no-build --logger trx --results-directory "$RESULTS/round-$round" "$@" \
+        || test_status=$?
+    if [ "$rounds" -gt 1 ]; then
+        read -r _ _ round_passed round_failed _ <<<"$(count_results "$RESULTS/round-$round")"
+        echo "test.sh: round $round of $rounds: $round_passed passed, $round_failed failed, $((SECONDS - started)) s"
+    fi
+done
 
 # In CI, stop the compiler and MSBuild servers so no dotnet process outlives the run.
 if [ "${CI:-}" = true ]; then
     dotnet build-server shutdown >/dev/null 2>&1 || true
 fi
 
-# Add up the <Counters .../> element of every TRX file (one per test project).
-# No python on a fresh machine: awk only.
-summary="$(find "$RESULTS" -name '*.trx' -print0 | xargs -0 -r cat | awk '
-    function attr(s, name,   m) {
-        # " name=\"N\"" with the leading space, so that "passed" does not match "passedButRunAborted".
-        if (match(s, " " name "=\"[0-9]+\"")) {
-            m = substr(s, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0
-        }
-        return 0
-    }
-    {
-        line = $0
-        while (match(line, /<Counters [^>]*>/)) {
-            c = substr(line, RSTART, RLENGTH)
-            files++
-            executed += attr(c, "executed")
-            passed   += attr(c, "passed")
-            failed   += attr(c, "failed") + attr(c, "error") + attr(c, "timeout") + attr(c, "aborted")
-            # xunit skips count in total but not in executed, and notExecuted stays 0.
-            nx = attr(c, "total") - attr(c, "executed")
-            skipped  += (nx > attr(c, "notExecuted")) ? nx : attr(c, "notExecuted")
-            line = substr(line, RSTART + RLENGTH)
-        }
-    }
-    END { printf "%d %d %d %d %d\n", files, executed, passed, failed, skipped }')"
+summary="$(count_results "$RESULTS")"
 read -r trx_files executed passed failed skipped <<<"$summary"
 
 if [ "$trx_files" -eq 0 ]; then
