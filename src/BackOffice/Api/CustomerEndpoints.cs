@@ -36,8 +36,15 @@ internal static class CustomerEndpoints
         var errors = new FieldErrors(t);
         errors.Check("customerNumber", Integration.InvoiceFieldRules.Number(customerNumber));
         errors.Check("legalName", Text(input.LegalName, 200));
-        errors.Check("siren", input.Siren is { } siren && siren.Count(char.IsDigit) == 9 && siren.All(c => char.IsDigit(c) || c == ' ') ? null : "Integration.Validation.Siren");
-        errors.Check("vatNumber", input.VatNumber is null || input.VatNumber.Trim().Length <= 20 ? null : "Integration.Validation.TooLong");
+        var sirenProblem = CompanyIdentifiers.SirenProblem(input.Siren);
+        errors.Check("siren", sirenProblem is null ? null : "Error.Identifiers." + sirenProblem, input.Siren ?? string.Empty);
+        if (!string.IsNullOrWhiteSpace(input.VatNumber))
+        {
+            // The SIREN inside a French VAT number must be the customer's: one typo would otherwise pass both checks.
+            var vatProblem = CompanyIdentifiers.VatNumberProblem(input.VatNumber, sirenProblem is null ? input.Siren : null);
+            errors.Check("vatNumber", vatProblem is null ? null : "Error.Identifiers." + vatProblem, input.VatNumber);
+        }
+
         errors.Check("language", input.Language is null or "fr" or "en" ? null : "Integration.Validation.Language");
         errors.Check("currency", input.Currency is null ? null : Integration.InvoiceFieldRules.Currency(input.Currency));
         if (input.Address is not { } address)
