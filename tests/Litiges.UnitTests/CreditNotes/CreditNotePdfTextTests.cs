@@ -65,7 +65,7 @@ public sealed class CreditNotePdfTextTests
         var words = document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text).ToHashSet(StringComparer.Ordinal);
         var text = string.Join('\n', document.GetPages().Select(p => p.Text));
 
-        foreach (var word in new[] { "Date", "d'émission", "Litiges", "Démo", "Catégorie", "l'opération", "débits", "Vénissieux", "rectifiée", "cassées" })
+        foreach (var word in new[] { "Date", "d'émission", "Litiges", "Démo", "Catégorie", "l'opération", "débits", "Entrepôt", "rectifiée", "cassées" })
         {
             Assert.True(words.Contains(word), $"PdfPig does not read the word “{word}”; words: {string.Join(" | ", words.Take(80))}");
         }
