@@ -221,8 +221,10 @@ stop_postgres() {
 
 ensure_chromium() {
     # Fonts: without them headless Chromium renders text as empty boxes in screenshots.
-    # qpdf: the credit-note tests check the structure of the PDFs they render with it.
-    ensure_apt_packages chromium fonts-dejavu-core fonts-liberation qpdf || return 1
+    # qpdf: the credit-note tests check the structure of the PDFs they render with it;
+    # poppler-utils (pdftotext): they check that its words extract intact;
+    # default-jre-headless + libsaxonhe-java: they run the official EN 16931 UBL XSLT.
+    ensure_apt_packages chromium fonts-dejavu-core fonts-liberation qpdf poppler-utils default-jre-headless libsaxonhe-java || return 1
     [ -x /usr/bin/chromium ] || _svc_die "/usr/bin/chromium missing after install" || return 1
     export LITIGES_TEST_CHROMIUM=/usr/bin/chromium
 }

@@ -36,8 +36,15 @@ internal static class CustomerEndpoints
         var errors = new FieldErrors(t);
         errors.Check("customerNumber", Integration.InvoiceFieldRules.Number(customerNumber));
         errors.Check("legalName", Text(input.LegalName, 200));
-        errors.Check("siren", input.Siren is { } siren && siren.Count(char.IsDigit) == 9 && siren.All(c => char.IsDigit(c) || c == ' ') ? null : "Integration.Validation.Siren");
-        errors.Check("vatNumber", input.VatNumber is null || input.VatNumber.Trim().Length <= 20 ? null : "Integration.Validation.TooLong");
+        var sirenProblem = CompanyIdentifiers.SirenProblem(input.Siren);
+        errors.Check("siren", sirenProblem is null ? null : "Error.Identifiers." + sirenProblem, input.Siren ?? string.Empty);
+        if (!string.IsNullOrWhiteSpace(input.VatNumber))
+        {
+            // The SIREN inside a French VAT number must be the customer's: one typo would otherwise pass both checks.
+            var vatProblem = CompanyIdentifiers.VatNumberProblem(input.VatNumber, sirenProblem is null ? input.Siren : null);
+            errors.Check("vatNumber", vatProblem is null ? null : "Error.Identifiers." + vatProblem, input.VatNumber);
+        }
+
         errors.Check("language", input.Language is null or "fr" or "en" ? null : "Integration.Validation.Language");
         errors.Check("currency", input.Currency is null ? null : Integration.InvoiceFieldRules.Currency(input.Currency));
         if (input.Address is not { } address)
@@ -46,11 +53,12 @@ internal static class CustomerEndpoints
         }
         else
         {
-            errors.Check("address.line1", Text(address.Line1, 200));
-            errors.Check("address.line2", address.Line2 is null ? null : Text(address.Line2, 200));
-            errors.Check("address.postalCode", Text(address.PostalCode, 20));
-            errors.Check("address.city", Text(address.City, 100));
-            errors.Check("address.country", Text(address.Country, 100));
+            CheckAddress(errors, "address", address);
+        }
+
+        if (input.DeliveryAddress is { } delivery)
+        {
+            CheckAddress(errors, "deliveryAddress", delivery);
         }
 
         if (errors.HasAny)
@@ -58,13 +66,15 @@ internal static class CustomerEndpoints
             return ApiProblems.Invalid(t, errors);
         }
 
-        var postal = new PostalAddress(input.Address!.Line1!.Trim(), string.IsNullOrWhiteSpace(input.Address.Line2) ? null : input.Address.Line2.Trim(), input.Address.PostalCode!.Trim(), input.Address.City!.Trim(), input.Address.Country!.Trim());
+        var postal = Postal(input.Address!);
+        var deliverTo = input.DeliveryAddress is null ? null : Postal(input.DeliveryAddress);
         var customer = await db.CustomerAccounts.SingleOrDefaultAsync(c => c.CustomerNumber == customerNumber, cancellationToken);
         try
         {
             if (customer is null)
             {
                 customer = new CustomerAccount(customerNumber, input.LegalName!, input.Siren!, input.VatNumber ?? string.Empty, postal, input.Language ?? "fr", input.Currency ?? Finance.Money.Euro);
+                customer.DeliverTo(deliverTo);
                 db.CustomerAccounts.Add(customer);
                 await db.SaveChangesAsync(cancellationToken);
                 return TypedResults.Created($"/api/v1/customers/{Uri.EscapeDataString(customer.CustomerNumber)}", CustomerView.Of(customer));
@@ -78,6 +88,7 @@ internal static class CustomerEndpoints
             }
 
             customer.UpdateIdentity(input.LegalName!, input.Siren!, input.VatNumber ?? string.Empty, postal, input.Language ?? customer.Language);
+            customer.DeliverTo(deliverTo);
             await db.SaveChangesAsync(cancellationToken);
             return TypedResults.Ok(CustomerView.Of(customer));
         }
@@ -95,19 +106,35 @@ internal static class CustomerEndpoints
             : TypedResults.Ok(CustomerView.Of(customer));
     }
 
+    private static void CheckAddress(FieldErrors errors, string prefix, AddressInput address)
+    {
+        errors.Check(prefix + ".line1", Text(address.Line1, 200));
+        errors.Check(prefix + ".line2", address.Line2 is null ? null : Text(address.Line2, 200));
+        errors.Check(prefix + ".postalCode", Text(address.PostalCode, 20));
+        errors.Check(prefix + ".city", Text(address.City, 100));
+        errors.Check(prefix + ".country", Text(address.Country, 100));
+    }
+
+    private static PostalAddress Postal(AddressInput address) =>
+        new(address.Line1!.Trim(), string.IsNullOrWhiteSpace(address.Line2) ? null : address.Line2.Trim(), address.PostalCode!.Trim(), address.City!.Trim(), address.Country!.Trim());
+
     private static string? Text(string? value, int maxLength) =>
         string.IsNullOrWhiteSpace(value) ? "Integration.Validation.Required"
         : value.Trim().Length > maxLength ? "Integration.Validation.TooLong"
         : null;
 }
 
-/// <summary>A customer as the ERP sends it. Language "fr" (default) or "en"; currency EUR by default, fixed once set.</summary>
-public sealed record CustomerInput(string? LegalName, string? Siren, string? VatNumber, AddressInput? Address, string? Language, string? Currency);
+/// <summary>
+/// A customer as the ERP sends it. SIREN checked by its Luhn key, a French VAT number by its key
+/// and SIREN. Language "fr" (default) or "en"; currency EUR by default, fixed once set. The
+/// delivery address, when goods go elsewhere, is printed on credit notes; none clears it.
+/// </summary>
+public sealed record CustomerInput(string? LegalName, string? Siren, string? VatNumber, AddressInput? Address, string? Language, string? Currency, AddressInput? DeliveryAddress = null);
 
 public sealed record AddressInput(string? Line1, string? Line2, string? PostalCode, string? City, string? Country);
 
-public sealed record CustomerView(string CustomerNumber, string LegalName, string Siren, string VatNumber, PostalAddress Address, string Language, string Currency)
+public sealed record CustomerView(string CustomerNumber, string LegalName, string Siren, string VatNumber, PostalAddress Address, string Language, string Currency, PostalAddress? DeliveryAddress)
 {
     public static CustomerView Of(CustomerAccount customer) =>
-        new(customer.CustomerNumber, customer.LegalName, customer.Siren, customer.VatNumber, customer.Address, customer.Language, customer.Currency);
+        new(customer.CustomerNumber, customer.LegalName, customer.Siren, customer.VatNumber, customer.Address, customer.Language, customer.Currency, customer.DeliveryAddress);
 }

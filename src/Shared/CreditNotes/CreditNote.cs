@@ -1,3 +1,4 @@
+using Litiges.Customers;
 using Litiges.Finance;
 using Litiges.Invoices;
 
@@ -92,6 +93,12 @@ public sealed class CreditNote
 
     public string Reason { get; private set; }
 
+    /// <summary>Goods, services or both: printed, and the UBL business process (BT-23). None on credit notes issued before it was recorded.</summary>
+    public OperationCategory? OperationCategory { get; private set; }
+
+    /// <summary>Where the goods were delivered, when it differs from the buyer's address and is known.</summary>
+    public PostalAddress? DeliveryAddress { get; private set; }
+
     public decimal TotalNet { get; private set; }
 
     public decimal TotalVat { get; private set; }
@@ -125,7 +132,9 @@ public sealed class CreditNote
         Invoice invoice,
         IReadOnlyCollection<CreditLine> lines,
         string reason,
-        int? disputeId)
+        int? disputeId,
+        OperationCategory operationCategory = CreditNotes.OperationCategory.Mixed,
+        PostalAddress? deliveryAddress = null)
     {
         if (lines.Count == 0)
         {
@@ -152,6 +161,10 @@ public sealed class CreditNote
             InvoiceIssueDate = invoice.IssueDate,
             DisputeId = disputeId,
             Reason = reason.Trim(),
+            OperationCategory = operationCategory,
+
+            // Copied: EF Core tracks an owned value by reference (see PartyIdentity.Of).
+            DeliveryAddress = deliveryAddress is null ? null : deliveryAddress with { },
         };
         var lineNumber = 1;
         foreach (var line in lines)

@@ -6,8 +6,10 @@ namespace Litiges.CreditNotes;
 
 /// <summary>
 /// The credit note as a PDF/A, in the buyer's language, with every mention the law requires:
-/// both parties with SIREN and VAT numbers, the number and issue date, the corrected invoice's
-/// number and date, the lines, the net amount, the VAT per rate, the totals and the reason.
+/// both parties with SIREN and VAT numbers, the seller's SIRET, the number and issue date, the
+/// corrected invoice's number and date, the category of operation, the delivery address when
+/// known, the VAT-on-debits option when the seller took it, the lines, the net amount, the VAT
+/// per rate, the totals and the reason.
 /// </summary>
 public static class CreditNoteDocument
 {
@@ -25,11 +27,25 @@ public static class CreditNoteDocument
         pdf.Title($"{T("CreditNote.Title")} {note.Number}");
         pdf.Field(T("CreditNote.IssueDate"), note.IssueDate.ToString("d", culture));
         pdf.Field(T("CreditNote.CorrectsInvoice"), T("CreditNote.InvoiceOf", note.InvoiceNumber, note.InvoiceIssueDate.ToString("d", culture)));
+        if (note.OperationCategory is { } category)
+        {
+            pdf.Field(T("CreditNote.OperationCategory"), T("CreditNote.OperationCategory." + category));
+        }
+
+        if (seller.TaxOnDebits)
+        {
+            // CGI art. 242 nonies A, 13°: the words are prescribed in French, whatever the document's language.
+            pdf.Paragraph(T("CreditNote.TaxOnDebits"), bold: true);
+        }
 
         pdf.Heading(T("CreditNote.Seller"));
         Party(pdf, note.Seller, T);
         pdf.Heading(T("CreditNote.Buyer"));
         Party(pdf, note.Buyer, T);
+        if (note.DeliveryAddress is { } delivery)
+        {
+            pdf.Field(T("CreditNote.DeliveryAddress"), string.Join(", ", delivery.Lines()));
+        }
 
         pdf.Heading(T("CreditNote.Lines"));
         pdf.Table(
@@ -73,6 +89,11 @@ public static class CreditNoteDocument
         }
 
         pdf.Field("SIREN", party.Siren ?? "—");
+        if (!string.IsNullOrEmpty(party.Siret))
+        {
+            pdf.Field(t("CreditNote.Siret", []), party.Siret);
+        }
+
         pdf.Field(t("CreditNote.VatNumber", []), party.VatNumber ?? "—");
     }
 }

@@ -127,7 +127,9 @@ public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOpt
                     invoice,
                     [.. credits.Select(c => new CreditLine(c.Description, c.Quantity, c.UnitPrice, c.VatRate))],
                     $"{dispute.Reference} — {proposal.Summary}",
-                    dispute.Id);
+                    dispute.Id,
+                    seller.OperationCategory,
+                    customer.DeliveryAddress);
                 var (pdfName, pdfHash) = await StoreAsync(note, "pdf", "application/pdf", stream => CreditNoteDocument.Write(stream, note, seller, culture), written, cancellationToken);
                 var (xmlName, xmlHash) = await StoreAsync(note, "xml", "application/xml", stream => UblCreditNoteWriter.Write(note, stream, culture), written, cancellationToken);
                 note.AttachDocuments(pdfName, pdfHash, xmlName, xmlHash);

@@ -4,7 +4,8 @@ namespace Litiges.CreditNotes;
 
 /// <summary>
 /// A company as a document must name it (CGI art. 242 nonies A): legal name, address, SIREN, VAT
-/// number, and for the seller its legal form and share capital. Copied into each credit note,
+/// number, and for the seller its legal form, share capital and the SIRET of the issuing
+/// establishment (a mention of the e-invoicing reform). Copied into each credit note,
 /// so that an issued document never changes when the company's record does.
 /// </summary>
 public sealed record PartyIdentity(
@@ -13,7 +14,8 @@ public sealed record PartyIdentity(
     string? Siren,
     string? VatNumber,
     string? LegalForm = null,
-    string? ShareCapital = null)
+    string? ShareCapital = null,
+    string? Siret = null)
 {
     // For EF Core, which cannot pass an owned address through the constructor.
     private PartyIdentity()
@@ -51,10 +53,25 @@ public sealed class SellerOptions
 
     public string Siren { get; set; } = "123456782";
 
-    public string VatNumber { get; set; } = "FR32123456782";
+    public string VatNumber { get; set; } = "FR11123456782";
+
+    /// <summary>The issuing establishment: the SIREN then its 5-digit number (NIC).</summary>
+    public string Siret { get; set; } = "12345678200010";
+
+    /// <summary>
+    /// What the seller's invoices are for, printed on each credit note and sent as its business
+    /// process (BT-23): goods, services, or both (the reform's "catégorie de l'opération").
+    /// </summary>
+    public OperationCategory OperationCategory { get; set; } = OperationCategory.Mixed;
+
+    /// <summary>
+    /// The seller opted to pay VAT on services when invoiced rather than when paid (CGI art. 269):
+    /// its documents must then say "option pour le paiement de la taxe d'après les débits".
+    /// </summary>
+    public bool TaxOnDebits { get; set; }
 
     /// <summary>Printed at the foot of every page: registration, capital, penalties for late payment...</summary>
-    public string LegalFooter { get; set; } = "SAS au capital de 100 000 € — RCS Paris 123 456 782 — TVA FR32123456782";
+    public string LegalFooter { get; set; } = "SAS au capital de 100 000 € — RCS Paris 123 456 782 — TVA FR11123456782";
 
     /// <summary>Path to a PNG logo, optional.</summary>
     public string? LogoPath { get; set; }
@@ -62,5 +79,17 @@ public sealed class SellerOptions
     public string CreditNotePrefix { get; set; } = "AV";
 
     public PartyIdentity ToIdentity() =>
-        new(LegalName, new PostalAddress(AddressLine1, AddressLine2, PostalCode, City, Country), Siren, VatNumber, LegalForm, ShareCapital);
+        new(LegalName, new PostalAddress(AddressLine1, AddressLine2, PostalCode, City, Country), Siren, VatNumber, LegalForm, ShareCapital, Siret);
+}
+
+/// <summary>
+/// The category of operation the reform asks on every invoice and credit note; in the UBL its
+/// business process (BT-23) carries the French billing framework code for a plain deposit:
+/// B1 goods, S1 services, M1 both.
+/// </summary>
+public enum OperationCategory
+{
+    Goods,
+    Services,
+    Mixed,
 }

@@ -7,8 +7,11 @@ namespace Litiges.CreditNotes;
 
 /// <summary>
 /// Writes a credit note as an EN 16931 UBL 2.1 <c>CreditNote</c> (type code 381), with the
-/// <c>BillingReference</c> to the corrected invoice, both parties' identifiers, the VAT breakdown
-/// per rate and the totals. Elements follow the order the UBL schema requires.
+/// <c>BillingReference</c> to the corrected invoice, both parties' identifiers and electronic
+/// addresses, the VAT breakdown per rate and the totals. Elements follow the order the UBL schema
+/// requires. It claims EN 16931 only (BT-24): no Peppol BIS or French CIUS customization, whose
+/// extra rules it is not checked against; the business process (BT-23) carries the reform's
+/// operation category instead.
 /// </summary>
 public static class UblCreditNoteWriter
 {
@@ -27,7 +30,11 @@ public static class UblCreditNoteWriter
         xml.WriteAttributeString("xmlns", "cbc", null, Cbc);
 
         Basic(xml, "CustomizationID", "urn:cen.eu:en16931:2017");
-        Basic(xml, "ProfileID", "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0");
+        if (note.OperationCategory is { } category)
+        {
+            Basic(xml, "ProfileID", BusinessProcess(category));
+        }
+
         Basic(xml, "ID", note.Number);
         Basic(xml, "IssueDate", Date(note.IssueDate));
         Basic(xml, "CreditNoteTypeCode", "381");
@@ -41,8 +48,25 @@ public static class UblCreditNoteWriter
         xml.WriteEndElement();
         xml.WriteEndElement();
 
-        Party(xml, "AccountingSupplierParty", note.Seller);
-        Party(xml, "AccountingCustomerParty", note.Buyer);
+        Party(xml, "AccountingSupplierParty", note.Seller, seller: true);
+        Party(xml, "AccountingCustomerParty", note.Buyer, seller: false);
+
+        if (note.DeliveryAddress is { } delivery)
+        {
+            // BG-13/BG-15: the deliver-to address (BT-75..BT-80).
+            xml.WriteStartElement("cac", "Delivery", Cac);
+            xml.WriteStartElement("cac", "DeliveryLocation", Cac);
+            Address(xml, delivery, "Address");
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        // BG-16: 97 "clearing between partners" (UNTDID 4461): the credit is offset against the
+        // invoice it corrects, whose open balance always covers it, so nothing is paid out.
+        xml.WriteStartElement("cac", "PaymentMeans", Cac);
+        Basic(xml, "PaymentMeansCode", "97");
+        Basic(xml, "PaymentID", note.InvoiceNumber);
+        xml.WriteEndElement();
 
         // BR-CO-25: an amount due needs payment terms; a credit note is settled against the invoice it corrects.
         culture ??= CultureInfo.GetCultureInfo("fr-FR");
@@ -110,10 +134,39 @@ public static class UblCreditNoteWriter
         _ => "FR",
     };
 
-    private static void Party(XmlWriter xml, string role, PartyIdentity party)
+    /// <summary>BT-23 as the French reform's billing framework: a plain deposit (1) of goods, services or both.</summary>
+    public static string BusinessProcess(OperationCategory category) => category switch
+    {
+        OperationCategory.Goods => "B1",
+        OperationCategory.Services => "S1",
+        _ => "M1",
+    };
+
+    private static void Party(XmlWriter xml, string role, PartyIdentity party, bool seller)
     {
         xml.WriteStartElement("cac", role, Cac);
         xml.WriteStartElement("cac", "Party", Cac);
+        if (!string.IsNullOrEmpty(party.Siren))
+        {
+            // BT-34 / BT-49: the electronic address of the French e-invoicing directory, scheme
+            // 0225 (EAS), whose base identifier is the company's SIREN.
+            xml.WriteStartElement("cbc", "EndpointID", Cbc);
+            xml.WriteAttributeString("schemeID", "0225");
+            xml.WriteString(party.Siren);
+            xml.WriteEndElement();
+        }
+
+        if (!string.IsNullOrEmpty(party.Siret))
+        {
+            // BT-29 (seller) / BT-46 (buyer): the establishment's SIRET, ICD 0009.
+            xml.WriteStartElement("cac", "PartyIdentification", Cac);
+            xml.WriteStartElement("cbc", "ID", Cbc);
+            xml.WriteAttributeString("schemeID", "0009");
+            xml.WriteString(party.Siret);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
         Address(xml, party.Address);
         if (!string.IsNullOrEmpty(party.VatNumber))
         {
@@ -136,7 +189,8 @@ public static class UblCreditNoteWriter
             xml.WriteEndElement();
         }
 
-        if (!string.IsNullOrEmpty(party.LegalForm))
+        // BT-33, the seller's additional legal information; UBL-CR-254 warns on it for a buyer.
+        if (seller && !string.IsNullOrEmpty(party.LegalForm))
         {
             Basic(xml, "CompanyLegalForm", string.Join(" — ", new[] { party.LegalForm, party.ShareCapital }.Where(s => !string.IsNullOrEmpty(s))));
         }
@@ -146,9 +200,9 @@ public static class UblCreditNoteWriter
         xml.WriteEndElement();
     }
 
-    private static void Address(XmlWriter xml, PostalAddress address)
+    private static void Address(XmlWriter xml, PostalAddress address, string element = "PostalAddress")
     {
-        xml.WriteStartElement("cac", "PostalAddress", Cac);
+        xml.WriteStartElement("cac", element, Cac);
         Basic(xml, "StreetName", address.Line1);
         if (!string.IsNullOrWhiteSpace(address.Line2))
         {

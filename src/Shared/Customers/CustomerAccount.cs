@@ -21,7 +21,7 @@ public sealed class CustomerAccount : IVersioned
         CustomerNumber = Require(customerNumber, nameof(customerNumber));
         LegalName = Require(legalName, nameof(legalName));
         Siren = RequireSiren(siren);
-        VatNumber = vatNumber.Trim().ToUpperInvariant();
+        VatNumber = CompanyIdentifiers.Normalize(vatNumber);
         Address = address;
         Language = language is "fr" or "en" ? language : throw new DomainException("Customer.UnsupportedLanguage", language);
         Currency = currency;
@@ -41,6 +41,9 @@ public sealed class CustomerAccount : IVersioned
 
     public PostalAddress Address { get; private set; }
 
+    /// <summary>Where goods are delivered when not to <see cref="Address"/>; printed on credit notes (a mention of the e-invoicing reform).</summary>
+    public PostalAddress? DeliveryAddress { get; private set; }
+
     /// <summary>Language of documents and e-mails to the company: "fr" or "en".</summary>
     public string Language { get; private set; }
 
@@ -54,17 +57,20 @@ public sealed class CustomerAccount : IVersioned
     {
         LegalName = Require(legalName, nameof(legalName));
         Siren = RequireSiren(siren);
-        VatNumber = vatNumber.Trim().ToUpperInvariant();
+        VatNumber = CompanyIdentifiers.Normalize(vatNumber);
         Address = address;
         Language = language is "fr" or "en" ? language : throw new DomainException("Customer.UnsupportedLanguage", language);
     }
 
+    /// <summary>Sets or clears (null) the delivery address; the same as the address counts as none.</summary>
+    public void DeliverTo(PostalAddress? address) =>
+        DeliveryAddress = address is null || address == Address ? null : address;
+
     private static string Require(string value, string name) =>
         string.IsNullOrWhiteSpace(value) ? throw new DomainException("Customer.Required", name) : value.Trim();
 
-    private static string RequireSiren(string siren)
-    {
-        var digits = new string(siren.Where(char.IsDigit).ToArray());
-        return digits.Length == 9 ? digits : throw new DomainException("Customer.InvalidSiren", siren);
-    }
+    private static string RequireSiren(string siren) =>
+        CompanyIdentifiers.SirenProblem(siren) is { } problem
+            ? throw new DomainException("Identifiers." + problem, siren)
+            : CompanyIdentifiers.Normalize(siren);
 }

@@ -25,7 +25,10 @@ public sealed record GeneratedData(IReadOnlyList<int> CustomerAccountIds, int In
 /// </summary>
 public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
 {
-    private static readonly string[] Cities = ["Lyon", "Paris", "Nantes", "Lille", "Bordeaux", "Toulouse", "Rennes", "Grenoble"];
+    // Real postal codes of each city (a code of its centre), so that addresses are ones La Poste would deliver.
+    private static readonly (string City, string PostalCode)[] Cities =
+        [("Lyon", "69002"), ("Paris", "75011"), ("Nantes", "44000"), ("Lille", "59000"), ("Bordeaux", "33000"), ("Toulouse", "31000"), ("Rennes", "35000"), ("Grenoble", "38000")];
+
     private static readonly string[] Activities = ["Industries", "Distribution", "Bâtiment", "Logistique", "Équipements", "Services"];
     private static readonly (string Description, decimal Price, decimal Vat)[] Catalogue =
     [
@@ -78,12 +81,13 @@ public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
         for (var c = 0; c < options.Customers; c++)
         {
             var number = options.FirstCustomerNumber + c;
+            var identity = Identity(number);
             var customer = new CustomerAccount(
                 CustomerNumber(number),
-                $"{Activities[number % Activities.Length]} {Cities[number % Cities.Length]} {number}",
-                FormattableString.Invariant($"{(300000000 + number) % 1000000000:000000000}"),
-                FormattableString.Invariant($"FR{number % 97:00}{(300000000 + number) % 1000000000:000000000}"),
-                new PostalAddress(FormattableString.Invariant($"{1 + (number % 120)} rue de la République"), null, FormattableString.Invariant($"{69000 + (number % 900):00000}"), Cities[number % Cities.Length], "France"),
+                identity.LegalName,
+                identity.Siren,
+                identity.VatNumber,
+                identity.Address,
                 language: number % 5 == 0 ? "en" : "fr");
             db.CustomerAccounts.Add(customer);
             await db.SaveChangesAsync(cancellationToken);
@@ -144,6 +148,23 @@ public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
         }
 
         return new GeneratedData(customerIds, invoiceCount, disputeCount);
+    }
+
+    /// <summary>
+    /// The generated company <paramref name="number"/>: a SIREN whose Luhn key holds (8 digits from
+    /// the number, then the key), its French VAT number with the right key, and an address whose
+    /// postal code is its city's.
+    /// </summary>
+    public static (string LegalName, string Siren, string VatNumber, PostalAddress Address) Identity(int number)
+    {
+        var (city, postalCode) = Cities[number % Cities.Length];
+        var body = FormattableString.Invariant($"{(30000000 + number) % 100000000:00000000}");
+        var siren = body + Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).First(d => CompanyIdentifiers.Luhn(body + d));
+        return (
+            $"{Activities[number % Activities.Length]} {city} {number}",
+            siren,
+            CompanyIdentifiers.FrenchVatNumber(siren),
+            new PostalAddress(FormattableString.Invariant($"{1 + (number % 120)} rue de la République"), null, postalCode, city, "France"));
     }
 
     private static string CustomerNumber(int number) => FormattableString.Invariant($"C{number:000000}");

@@ -46,8 +46,8 @@ public sealed class PdfComposer : IDisposable
             RasterDpi = 72,
             PdfA = archival,
         }) ?? throw new InvalidOperationException("SkiaSharp could not start a PDF document.");
-        _regular = new SKFont(DocumentFonts.Regular, BodySize) { Subpixel = true };
-        _bold = new SKFont(DocumentFonts.Bold, BodySize) { Subpixel = true };
+        _regular = TextFont(DocumentFonts.Regular, BodySize);
+        _bold = TextFont(DocumentFonts.Bold, BodySize);
         _footer = footer;
     }
 
@@ -242,11 +242,21 @@ public sealed class PdfComposer : IDisposable
 
     private static float LineHeight(float size) => size * LineSpacing;
 
+    /// <summary>
+    /// A font laid out with the font's own advances, unhinted. Hinted advances (the default) are
+    /// rounded to the pixel grid at each size, so they differ from the glyph widths the PDF
+    /// declares, and SkiaSharp then positions every glyph with its own offset: text extractors read
+    /// those offsets as gaps ("Dat e d 'é mission"). With linear metrics, each string drawn is one
+    /// run whose glyphs follow the declared widths, and it extracts as the words it is.
+    /// </summary>
+    public static SKFont TextFont(SKTypeface typeface, float size) =>
+        new(typeface, size) { Hinting = SKFontHinting.None, LinearMetrics = true, Subpixel = true };
+
     private SKCanvas Page => _canvas ?? NewPage();
 
     private void Text(string text, bool bold, float size, float spaceBefore, float spaceAfter, bool muted = false)
     {
-        using var font = new SKFont(bold ? DocumentFonts.Bold : DocumentFonts.Regular, size) { Subpixel = true };
+        using var font = TextFont(bold ? DocumentFonts.Bold : DocumentFonts.Regular, size);
         _y += _canvas is null ? 0 : spaceBefore;
         foreach (var line in Wrap(text, font, ContentWidth))
         {
@@ -318,7 +328,7 @@ public sealed class PdfComposer : IDisposable
             return;
         }
 
-        using var font = new SKFont(DocumentFonts.Regular, FooterSize);
+        using var font = TextFont(DocumentFonts.Regular, FooterSize);
         var footerY = PageHeight - Margin + 10;
         _canvas.DrawLine(Margin, footerY - 10, PageWidth - Margin, footerY - 10, _rule);
         _canvas.DrawText(_footer, Margin, footerY, SKTextAlign.Left, font, _muted);

@@ -14,7 +14,7 @@ public static class ProductionSettings
 {
     /// <summary>The seller identity printed on every credit note (CGI art. 242 nonies A).</summary>
     public static readonly string[] SellerKeys =
-        ["LegalName", "LegalForm", "ShareCapital", "AddressLine1", "PostalCode", "City", "Country", "Siren", "VatNumber", "LegalFooter"];
+        ["LegalName", "LegalForm", "ShareCapital", "AddressLine1", "PostalCode", "City", "Country", "Siren", "Siret", "VatNumber", "OperationCategory", "LegalFooter"];
 
     /// <summary>Throws, naming each missing or wrong setting, when the environment is Production.</summary>
     public static void EnsureComplete(IConfiguration configuration, IHostEnvironment environment)
@@ -63,6 +63,8 @@ public static class ProductionSettings
             problems.Add($"Seller:{key}: the issuer of credit notes (the demo identity is not used in Production)");
         }
 
+        problems.AddRange(SellerIdentifierProblems(seller));
+
         var provider = configuration.GetValue("Database:Provider", DatabaseProvider.Sqlite);
         if (provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(configuration.GetConnectionString("Litiges")))
         {
@@ -93,5 +95,49 @@ public static class ProductionSettings
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// The seller's identifiers, checked when given: a wrong one would be printed on every credit
+    /// note and refused by the e-invoicing platform (the demo defaults are valid; a test keeps them so).
+    /// </summary>
+    public static IEnumerable<string> SellerIdentifierProblems(IConfiguration seller)
+    {
+        string Problem(string key, string code)
+        {
+            var english = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+            Localization.TextCatalog.Instance.TryGet("Error.Identifiers." + code, english, out var text);
+            return $"Seller:{key}: {string.Format(english, text, seller[key])}";
+        }
+
+        var siren = seller["Siren"];
+        var sirenValid = false;
+        if (!string.IsNullOrWhiteSpace(siren))
+        {
+            var code = Customers.CompanyIdentifiers.SirenProblem(siren);
+            sirenValid = code is null;
+            if (code is not null)
+            {
+                yield return Problem("Siren", code);
+            }
+        }
+
+        var checks = new (string Key, Func<string, string?> Check)[]
+        {
+            ("Siret", v => Customers.CompanyIdentifiers.SiretProblem(v, sirenValid ? siren : null)),
+            ("VatNumber", v => Customers.CompanyIdentifiers.VatNumberProblem(v, sirenValid ? siren : null)),
+        };
+        foreach (var (key, check) in checks)
+        {
+            if (!string.IsNullOrWhiteSpace(seller[key]) && check(seller[key]!) is { } code)
+            {
+                yield return Problem(key, code);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(seller["OperationCategory"]) && !Enum.TryParse<CreditNotes.OperationCategory>(seller["OperationCategory"], ignoreCase: true, out _))
+        {
+            yield return "Seller:OperationCategory: Goods, Services or Mixed (what the invoices are for, printed on credit notes)";
+        }
     }
 }

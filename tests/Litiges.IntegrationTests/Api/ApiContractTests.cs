@@ -124,6 +124,50 @@ public abstract class ApiContractTests<TFixture>(TFixture fixture) : ApiScenario
     }
 
     [Fact]
+    public async Task A_customer_whose_siren_or_vat_key_is_wrong_is_refused_with_a_clear_message_and_nothing_is_saved()
+    {
+        var api = await WriterAsync();
+        var number = Unique("C-");
+        var wrongLuhn = new { legalName = "Gamma", siren = "552100555", vatNumber = "FR96552100554", address = new { line1 = "1 rue", postalCode = "69001", city = "Lyon", country = "France" } };
+        var wrongKey = new { legalName = "Gamma", siren = "552100554", vatNumber = "FR40552100554", address = new { line1 = "1 rue", postalCode = "69001", city = "Lyon", country = "France" } };
+        var otherCompany = new { legalName = "Gamma", siren = "552100554", vatNumber = "FR44732829320", address = new { line1 = "1 rue", postalCode = "69001", city = "Lyon", country = "France" } };
+
+        var luhn = await ProblemAsync(await api.PutAsJsonAsync($"/api/v1/customers/{number}", wrongLuhn), HttpStatusCode.BadRequest);
+        var key = await ProblemAsync(await api.PutAsJsonAsync($"/api/v1/customers/{number}", wrongKey), HttpStatusCode.BadRequest);
+        var other = await ProblemAsync(await api.PutAsJsonAsync($"/api/v1/customers/{number}", otherCompany), HttpStatusCode.BadRequest);
+
+        Assert.Equal(["siren"], Fields(luhn));
+        Assert.Contains("552100555", luhn.GetProperty("errors").GetProperty("siren")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("Luhn", luhn.GetProperty("errors").GetProperty("siren")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(["vatNumber"], Fields(key));
+        Assert.Contains("FR40552100554", key.GetProperty("errors").GetProperty("vatNumber")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(["vatNumber"], Fields(other));
+        Assert.Equal(0, await CountAsync(db => db.CustomerAccounts.Where(c => c.CustomerNumber == number)));
+    }
+
+    [Fact]
+    public async Task A_customers_delivery_address_is_kept_and_cleared_by_the_erp()
+    {
+        var api = await WriterAsync();
+        var number = Unique("C-");
+        var withDelivery = new
+        {
+            legalName = "Gamma",
+            siren = "552100554",
+            vatNumber = "FR96552100554",
+            address = new { line1 = "1 rue de la République", postalCode = "69002", city = "Lyon", country = "France" },
+            deliveryAddress = new { line1 = "Entrepôt 4, ZI des Vignes", postalCode = "69200", city = "Vénissieux", country = "France" },
+        };
+
+        var created = await JsonAsync(await api.PutAsJsonAsync($"/api/v1/customers/{number}", withDelivery), HttpStatusCode.Created);
+        Assert.Equal("Vénissieux", created.GetProperty("deliveryAddress").GetProperty("city").GetString());
+        Assert.Equal("69200", await Fixture.WithDbAsync(db => db.CustomerAccounts.Where(c => c.CustomerNumber == number).Select(c => c.DeliveryAddress!.PostalCode).SingleAsync()));
+
+        var cleared = await JsonAsync(await api.PutAsJsonAsync($"/api/v1/customers/{number}", Customer()), HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, cleared.GetProperty("deliveryAddress").ValueKind);
+    }
+
+    [Fact]
     public async Task A_customers_currency_cannot_change()
     {
         var api = await WriterAsync();

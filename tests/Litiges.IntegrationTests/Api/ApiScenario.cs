@@ -69,7 +69,7 @@ public abstract class ApiScenario<TFixture>(TFixture fixture)
     {
         legalName,
         siren,
-        vatNumber = "FR40552100554",
+        vatNumber = Litiges.Customers.CompanyIdentifiers.FrenchVatNumber(siren),
         address = new { line1 = "5 avenue des Tests", postalCode = "31000", city = "Toulouse", country = "France" },
         language = "fr",
         currency,

@@ -61,6 +61,47 @@ public abstract class CreditNoteIssuerTests<TFixture>(TFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task The_issued_credit_note_keeps_the_reform_mentions_the_seller_siret_the_category_and_the_customers_delivery_address()
+    {
+        var delivery = new Litiges.Customers.PostalAddress("Entrepôt 4, ZI des Vignes", null, "69200", "Vénissieux", "France");
+        await fixture.WithDbAsync(async db =>
+        {
+            (await db.CustomerAccounts.SingleAsync(c => c.Id == fixture.Data.AlphaId)).DeliverTo(delivery);
+            await db.SaveChangesAsync();
+        });
+        try
+        {
+            var (disputeId, _) = await AcceptedCreditNoteAsync(1, 50m);
+
+            var note = Assert.Single(await IssueAsync(disputeId));
+
+            var stored = await fixture.WithDbAsync(db => db.CreditNotes.AsNoTracking().SingleAsync(c => c.Id == note.Id));
+            Assert.Equal(delivery, stored.DeliveryAddress);
+            Assert.Equal(new SellerOptions().OperationCategory, stored.OperationCategory);
+            Assert.Equal(new SellerOptions().Siret, stored.Seller.Siret);
+            Assert.Null(stored.Buyer.Siret);
+
+            var store = fixture.BackOffice.Services.GetRequiredService<IBlobStore>();
+            var xml = System.Text.Encoding.UTF8.GetString(await ReadAsync(store, note.XmlBlobName!));
+            Assert.Contains("<cbc:EndpointID schemeID=\"0225\">552100554</cbc:EndpointID>", xml, StringComparison.Ordinal);
+            Assert.Contains("<cbc:ID schemeID=\"0009\">" + new SellerOptions().Siret + "</cbc:ID>", xml, StringComparison.Ordinal);
+            Assert.Contains("<cbc:CityName>Vénissieux</cbc:CityName>", xml, StringComparison.Ordinal);
+            using var document = PdfDocument.Open(await ReadAsync(store, note.PdfBlobName!));
+            var text = string.Join(' ', document.GetPages().Select(p => p.Text));
+            Assert.Contains("Vénissieux", text, StringComparison.Ordinal);
+            Assert.Contains(new SellerOptions().Siret, text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await fixture.WithDbAsync(async db =>
+            {
+                (await db.CustomerAccounts.SingleAsync(c => c.Id == fixture.Data.AlphaId)).DeliverTo(null);
+                await db.SaveChangesAsync();
+            });
+        }
+    }
+
+    [Fact]
     public async Task Credit_notes_issued_at_once_get_a_continuous_sequence_of_numbers()
     {
         var disputes = new List<int>();

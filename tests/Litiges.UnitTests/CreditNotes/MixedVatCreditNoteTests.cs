@@ -30,7 +30,9 @@ public sealed class MixedVatCreditNoteTests
         new("Fournitures", 1m, 9.09m, 0.055m),                // 9.09; VAT 0.49995 → 0.50
     ];
 
-    private static readonly PartyIdentity Buyer = new("Alpha Industries", new PostalAddress("1 rue de Lyon", null, "69001", "Lyon", "France"), "552100554", "FR40552100554");
+    private static readonly PartyIdentity Buyer = new("Alpha Industries", new PostalAddress("1 rue de Lyon", null, "69001", "Lyon", "France"), "552100554", "FR96552100554");
+
+    private static readonly PostalAddress Delivery = new("Quai 3, 12 rue de l'Industrie", null, "33130", "Bègles", "France");
 
     private static (CreditNote Note, Invoice Invoice) Issue()
     {
@@ -40,7 +42,7 @@ public sealed class MixedVatCreditNoteTests
             invoice.AddLine(line.Description, line.Quantity * 4, line.UnitPrice, line.VatRate);
         }
 
-        var note = CreditNote.Issue("AV-2026-000042", new DateTimeOffset(2026, 11, 23, 9, 30, 0, TimeSpan.Zero), "Fanny Finance", new SellerOptions().ToIdentity(), Buyer, invoice, Lines, "Litige LIT-2026-000077 : livraison partielle", 77);
+        var note = CreditNote.Issue("AV-2026-000042", new DateTimeOffset(2026, 11, 23, 9, 30, 0, TimeSpan.Zero), "Fanny Finance", new SellerOptions().ToIdentity(), Buyer, invoice, Lines, "Litige LIT-2026-000077 : livraison partielle", 77, OperationCategory.Mixed, Delivery);
         return (note, invoice);
     }
 
@@ -121,6 +123,48 @@ public sealed class MixedVatCreditNoteTests
     }
 
     [Fact]
+    public void Ubl_credit_note_passes_the_official_en16931_validation_without_a_fatal_error()
+    {
+        if (OfficialEn16931Validation.SaxonJar is null)
+        {
+            // CI installs Saxon-HE and Java (scripts/services.sh); without them the check cannot run.
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "Saxon-HE is not installed: install Debian's libsaxonhe-java (scripts/services.sh does).");
+            return;
+        }
+
+        var invoice = new Invoice("FA-2026-0780", 7, new DateOnly(2026, 9, 15), new DateOnly(2026, 10, 15));
+        invoice.AddLine("Formation", 2, 500m, 0m);
+        invoice.AddLine("Support", 1, 80m, 0.20m);
+        var withZeroRate = CreditNote.Issue("AV-2026-000045", DateTimeOffset.UtcNow, "Fanny Finance", new SellerOptions().ToIdentity(), Buyer, invoice, [new("Formation annulée", 1, 500m, 0m), new("Support", 0.5m, 80m, 0.20m)], "Annulation", null, OperationCategory.Services);
+        var withDelivery = Issue().Note;
+
+        foreach (var note in new[] { withDelivery, withZeroRate })
+        {
+            var findings = OfficialEn16931Validation.Validate(Ubl(note));
+            Assert.True(findings.All(f => f.Flag != "fatal"), string.Join("\n", findings.Select(f => $"{f.Flag} {f.Id}: {f.Text}")));
+        }
+    }
+
+    [Fact]
+    public void Official_en16931_validation_reports_a_broken_document_as_fatal()
+    {
+        if (OfficialEn16931Validation.SaxonJar is null)
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "Saxon-HE is not installed: install Debian's libsaxonhe-java (scripts/services.sh does).");
+            return;
+        }
+
+        var document = Ubl(Issue().Note);
+        document.Root!.Element(Cac + "LegalMonetaryTotal")!.Element(Cbc + "TaxInclusiveAmount")!.Value = "298.65";
+        document.Root.Element(Cac + "AccountingSupplierParty")!.Descendants(Cbc + "EndpointID").Single().Attribute("schemeID")!.Value = "9999";
+
+        var fatal = OfficialEn16931Validation.Validate(document).Where(f => f.Flag == "fatal").Select(f => f.Id).ToList();
+
+        Assert.Contains("BR-CO-15", fatal);
+        Assert.Contains("BR-CL-25", fatal);
+    }
+
+    [Fact]
     public void Rule_checks_catch_a_document_whose_totals_do_not_add_up()
     {
         var document = Ubl(Issue().Note);
@@ -146,7 +190,7 @@ public sealed class MixedVatCreditNoteTests
         Assert.Contains(Compact("23/11/2026"), text, StringComparison.Ordinal);
         Assert.Contains(Compact("FA-2026-0777"), text, StringComparison.Ordinal);
         Assert.Contains(Compact("15/09/2026"), text, StringComparison.Ordinal);
-        foreach (var mention in new[] { seller.LegalName, seller.Siren, seller.VatNumber, seller.ShareCapital, seller.AddressLine1, "Alpha Industries", "552100554", "FR40552100554", "1 rue de Lyon" })
+        foreach (var mention in new[] { seller.LegalName, seller.Siren, seller.VatNumber, seller.ShareCapital, seller.AddressLine1, "Alpha Industries", "552100554", "FR96552100554", "1 rue de Lyon" })
         {
             Assert.Contains(Compact(mention), text, StringComparison.Ordinal);
         }

@@ -17,7 +17,7 @@ public sealed class UblCreditNoteWriterTests
         invoice.AddLine("Palettes", 10, 100m, 0.20m);
         invoice.AddLine("Ouvrage technique", 3, 19.99m, 0.055m);
         var seller = new SellerOptions().ToIdentity();
-        var buyer = new PartyIdentity("Alpha Industries", new PostalAddress("1 rue de Lyon", null, "69001", "Lyon", "France"), "552100554", "FR40552100554");
+        var buyer = new PartyIdentity("Alpha Industries", new PostalAddress("1 rue de Lyon", null, "69001", "Lyon", "France"), "552100554", "FR96552100554");
         var note = CreditNote.Issue(
             "AV-2026-000001",
             new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero),
@@ -27,7 +27,9 @@ public sealed class UblCreditNoteWriterTests
             invoice,
             [new CreditLine("Palettes cassées", 2, 100m, 0.20m), new CreditLine("Ouvrage abîmé", 1, 19.99m, 0.055m)],
             "Litige LIT-2026-000007 : marchandise endommagée",
-            disputeId: 7);
+            disputeId: 7,
+            OperationCategory.Goods,
+            new PostalAddress("Entrepôt 4, ZI des Vignes", null, "69200", "Vénissieux", "France"));
         return (note, invoice);
     }
 
@@ -72,12 +74,50 @@ public sealed class UblCreditNoteWriterTests
         var xml = Write(Issue().Note).Root!;
         var seller = xml.Element(Cac + "AccountingSupplierParty")!.Element(Cac + "Party")!;
         var buyer = xml.Element(Cac + "AccountingCustomerParty")!.Element(Cac + "Party")!;
-        Assert.Equal("FR32123456782", seller.Element(Cac + "PartyTaxScheme")!.Element(Cbc + "CompanyID")!.Value);
+        Assert.Equal("FR11123456782", seller.Element(Cac + "PartyTaxScheme")!.Element(Cbc + "CompanyID")!.Value);
         Assert.Equal("123456782", seller.Element(Cac + "PartyLegalEntity")!.Element(Cbc + "CompanyID")!.Value);
         Assert.Equal("0002", seller.Element(Cac + "PartyLegalEntity")!.Element(Cbc + "CompanyID")!.Attribute("schemeID")!.Value);
         Assert.Equal("Alpha Industries", buyer.Element(Cac + "PartyLegalEntity")!.Element(Cbc + "RegistrationName")!.Value);
-        Assert.Equal("FR40552100554", buyer.Element(Cac + "PartyTaxScheme")!.Element(Cbc + "CompanyID")!.Value);
+        Assert.Equal("FR96552100554", buyer.Element(Cac + "PartyTaxScheme")!.Element(Cbc + "CompanyID")!.Value);
         Assert.Equal("FR", buyer.Element(Cac + "PostalAddress")!.Element(Cac + "Country")!.Element(Cbc + "IdentificationCode")!.Value);
+    }
+
+    [Fact]
+    public void Ubl_document_carries_the_reform_mentions_electronic_addresses_siret_category_delivery_and_payment_means()
+    {
+        var xml = Write(Issue().Note).Root!;
+        var seller = xml.Element(Cac + "AccountingSupplierParty")!.Element(Cac + "Party")!;
+        var buyer = xml.Element(Cac + "AccountingCustomerParty")!.Element(Cac + "Party")!;
+
+        // BT-34 / BT-49: the directory's electronic addresses, scheme 0225, on the SIREN.
+        Assert.Equal(("0225", "123456782"), (seller.Element(Cbc + "EndpointID")!.Attribute("schemeID")!.Value, seller.Element(Cbc + "EndpointID")!.Value));
+        Assert.Equal(("0225", "552100554"), (buyer.Element(Cbc + "EndpointID")!.Attribute("schemeID")!.Value, buyer.Element(Cbc + "EndpointID")!.Value));
+        Assert.Equal("EndpointID", seller.Elements().First().Name.LocalName);
+
+        // BT-29: the issuing establishment's SIRET, ICD 0009; the buyer has none on record.
+        var siret = seller.Element(Cac + "PartyIdentification")!.Element(Cbc + "ID")!;
+        Assert.Equal(("0009", "12345678200010"), (siret.Attribute("schemeID")!.Value, siret.Value));
+        Assert.Null(buyer.Element(Cac + "PartyIdentification"));
+
+        // BT-23: goods, in the reform's billing framework; no Peppol profile is claimed.
+        Assert.Equal("B1", xml.Element(Cbc + "ProfileID")!.Value);
+        Assert.DoesNotContain("peppol", xml.ToString(), StringComparison.OrdinalIgnoreCase);
+
+        var delivery = xml.Element(Cac + "Delivery")!.Element(Cac + "DeliveryLocation")!.Element(Cac + "Address")!;
+        Assert.Equal(["Entrepôt 4, ZI des Vignes", "Vénissieux", "69200", "FR"], delivery.Descendants().Where(e => !e.HasElements).Select(e => e.Value));
+
+        var payment = xml.Element(Cac + "PaymentMeans")!;
+        Assert.Equal("97", payment.Element(Cbc + "PaymentMeansCode")!.Value);
+        Assert.Equal("FA-2026-0042", payment.Element(Cbc + "PaymentID")!.Value);
+    }
+
+    [Theory]
+    [InlineData(OperationCategory.Goods, "B1")]
+    [InlineData(OperationCategory.Services, "S1")]
+    [InlineData(OperationCategory.Mixed, "M1")]
+    public void Business_process_is_the_operation_category(OperationCategory category, string code)
+    {
+        Assert.Equal(code, UblCreditNoteWriter.BusinessProcess(category));
     }
 
     [Fact]
@@ -104,7 +144,7 @@ public sealed class UblCreditNoteWriterTests
     {
         var order = Write(Issue().Note).Root!.Elements().Select(e => e.Name.LocalName).Distinct().ToList();
         Assert.Equal(
-            ["CustomizationID", "ProfileID", "ID", "IssueDate", "CreditNoteTypeCode", "Note", "DocumentCurrencyCode", "BillingReference", "AccountingSupplierParty", "AccountingCustomerParty", "PaymentTerms", "TaxTotal", "LegalMonetaryTotal", "CreditNoteLine"],
+            ["CustomizationID", "ProfileID", "ID", "IssueDate", "CreditNoteTypeCode", "Note", "DocumentCurrencyCode", "BillingReference", "AccountingSupplierParty", "AccountingCustomerParty", "Delivery", "PaymentMeans", "PaymentTerms", "TaxTotal", "LegalMonetaryTotal", "CreditNoteLine"],
             order);
     }
 

@@ -26,5 +26,6 @@ internal sealed class CustomerAccountConfiguration : IEntityTypeConfiguration<Cu
             address.Property(a => a.Country).HasMaxLength(100).HasColumnName("Country");
         });
         builder.Navigation(c => c.Address).IsRequired();
+        builder.OwnsOne(c => c.DeliveryAddress, address => address.MapAddress("Delivery"));
     }
 }

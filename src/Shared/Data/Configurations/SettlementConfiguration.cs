@@ -90,6 +90,7 @@ internal sealed class CreditNoteConfiguration : IEntityTypeConfiguration<CreditN
         builder.HasIndex(c => c.IssuedAt);
         builder.OwnsParty(c => c.Seller, "Seller");
         builder.OwnsParty(c => c.Buyer, "Buyer");
+        builder.OwnsOne(c => c.DeliveryAddress, address => address.MapAddress("Delivery"));
 
         builder.OwnsMany(c => c.Lines, line =>
         {
@@ -119,6 +120,7 @@ internal static class PartyMapping
             party.Property(p => p.VatNumber).HasColumnName(prefix + "VatNumber").HasMaxLength(20);
             party.Property(p => p.LegalForm).HasColumnName(prefix + "LegalForm").HasMaxLength(100);
             party.Property(p => p.ShareCapital).HasColumnName(prefix + "ShareCapital").HasMaxLength(100);
+            party.Property(p => p.Siret).HasColumnName(prefix + "Siret").HasMaxLength(14);
             party.OwnsOne(p => p.Address, address =>
             {
                 address.Property(a => a.Line1).HasColumnName(prefix + "AddressLine1").HasMaxLength(200);
@@ -130,5 +132,16 @@ internal static class PartyMapping
             party.Navigation(p => p.Address).IsRequired();
         });
         builder.Navigation(property!).IsRequired();
+    }
+
+    /// <summary>An optional address: DeliveryAddressLine1, DeliveryPostalCode...</summary>
+    public static void MapAddress<T>(this OwnedNavigationBuilder<T, Customers.PostalAddress> address, string prefix)
+        where T : class
+    {
+        address.Property(a => a.Line1).HasColumnName(prefix + "AddressLine1").HasMaxLength(200);
+        address.Property(a => a.Line2).HasColumnName(prefix + "AddressLine2").HasMaxLength(200);
+        address.Property(a => a.PostalCode).HasColumnName(prefix + "PostalCode").HasMaxLength(20);
+        address.Property(a => a.City).HasColumnName(prefix + "City").HasMaxLength(100);
+        address.Property(a => a.Country).HasColumnName(prefix + "Country").HasMaxLength(100);
     }
 }

@@ -252,6 +252,10 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("OperationCategory")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("PdfBlobName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -1761,6 +1765,11 @@ namespace Litiges.Data.Migrations.PostgreSql
                                 .HasColumnType("character varying(9)")
                                 .HasColumnName("BuyerSiren");
 
+                            b1.Property<string>("Siret")
+                                .HasMaxLength(14)
+                                .HasColumnType("character varying(14)")
+                                .HasColumnName("BuyerSiret");
+
                             b1.Property<string>("VatNumber")
                                 .HasMaxLength(20)
                                 .HasColumnType("character varying(20)")
@@ -1819,6 +1828,48 @@ namespace Litiges.Data.Migrations.PostgreSql
                                 .IsRequired();
                         });
 
+                    b.OwnsOne("Litiges.Customers.PostalAddress", "DeliveryAddress", b1 =>
+                        {
+                            b1.Property<int>("CreditNoteId")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("City")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("DeliveryCity");
+
+                            b1.Property<string>("Country")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("DeliveryCountry");
+
+                            b1.Property<string>("Line1")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("DeliveryAddressLine1");
+
+                            b1.Property<string>("Line2")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("DeliveryAddressLine2");
+
+                            b1.Property<string>("PostalCode")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("DeliveryPostalCode");
+
+                            b1.HasKey("CreditNoteId");
+
+                            b1.ToTable("CreditNotes");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CreditNoteId");
+                        });
+
                     b.OwnsOne("Litiges.CreditNotes.PartyIdentity", "Seller", b1 =>
                         {
                             b1.Property<int>("CreditNoteId")
@@ -1844,6 +1895,11 @@ namespace Litiges.Data.Migrations.PostgreSql
                                 .HasMaxLength(9)
                                 .HasColumnType("character varying(9)")
                                 .HasColumnName("SellerSiren");
+
+                            b1.Property<string>("Siret")
+                                .HasMaxLength(14)
+                                .HasColumnType("character varying(14)")
+                                .HasColumnName("SellerSiret");
 
                             b1.Property<string>("VatNumber")
                                 .HasMaxLength(20)
@@ -1955,6 +2011,8 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.Navigation("Buyer")
                         .IsRequired();
 
+                    b.Navigation("DeliveryAddress");
+
                     b.Navigation("Lines");
 
                     b.Navigation("Seller")
@@ -2005,8 +2063,52 @@ namespace Litiges.Data.Migrations.PostgreSql
                                 .HasForeignKey("CustomerAccountId");
                         });
 
+                    b.OwnsOne("Litiges.Customers.PostalAddress", "DeliveryAddress", b1 =>
+                        {
+                            b1.Property<int>("CustomerAccountId")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("City")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("DeliveryCity");
+
+                            b1.Property<string>("Country")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("DeliveryCountry");
+
+                            b1.Property<string>("Line1")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("DeliveryAddressLine1");
+
+                            b1.Property<string>("Line2")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("DeliveryAddressLine2");
+
+                            b1.Property<string>("PostalCode")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("DeliveryPostalCode");
+
+                            b1.HasKey("CustomerAccountId");
+
+                            b1.ToTable("CustomerAccounts");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CustomerAccountId");
+                        });
+
                     b.Navigation("Address")
                         .IsRequired();
+
+                    b.Navigation("DeliveryAddress");
                 });
 
             modelBuilder.Entity("Litiges.Disputes.Department", b =>

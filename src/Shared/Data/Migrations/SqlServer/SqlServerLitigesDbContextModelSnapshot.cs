@@ -253,6 +253,10 @@ namespace Litiges.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<string>("OperationCategory")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<string>("PdfBlobName")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
@@ -1763,6 +1767,11 @@ namespace Litiges.Data.Migrations.SqlServer
                                 .HasColumnType("nvarchar(9)")
                                 .HasColumnName("BuyerSiren");
 
+                            b1.Property<string>("Siret")
+                                .HasMaxLength(14)
+                                .HasColumnType("nvarchar(14)")
+                                .HasColumnName("BuyerSiret");
+
                             b1.Property<string>("VatNumber")
                                 .HasMaxLength(20)
                                 .HasColumnType("nvarchar(20)")
@@ -1821,6 +1830,48 @@ namespace Litiges.Data.Migrations.SqlServer
                                 .IsRequired();
                         });
 
+                    b.OwnsOne("Litiges.Customers.PostalAddress", "DeliveryAddress", b1 =>
+                        {
+                            b1.Property<int>("CreditNoteId")
+                                .HasColumnType("int");
+
+                            b1.Property<string>("City")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("nvarchar(100)")
+                                .HasColumnName("DeliveryCity");
+
+                            b1.Property<string>("Country")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("nvarchar(100)")
+                                .HasColumnName("DeliveryCountry");
+
+                            b1.Property<string>("Line1")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)")
+                                .HasColumnName("DeliveryAddressLine1");
+
+                            b1.Property<string>("Line2")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)")
+                                .HasColumnName("DeliveryAddressLine2");
+
+                            b1.Property<string>("PostalCode")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("nvarchar(20)")
+                                .HasColumnName("DeliveryPostalCode");
+
+                            b1.HasKey("CreditNoteId");
+
+                            b1.ToTable("CreditNotes");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CreditNoteId");
+                        });
+
                     b.OwnsOne("Litiges.CreditNotes.PartyIdentity", "Seller", b1 =>
                         {
                             b1.Property<int>("CreditNoteId")
@@ -1846,6 +1897,11 @@ namespace Litiges.Data.Migrations.SqlServer
                                 .HasMaxLength(9)
                                 .HasColumnType("nvarchar(9)")
                                 .HasColumnName("SellerSiren");
+
+                            b1.Property<string>("Siret")
+                                .HasMaxLength(14)
+                                .HasColumnType("nvarchar(14)")
+                                .HasColumnName("SellerSiret");
 
                             b1.Property<string>("VatNumber")
                                 .HasMaxLength(20)
@@ -1957,6 +2013,8 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.Navigation("Buyer")
                         .IsRequired();
 
+                    b.Navigation("DeliveryAddress");
+
                     b.Navigation("Lines");
 
                     b.Navigation("Seller")
@@ -2007,8 +2065,52 @@ namespace Litiges.Data.Migrations.SqlServer
                                 .HasForeignKey("CustomerAccountId");
                         });
 
+                    b.OwnsOne("Litiges.Customers.PostalAddress", "DeliveryAddress", b1 =>
+                        {
+                            b1.Property<int>("CustomerAccountId")
+                                .HasColumnType("int");
+
+                            b1.Property<string>("City")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("nvarchar(100)")
+                                .HasColumnName("DeliveryCity");
+
+                            b1.Property<string>("Country")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("nvarchar(100)")
+                                .HasColumnName("DeliveryCountry");
+
+                            b1.Property<string>("Line1")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)")
+                                .HasColumnName("DeliveryAddressLine1");
+
+                            b1.Property<string>("Line2")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)")
+                                .HasColumnName("DeliveryAddressLine2");
+
+                            b1.Property<string>("PostalCode")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("nvarchar(20)")
+                                .HasColumnName("DeliveryPostalCode");
+
+                            b1.HasKey("CustomerAccountId");
+
+                            b1.ToTable("CustomerAccounts");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CustomerAccountId");
+                        });
+
                     b.Navigation("Address")
                         .IsRequired();
+
+                    b.Navigation("DeliveryAddress");
                 });
 
             modelBuilder.Entity("Litiges.Disputes.Department", b =>

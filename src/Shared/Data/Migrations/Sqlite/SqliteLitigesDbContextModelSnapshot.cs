@@ -243,6 +243,10 @@ namespace Litiges.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OperationCategory")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PdfBlobName")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -1706,6 +1710,11 @@ namespace Litiges.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT")
                                 .HasColumnName("BuyerSiren");
 
+                            b1.Property<string>("Siret")
+                                .HasMaxLength(14)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("BuyerSiret");
+
                             b1.Property<string>("VatNumber")
                                 .HasMaxLength(20)
                                 .HasColumnType("TEXT")
@@ -1764,6 +1773,48 @@ namespace Litiges.Data.Migrations.Sqlite
                                 .IsRequired();
                         });
 
+                    b.OwnsOne("Litiges.Customers.PostalAddress", "DeliveryAddress", b1 =>
+                        {
+                            b1.Property<int>("CreditNoteId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("City")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryCity");
+
+                            b1.Property<string>("Country")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryCountry");
+
+                            b1.Property<string>("Line1")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryAddressLine1");
+
+                            b1.Property<string>("Line2")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryAddressLine2");
+
+                            b1.Property<string>("PostalCode")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryPostalCode");
+
+                            b1.HasKey("CreditNoteId");
+
+                            b1.ToTable("CreditNotes");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CreditNoteId");
+                        });
+
                     b.OwnsOne("Litiges.CreditNotes.PartyIdentity", "Seller", b1 =>
                         {
                             b1.Property<int>("CreditNoteId")
@@ -1789,6 +1840,11 @@ namespace Litiges.Data.Migrations.Sqlite
                                 .HasMaxLength(9)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("SellerSiren");
+
+                            b1.Property<string>("Siret")
+                                .HasMaxLength(14)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("SellerSiret");
 
                             b1.Property<string>("VatNumber")
                                 .HasMaxLength(20)
@@ -1898,6 +1954,8 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Navigation("Buyer")
                         .IsRequired();
 
+                    b.Navigation("DeliveryAddress");
+
                     b.Navigation("Lines");
 
                     b.Navigation("Seller")
@@ -1948,8 +2006,52 @@ namespace Litiges.Data.Migrations.Sqlite
                                 .HasForeignKey("CustomerAccountId");
                         });
 
+                    b.OwnsOne("Litiges.Customers.PostalAddress", "DeliveryAddress", b1 =>
+                        {
+                            b1.Property<int>("CustomerAccountId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("City")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryCity");
+
+                            b1.Property<string>("Country")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryCountry");
+
+                            b1.Property<string>("Line1")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryAddressLine1");
+
+                            b1.Property<string>("Line2")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryAddressLine2");
+
+                            b1.Property<string>("PostalCode")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DeliveryPostalCode");
+
+                            b1.HasKey("CustomerAccountId");
+
+                            b1.ToTable("CustomerAccounts");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CustomerAccountId");
+                        });
+
                     b.Navigation("Address")
                         .IsRequired();
+
+                    b.Navigation("DeliveryAddress");
                 });
 
             modelBuilder.Entity("Litiges.Disputes.Department", b =>
