@@ -169,7 +169,7 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         var pdf = await manager.GetAsync("/Dashboard/Report?period=2025-w14&language=fr");
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("%PDF"u8.ToArray(), (await pdf.Content.ReadAsByteArrayAsync())[..4]);
+        await AssertSameFiguresAsync(manager, await pdf.Content.ReadAsByteArrayAsync(), "/Dashboard?from=2025-03-31&to=2025-04-06");
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Dashboard/Report?period=2025-w15&language=fr")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Dashboard/Report?period=../../x&language=fr")).StatusCode);
         Assert.True(IsAccessDenied(await (await StaffAsync(Admin)).GetAsync("/Dashboard/Report?period=2025-w14&language=fr")));
@@ -190,6 +190,33 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
             await SetMutedAsync(CreditManager, []);
         }
     }
+
+    // The PDF, read back, prints every row of every table the dashboard shows for the same week, figure for figure.
+    private static async Task AssertSameFiguresAsync(Browser browser, byte[] pdf, string dashboardUrl)
+    {
+        Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
+        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
+        var printed = Compact(string.Join(" ", document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text)));
+        var dashboard = await browser.GetPageAsync(dashboardUrl);
+        var sections = dashboard.QuerySelectorAll("section[data-kpi]").ToList();
+        Assert.NotEmpty(sections);
+        var rows = 0;
+        foreach (var section in sections)
+        {
+            var title = section.QuerySelector("h2")!.TextContent;
+            Assert.Contains(Compact(title), printed, StringComparison.Ordinal);
+            foreach (var row in section.QuerySelectorAll("tbody tr"))
+            {
+                var figures = Compact(string.Concat(row.QuerySelectorAll("th, td").Select(c => c.TextContent)));
+                Assert.True(printed.Contains(figures, StringComparison.Ordinal), $"{title}: the dashboard's row « {row.TextContent.Trim()} » is not in the PDF.");
+                rows++;
+            }
+        }
+
+        Assert.True(rows > 0, "The dashboard shows no figures to compare.");
+    }
+
+    private static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c) && c != '\u202F' && c != '\u00A0'));
 
     private Task SetMutedAsync(string email, string[] kinds) =>
         Fixture.WithDbAsync(async db =>
