@@ -5,10 +5,12 @@ using AngleSharp.Dom;
 using Litiges.IntegrationTests.BackOffice;
 using Litiges.Jobs;
 using Litiges.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Litiges.IntegrationTests.Kpis;
 
@@ -169,7 +171,16 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         var pdf = await manager.GetAsync("/Dashboard/Report?period=2025-w14&language=fr");
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
-        await AssertSameFiguresAsync(manager, await pdf.Content.ReadAsByteArrayAsync(), "/Dashboard?from=2025-03-31&to=2025-04-06");
+        var report = await pdf.Content.ReadAsByteArrayAsync();
+
+        // The same week on the dashboard, as it stood when the report was made (open disputes are counted on that day).
+        using (var thatMonday = Fixture.BackOffice.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(monday)))))
+        {
+            var browser = new Browser(thatMonday.CreateClient(NoRedirects));
+            Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(CreditManager)).StatusCode);
+            await AssertSameFiguresAsync(browser, report, "/Dashboard?from=2025-03-31&to=2025-04-06");
+        }
+
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Dashboard/Report?period=2025-w15&language=fr")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Dashboard/Report?period=../../x&language=fr")).StatusCode);
         Assert.True(IsAccessDenied(await (await StaffAsync(Admin)).GetAsync("/Dashboard/Report?period=2025-w14&language=fr")));
@@ -191,29 +202,44 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         }
     }
 
-    // The PDF, read back, prints every row of every table the dashboard shows for the same week, figure for figure.
+    // The PDF, read back, prints every table and row the dashboard shows for the same week, figure for figure and
+    // in the same order (a long label may wrap inside its cell, so the words are followed one by one).
     private static async Task AssertSameFiguresAsync(Browser browser, byte[] pdf, string dashboardUrl)
     {
         Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
         using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
-        var printed = Compact(string.Join(" ", document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text)));
+        var printed = string.Concat(document.GetPages().SelectMany(p => p.GetWords()).Select(w => Compact(w.Text)));
         var dashboard = await browser.GetPageAsync(dashboardUrl);
         var sections = dashboard.QuerySelectorAll("section[data-kpi]").ToList();
         Assert.NotEmpty(sections);
         var rows = 0;
+        var at = 0;
         foreach (var section in sections)
         {
-            var title = section.QuerySelector("h2")!.TextContent;
-            Assert.Contains(Compact(title), printed, StringComparison.Ordinal);
+            var title = section.QuerySelector("h2")!.TextContent.Trim();
+            Follow(title, title);
             foreach (var row in section.QuerySelectorAll("tbody tr"))
             {
-                var figures = Compact(string.Concat(row.QuerySelectorAll("th, td").Select(c => c.TextContent)));
-                Assert.True(printed.Contains(figures, StringComparison.Ordinal), $"{title}: the dashboard's row « {row.TextContent.Trim()} » is not in the PDF.");
+                foreach (var cell in row.QuerySelectorAll("th, td"))
+                {
+                    Follow(cell.TextContent, $"{title}, row « {string.Join(" | ", row.QuerySelectorAll("th, td").Select(c => c.TextContent.Trim()))} »");
+                }
+
                 rows++;
             }
         }
 
         Assert.True(rows > 0, "The dashboard shows no figures to compare.");
+
+        void Follow(string text, string where)
+        {
+            foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Compact).Where(w => w.Length > 0))
+            {
+                var found = printed.IndexOf(word, at, StringComparison.Ordinal);
+                Assert.True(found >= 0, $"{where}: « {word} » is on the dashboard, not in the PDF after what came before.");
+                at = found + word.Length;
+            }
+        }
     }
 
     private static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c) && c != '\u202F' && c != '\u00A0'));
