@@ -202,8 +202,8 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         }
     }
 
-    // The PDF, read back, prints every table and row the dashboard shows for the same week, figure for figure and
-    // in the same order (a long label may wrap inside its cell, so the words are followed one by one).
+    // The PDF, read back, prints every table the dashboard shows for the same week, in the same order, and in each
+    // table every figure of every row (a long label wraps inside its cell, so within a table words are not ordered).
     private static async Task AssertSameFiguresAsync(Browser browser, byte[] pdf, string dashboardUrl)
     {
         Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
@@ -212,17 +212,25 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         var dashboard = await browser.GetPageAsync(dashboardUrl);
         var sections = dashboard.QuerySelectorAll("section[data-kpi]").ToList();
         Assert.NotEmpty(sections);
-        var rows = 0;
-        var at = 0;
-        foreach (var section in sections)
+        var titles = sections.Select(s => Compact(s.QuerySelector("h2")!.TextContent)).ToList();
+        var starts = new List<int>();
+        foreach (var title in titles)
         {
-            var title = section.QuerySelector("h2")!.TextContent.Trim();
-            Follow(title, title);
-            foreach (var row in section.QuerySelectorAll("tbody tr"))
+            var start = printed.IndexOf(title, starts.Count == 0 ? 0 : starts[^1] + 1, StringComparison.Ordinal);
+            Assert.True(start >= 0, $"The table « {title} » of the dashboard is not in the PDF, or not in the same order.");
+            starts.Add(start);
+        }
+
+        var rows = 0;
+        for (var s = 0; s < sections.Count; s++)
+        {
+            var table = printed[starts[s]..(s + 1 < starts.Count ? starts[s + 1] : printed.Length)];
+            foreach (var row in sections[s].QuerySelectorAll("tbody tr"))
             {
-                foreach (var cell in row.QuerySelectorAll("th, td"))
+                var cells = row.QuerySelectorAll("th, td").Select(c => c.TextContent.Trim()).ToList();
+                foreach (var word in cells.SelectMany(c => c.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Select(Compact).Where(w => w.Length > 0))
                 {
-                    Follow(cell.TextContent, $"{title}, row « {string.Join(" | ", row.QuerySelectorAll("th, td").Select(c => c.TextContent.Trim()))} »");
+                    Assert.True(table.Contains(word, StringComparison.Ordinal), $"{titles[s]}, row « {string.Join(" | ", cells)} »: « {word} » is on the dashboard, not in that table of the PDF.");
                 }
 
                 rows++;
@@ -230,16 +238,6 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         }
 
         Assert.True(rows > 0, "The dashboard shows no figures to compare.");
-
-        void Follow(string text, string where)
-        {
-            foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Compact).Where(w => w.Length > 0))
-            {
-                var found = printed.IndexOf(word, at, StringComparison.Ordinal);
-                Assert.True(found >= 0, $"{where}: « {word} » is on the dashboard, not in the PDF after what came before.");
-                at = found + word.Length;
-            }
-        }
     }
 
     private static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c) && c != '\u202F' && c != '\u00A0'));
