@@ -62,13 +62,15 @@ public sealed class CaseWorkTests(Chromium chromium, LoopbackApps apps, ITestOut
         Assert.Equal(DisputeStatus.InReview, status);
     }
 
-    private Task<(int Id, string Reference)> NewDisputeWithTaskAsync() =>
-        apps.WithDbAsync(async db =>
+    private async Task<(int Id, string Reference)> NewDisputeWithTaskAsync()
+    {
+        var own = await apps.NewInvoiceAsync(apps.Data.AlphaId, ("Palettes", 10, 100m, 0.20m));
+        return await apps.WithDbAsync(async db =>
         {
-            var invoice = await db.Invoices.Include(i => i.Lines).Include(i => i.DunningBlocks).SingleAsync(i => i.Id == apps.Data.AlphaInvoices[1].Id);
+            var invoice = await db.Invoices.Include(i => i.Lines).Include(i => i.DunningBlocks).SingleAsync(i => i.Id == own.Id);
             var reason = await db.ReasonCodes.SingleAsync(r => r.Code == "FAC");
-            var reference = await Numbering.SequenceNumbers.NextAsync(db, "LIT", 2026);
             var now = DateTimeOffset.UtcNow;
+            var reference = await Numbering.SequenceNumbers.NextAsync(db, "LIT", now.Year);
             var customer = new Actor("c", "Client", ActorRole.Customer, apps.Data.AlphaId);
             var dispute = Dispute.Open(reference, apps.Data.AlphaId, reason, "Palette livrée cassée", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 10m)], DisputeSource.CustomerPortal, customer, now);
             var billing = await db.Departments.Where(d => d.Code == Data.ReferenceData.Departments.Billing).Select(d => d.Id).SingleAsync();
@@ -77,4 +79,5 @@ public sealed class CaseWorkTests(Chromium chromium, LoopbackApps apps, ITestOut
             await db.SaveChangesAsync();
             return (dispute.Id, reference);
         });
+    }
 }

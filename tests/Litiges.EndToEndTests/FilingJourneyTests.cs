@@ -15,7 +15,7 @@ public sealed class FilingJourneyTests(Chromium chromium, LoopbackApps apps, ITe
     public async Task Customer_files_a_dispute_on_two_lines_with_two_files_then_withdraws_another()
     {
         var other = await OpenDisputeToWithdrawAsync();
-        var invoice = apps.Data.AlphaInvoices[2];
+        var invoice = await apps.NewInvoiceAsync(apps.Data.AlphaId, ("Pompe à chaleur", 1, 4890m, 0.055m), ("Pose", 1, 600m, 0.10m));
 
         await InBrowserAsync(apps.PortalUrl, async page =>
         {
@@ -80,14 +80,17 @@ public sealed class FilingJourneyTests(Chromium chromium, LoopbackApps apps, ITe
     private static byte[] Pdf(string text) =>
         Encoding.ASCII.GetBytes($"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% {text}\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
-    private Task<int> OpenDisputeToWithdrawAsync() =>
-        apps.WithDbAsync(async db =>
+    private async Task<int> OpenDisputeToWithdrawAsync()
+    {
+        var own = await apps.NewInvoiceAsync(apps.Data.AlphaId, ("Ouvrage technique", 3, 19.99m, 0.055m));
+        return await apps.WithDbAsync(async db =>
         {
-            var invoice = await db.Invoices.Include(i => i.Lines).Include(i => i.DunningBlocks).SingleAsync(i => i.Id == apps.Data.AlphaInvoices[1].Id);
+            var invoice = await db.Invoices.Include(i => i.Lines).Include(i => i.DunningBlocks).SingleAsync(i => i.Id == own.Id);
             var reason = await db.ReasonCodes.SingleAsync(r => r.Code == "LIV");
-            var dispute = Dispute.Open(await Numbering.SequenceNumbers.NextAsync(db, "LIT", 2026), apps.Data.AlphaId, reason, "Colis en retard", DesiredOutcome.Other, [new DisputeClaim(invoice, null, 5m)], DisputeSource.CustomerPortal, new Actor("c", "Client", ActorRole.Customer, apps.Data.AlphaId), DateTimeOffset.UtcNow);
+            var dispute = Dispute.Open(await Numbering.SequenceNumbers.NextAsync(db, "LIT", DateTimeOffset.UtcNow.Year), apps.Data.AlphaId, reason, "Colis en retard", DesiredOutcome.Other, [new DisputeClaim(invoice, null, 5m)], DisputeSource.CustomerPortal, new Actor("c", "Client", ActorRole.Customer, apps.Data.AlphaId), DateTimeOffset.UtcNow);
             db.Disputes.Add(dispute);
             await db.SaveChangesAsync();
             return dispute.Id;
         });
+    }
 }

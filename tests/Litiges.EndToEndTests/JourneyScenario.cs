@@ -18,16 +18,11 @@ public abstract class JourneyScenario(Chromium chromium, LoopbackApps apps, ITes
     protected LoopbackApps Apps { get; } = apps;
 
     /// <summary>A fresh one-line invoice of the company, so that no other test's dispute covers it.</summary>
-    protected Task<(int Id, string Number)> NewInvoiceAsync(int companyId, string description, decimal unitPrice, decimal vatRate) =>
-        Apps.WithDbAsync(async db =>
-        {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            var invoice = new Invoice($"FJ-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}", companyId, today.AddDays(-15), today.AddDays(15));
-            invoice.AddLine(description, 1, unitPrice, vatRate);
-            db.Invoices.Add(invoice);
-            await db.SaveChangesAsync();
-            return (invoice.Id, invoice.Number);
-        });
+    protected async Task<(int Id, string Number)> NewInvoiceAsync(int companyId, string description, decimal unitPrice, decimal vatRate)
+    {
+        var invoice = await Apps.NewInvoiceAsync(companyId, (description, 1, unitPrice, vatRate));
+        return (invoice.Id, invoice.Number);
+    }
 
     /// <summary>A dispute on the whole invoice, filed by <paramref name="customer"/> and already acknowledged by the agent.</summary>
     protected Task<(int Id, string Reference)> AcknowledgedDisputeAsync((int Id, string Number) invoice, decimal amount, string customer, string description) =>

@@ -1,4 +1,6 @@
+using Litiges.Customers;
 using Litiges.Data;
+using Litiges.Invoices;
 using Litiges.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -32,6 +34,35 @@ public sealed class LoopbackApps() : LitigesFixture(DatabaseProvider.Sqlite)
 
     /// <summary>Where the apps' e-mails go: the test maildev when ./test.sh started one.</summary>
     public TestMail Mail { get; } = TestMail.FromEnvironment();
+
+    /// <summary>
+    /// An invoice of the test's own, issued 15 days ago: a test that files or works on a dispute leaves
+    /// the seeded invoices as every other test expects them.
+    /// </summary>
+    public Task<Invoice> NewInvoiceAsync(int companyId, params (string Description, decimal Quantity, decimal Price, decimal Vat)[] lines) =>
+        WithDbAsync(async db =>
+        {
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var invoice = new Invoice($"FJ-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}", companyId, today.AddDays(-15), today.AddDays(15));
+            foreach (var (description, quantity, price, vat) in lines)
+            {
+                invoice.AddLine(description, quantity, price, vat);
+            }
+
+            db.Invoices.Add(invoice);
+            await db.SaveChangesAsync();
+            return invoice;
+        });
+
+    /// <summary>A company of the test's own, so that a test can filter the queue down to its disputes.</summary>
+    public Task<CustomerAccount> NewCompanyAsync(string name) =>
+        WithDbAsync(async db =>
+        {
+            var company = new CustomerAccount("C-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), name, "552100554", "FR40552100554", new PostalAddress("3 rue du Test", null, "69002", "Lyon", "France"));
+            db.CustomerAccounts.Add(company);
+            await db.SaveChangesAsync();
+            return company;
+        });
 
     public override async Task DisposeAsync()
     {

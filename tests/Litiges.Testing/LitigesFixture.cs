@@ -73,6 +73,27 @@ public abstract class LitigesFixture : IAsyncLifetime
             return true;
         });
 
+    /// <summary>
+    /// Creates a confirmed user of the test's own (password <see cref="Password"/>), for a test that
+    /// changes a user: the seeded ones stay as every other test expects them.
+    /// </summary>
+    public async Task<string> NewUserAsync(AppUser user, string? role = null)
+    {
+        using var scope = BackOffice.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        user.EmailConfirmed = true;
+        var result = await users.CreateAsync(user, Password);
+        if (result.Succeeded && role is not null)
+        {
+            result = await users.AddToRoleAsync(user, role);
+        }
+
+        return result.Succeeded ? user.Id : throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+    }
+
+    /// <summary>A unique address at <paramref name="domain"/>, for a user of the test's own.</summary>
+    public static string UniqueEmail(string name, string domain) => $"{name}-{Guid.NewGuid().ToString("N")[..8]}@{domain}";
+
     private async Task<SeededData> SeedAsync()
     {
         using var scope = BackOffice.Services.CreateScope();

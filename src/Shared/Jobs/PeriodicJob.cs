@@ -10,6 +10,45 @@ namespace Litiges.Jobs;
 /// </summary>
 public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
 {
+    private readonly Lock _gate = new();
+    private int _passes;
+    private TaskCompletionSource _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Passes finished so far, failed ones included.</summary>
+    public int Passes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _passes;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes once <paramref name="count"/> passes have finished and the wait for the next one
+    /// has begun, so that a test moving a fake clock never moves it before the job is waiting on it.
+    /// </summary>
+    public async Task PassesAsync(int count, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task next;
+            lock (_gate)
+            {
+                if (_passes >= count)
+                {
+                    return;
+                }
+
+                next = _nextPass.Task;
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Whether the job runs at all in this app.</summary>
     protected abstract bool Enabled { get; }
 
@@ -40,14 +79,29 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
                 logger.LogWarning(ex, "{Job} failed; retrying at the next interval.", Name);
             }
 
+            var wait = Task.Delay(Interval, clock, stoppingToken);
+            PassDone();
             try
             {
-                await Task.Delay(Interval, clock, stoppingToken);
+                await wait;
             }
             catch (OperationCanceledException)
             {
                 return;
             }
         }
+    }
+
+    private void PassDone()
+    {
+        TaskCompletionSource done;
+        lock (_gate)
+        {
+            _passes++;
+            done = _nextPass;
+            _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        done.SetResult();
     }
 }

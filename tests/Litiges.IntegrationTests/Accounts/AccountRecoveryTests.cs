@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Litiges.Accounts;
 using Litiges.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -15,13 +16,16 @@ public sealed partial class AccountRecoveryTests(SqliteFixture fixture) : IClass
     [Fact]
     public async Task Customer_resets_a_forgotten_password_from_the_emailed_link()
     {
+        // A customer of the test's own: the password it resets is nobody else's.
+        var email = LitigesFixture.UniqueEmail("cora", "alpha.test");
+        await fixture.NewUserAsync(AppUser.NewCustomer(email, "Cora Alpha", fixture.Data.AlphaId, isAdmin: false));
         var browser = new Browser(fixture.Portal.CreateClient(NoRedirects));
-        var sent = await browser.SubmitAsync("/Account/ForgotPassword", new Dictionary<string, string> { ["Input.Email"] = "carol@alpha.test" });
+        var sent = await browser.SubmitAsync("/Account/ForgotPassword", new Dictionary<string, string> { ["Input.Email"] = email });
         Assert.Contains("un lien de réinitialisation vient d'y être envoyé", Browser.Text(await Browser.ParseAsync(sent)), StringComparison.Ordinal);
 
-        var mail = await fixture.WithDbAsync(db => db.Outbox.Where(m => m.Recipient == "carol@alpha.test" && m.Kind == "ResetPassword").SingleAsync());
+        var mail = await fixture.WithDbAsync(db => db.Outbox.Where(m => m.Recipient == email && m.Kind == "ResetPassword").SingleAsync());
         Assert.Equal("Réinitialisation de votre mot de passe", mail.Subject);
-        Assert.Contains("Carol Alpha", mail.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Cora Alpha", mail.HtmlBody, StringComparison.Ordinal);
         var link = new Uri(LinkPattern().Match(mail.TextBody).Value);
 
         var reset = await browser.SubmitAsync(link.PathAndQuery, new Dictionary<string, string>
@@ -31,10 +35,11 @@ public sealed partial class AccountRecoveryTests(SqliteFixture fixture) : IClass
         });
         Assert.Contains("Votre mot de passe a été changé", Browser.Text(await Browser.ParseAsync(reset)), StringComparison.Ordinal);
 
-        var signIn = await new Browser(fixture.Portal.CreateClient(NoRedirects)).SignInAsync("carol@alpha.test", "Nouveau-Passe-2026");
+        var signIn = await new Browser(fixture.Portal.CreateClient(NoRedirects)).SignInAsync(email, "Nouveau-Passe-2026");
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        var oldPassword = await new Browser(fixture.Portal.CreateClient(NoRedirects)).SignInAsync("carol@alpha.test");
+        var oldPassword = await new Browser(fixture.Portal.CreateClient(NoRedirects)).SignInAsync(email);
         Assert.Equal(HttpStatusCode.OK, oldPassword.StatusCode);
+        Assert.Contains("Adresse e-mail ou mot de passe incorrect.", Browser.Text(await Browser.ParseAsync(oldPassword)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,9 +58,11 @@ public sealed partial class AccountRecoveryTests(SqliteFixture fixture) : IClass
     [Fact]
     public async Task Staff_must_set_up_two_factor_then_signs_in_with_a_code()
     {
+        var email = LitigesFixture.UniqueEmail("fabien", "staff.test");
+        await fixture.NewUserAsync(AppUser.NewStaff(email, "Fabien Finance"), StaffRoles.Finance);
         await using var strict = new AppFactory<BackOfficeProgram>(fixture.Database, fixture.DataFolder, new Dictionary<string, string?> { ["Security:RequireStaffTwoFactor"] = "true" });
         var browser = new Browser(strict.CreateClient(NoRedirects));
-        await browser.SignInAsync("finance@staff.test");
+        await browser.SignInAsync(email);
 
         var queue = await browser.GetAsync("/Disputes");
         Assert.Equal(HttpStatusCode.Redirect, queue.StatusCode);
@@ -75,7 +82,7 @@ public sealed partial class AccountRecoveryTests(SqliteFixture fixture) : IClass
 
         // Next time, the password alone is not enough.
         var next = new Browser(strict.CreateClient(NoRedirects));
-        var password = await next.SignInAsync("finance@staff.test");
+        var password = await next.SignInAsync(email);
         Assert.StartsWith("/Account/LoginWith2fa", password.Headers.Location!.ToString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await next.GetAsync("/Disputes")).StatusCode);
         var code = await next.SubmitAsync(password.Headers.Location!.ToString(), new Dictionary<string, string> { ["Input.Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });

@@ -73,10 +73,12 @@ public abstract class ServerSessionTests<TFixture>(TFixture fixture) : IClassFix
     public async Task A_new_password_ends_the_other_sessions_at_once()
     {
         // The apps' ordinary settings: the security stamp is checked only once a minute, the session on every request.
+        var email = LitigesFixture.UniqueEmail("fanny", "staff.test");
+        await fixture.NewUserAsync(Litiges.Accounts.AppUser.NewStaff(email, "Fanny Bis"), Litiges.Accounts.StaffRoles.Finance);
         var laptop = new Browser(fixture.BackOffice.CreateClient(NoRedirects));
         var office = new Browser(fixture.BackOffice.CreateClient(NoRedirects));
-        await laptop.SignInAsync("finance@staff.test");
-        await office.SignInAsync("finance@staff.test");
+        Assert.Equal(HttpStatusCode.Redirect, (await laptop.SignInAsync(email)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.SignInAsync(email)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await office.GetAsync("/Disputes")).StatusCode);
 
         var changed = await laptop.SubmitAsync("/Account/Manage/ChangePassword", new Dictionary<string, string>
@@ -91,13 +93,6 @@ public abstract class ServerSessionTests<TFixture>(TFixture fixture) : IClassFix
         var other = await office.GetAsync("/Disputes");
         Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
         Assert.Contains("/Account/Login", other.Headers.Location!.ToString(), StringComparison.Ordinal);
-
-        await laptop.SubmitAsync("/Account/Manage/ChangePassword", new Dictionary<string, string>
-        {
-            ["Input.CurrentPassword"] = "Another-Password-2026",
-            ["Input.NewPassword"] = LitigesFixture.Password,
-            ["Input.ConfirmPassword"] = LitigesFixture.Password,
-        });
     }
 
     [Fact]

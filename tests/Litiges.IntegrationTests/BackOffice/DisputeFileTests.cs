@@ -84,19 +84,23 @@ public abstract class DisputeFileTests<TFixture>(TFixture fixture) : IClassFixtu
     [Fact]
     public async Task Resolver_of_another_department_gets_not_found()
     {
-        var id = await NewDisputeAsync("LIV");
+        var (id, reference) = await NewDisputeWithReferenceAsync("LIV");
         var resolver = await StaffAsync("resolver@staff.test");
         var response = await resolver.GetAsync($"/Disputes/Details/{id}");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain(reference, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Resolver_of_the_department_sees_the_dispute()
     {
-        var id = await NewDisputeAsync("FAC");
+        var (id, reference) = await NewDisputeWithReferenceAsync("FAC");
         var resolver = await StaffAsync("resolver@staff.test");
         var response = await resolver.GetAsync($"/Disputes/Details/{id}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Browser.ParseAsync(response);
+        Assert.Contains(reference, page.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Pose non réalisée", Browser.Text(page), StringComparison.Ordinal);
     }
 
     private static IHtmlFormElement Form(AngleSharp.Dom.IDocument page, string handler) =>
@@ -104,18 +108,24 @@ public abstract class DisputeFileTests<TFixture>(TFixture fixture) : IClassFixtu
             (f.GetAttribute("action") ?? string.Empty).Contains("handler=" + handler, StringComparison.Ordinal)
             || f.QuerySelector($"button[formaction*='handler={handler}']") is not null);
 
-    private Task<int> NewDisputeAsync(string reasonCode = "FAC") =>
-        fixture.WithDbAsync(async db =>
+    private async Task<int> NewDisputeAsync(string reasonCode = "FAC") => (await NewDisputeWithReferenceAsync(reasonCode)).Id;
+
+    // On an invoice of its own: the seeded ones stay as other tests expect them.
+    private async Task<(int Id, string Reference)> NewDisputeWithReferenceAsync(string reasonCode)
+    {
+        var (invoiceId, _) = await Portal.TestData.NewInvoiceAsync(fixture, fixture.Data.AlphaId);
+        return await fixture.WithDbAsync(async db =>
         {
-            var invoice = await db.Invoices.Include(i => i.Lines).Include(i => i.DunningBlocks).SingleAsync(i => i.Id == fixture.Data.AlphaInvoices[2].Id);
+            var invoice = await db.Invoices.Include(i => i.Lines).Include(i => i.DunningBlocks).SingleAsync(i => i.Id == invoiceId);
             var reason = await db.ReasonCodes.SingleAsync(r => r.Code == reasonCode);
-            var reference = await Litiges.Numbering.SequenceNumbers.NextAsync(db, "LIT", 2026);
+            var reference = await Litiges.Numbering.SequenceNumbers.NextAsync(db, "LIT", DateTimeOffset.UtcNow.Year);
             var customer = new Actor("c", "Client", ActorRole.Customer, fixture.Data.AlphaId);
             var dispute = Dispute.Open(reference, fixture.Data.AlphaId, reason, "Pose non réalisée", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 1m)], DisputeSource.CustomerPortal, customer, DateTimeOffset.UtcNow);
             db.Disputes.Add(dispute);
             await db.SaveChangesAsync();
-            return dispute.Id;
+            return (dispute.Id, dispute.Reference);
         });
+    }
 }
 
 public sealed class SqliteDisputeFileTests(SqliteFixture fixture) : DisputeFileTests<SqliteFixture>(fixture);

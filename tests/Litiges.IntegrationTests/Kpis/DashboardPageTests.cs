@@ -5,10 +5,12 @@ using AngleSharp.Dom;
 using Litiges.IntegrationTests.BackOffice;
 using Litiges.Jobs;
 using Litiges.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Litiges.IntegrationTests.Kpis;
 
@@ -169,7 +171,16 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         var pdf = await manager.GetAsync("/Dashboard/Report?period=2025-w14&language=fr");
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("%PDF"u8.ToArray(), (await pdf.Content.ReadAsByteArrayAsync())[..4]);
+        var report = await pdf.Content.ReadAsByteArrayAsync();
+
+        // The same week on the dashboard, as it stood when the report was made (open disputes are counted on that day).
+        using (var thatMonday = Fixture.BackOffice.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(monday)))))
+        {
+            var browser = new Browser(thatMonday.CreateClient(NoRedirects));
+            Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(CreditManager)).StatusCode);
+            await AssertSameFiguresAsync(browser, report, "/Dashboard?from=2025-03-31&to=2025-04-06");
+        }
+
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Dashboard/Report?period=2025-w15&language=fr")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Dashboard/Report?period=../../x&language=fr")).StatusCode);
         Assert.True(IsAccessDenied(await (await StaffAsync(Admin)).GetAsync("/Dashboard/Report?period=2025-w14&language=fr")));
@@ -190,6 +201,46 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
             await SetMutedAsync(CreditManager, []);
         }
     }
+
+    // The PDF, read back, prints every table the dashboard shows for the same week, in the same order, and in each
+    // table every figure of every row (a long label wraps inside its cell, so within a table words are not ordered).
+    private static async Task AssertSameFiguresAsync(Browser browser, byte[] pdf, string dashboardUrl)
+    {
+        Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
+        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
+        var printed = string.Concat(document.GetPages().SelectMany(p => p.GetWords()).Select(w => Compact(w.Text)));
+        var dashboard = await browser.GetPageAsync(dashboardUrl);
+        var sections = dashboard.QuerySelectorAll("section[data-kpi]").ToList();
+        Assert.NotEmpty(sections);
+        var titles = sections.Select(s => Compact(s.QuerySelector("h2")!.TextContent)).ToList();
+        var starts = new List<int>();
+        foreach (var title in titles)
+        {
+            var start = printed.IndexOf(title, starts.Count == 0 ? 0 : starts[^1] + 1, StringComparison.Ordinal);
+            Assert.True(start >= 0, $"The table « {title} » of the dashboard is not in the PDF, or not in the same order.");
+            starts.Add(start);
+        }
+
+        var rows = 0;
+        for (var s = 0; s < sections.Count; s++)
+        {
+            var table = printed[starts[s]..(s + 1 < starts.Count ? starts[s + 1] : printed.Length)];
+            foreach (var row in sections[s].QuerySelectorAll("tbody tr"))
+            {
+                var cells = row.QuerySelectorAll("th, td").Select(c => c.TextContent.Trim()).ToList();
+                foreach (var word in cells.SelectMany(c => c.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Select(Compact).Where(w => w.Length > 0))
+                {
+                    Assert.True(table.Contains(word, StringComparison.Ordinal), $"{titles[s]}, row « {string.Join(" | ", cells)} »: « {word} » is on the dashboard, not in that table of the PDF.");
+                }
+
+                rows++;
+            }
+        }
+
+        Assert.True(rows > 0, "The dashboard shows no figures to compare.");
+    }
+
+    private static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c) && c != '\u202F' && c != '\u00A0'));
 
     private Task SetMutedAsync(string email, string[] kinds) =>
         Fixture.WithDbAsync(async db =>

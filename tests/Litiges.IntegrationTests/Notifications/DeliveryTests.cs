@@ -1,20 +1,30 @@
+using System.Security.Claims;
+using Litiges.Accounts;
+using Litiges.Data;
+using Litiges.Disputes;
+using Litiges.IntegrationTests.Portal;
 using Litiges.Notifications;
 using Litiges.Testing;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using static Litiges.IntegrationTests.Notifications.OutboxDriver;
 
 namespace Litiges.IntegrationTests.Notifications;
 
-/// <summary>The outbox delivers every message once, through a server that may be down, and nothing for a rolled-back change.</summary>
+/// <summary>The outbox delivers every message once, through a server that may be down, and nothing for an act that was not saved.</summary>
 public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : LitigesFixture
 {
     [Fact]
     public async Task Messages_wait_while_the_smtp_server_is_down_and_all_arrive_once_it_is_back()
     {
+        // Started once to learn its ports, then stopped: the server is down.
         await using var maildev = new Maildev();
+        await maildev.StartAsync();
+        await maildev.StopAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var batch = "down-" + Guid.NewGuid().ToString("N")[..8];
         var ids = await QueueAsync(fixture, batch, 3, clock.GetUtcNow());
@@ -37,7 +47,7 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
         Assert.Equal(3, await DispatchAllAsync(dispatcher));
         Assert.Equal(0, await DispatchAllAsync(dispatcher));
 
-        var caught = (await maildev.MessagesAsync()).Where(m => m.Subject.StartsWith(batch, StringComparison.Ordinal)).ToList();
+        var caught = await maildev.WaitForAsync(m => m.Subject.StartsWith(batch, StringComparison.Ordinal), 3);
         Assert.Equal(3, caught.Count);
         Assert.Equal(3, caught.Select(m => m.Subject).Distinct().Count());
         Assert.All(caught, m => Assert.Equal("client@alpha.test", m.To.Single().Address));
@@ -53,15 +63,15 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
 
         await sender.SendAsync(Mime($"{batch} #1"), CancellationToken.None);
         await sender.SendAsync(Mime($"{batch} #2"), CancellationToken.None);
+        await maildev.WaitForAsync(m => m.Subject.StartsWith(batch, StringComparison.Ordinal), 2);
 
         // The server restarts: the session the sender kept is gone, the next message still leaves at once.
         await maildev.StopAsync();
         await maildev.StartAsync();
         await sender.SendAsync(Mime($"{batch} #3"), CancellationToken.None);
 
-        var subjects = (await maildev.MessagesAsync()).Select(m => m.Subject).Where(s => s.StartsWith(batch, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
-        Assert.Contains($"{batch} #3", subjects);
-        Assert.Single(subjects, s => s == $"{batch} #3");
+        var subjects = (await maildev.WaitForAsync(m => m.Subject.StartsWith(batch, StringComparison.Ordinal), 3)).Select(m => m.Subject).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([$"{batch} #1", $"{batch} #2", $"{batch} #3"], subjects);
     }
 
     [Fact]
@@ -75,9 +85,7 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
         await QueueAsync(fixture, batch, 1, clock.GetUtcNow());
         Assert.Equal(1, await DispatchAllAsync(Dispatcher(fixture, new SmtpMailSender(new SmtpSettings(host, port, false, null, null)), clock)));
 
-        using var http = new HttpClient { BaseAddress = new Uri(web) };
-        var mails = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<CaughtMail>>(http, "/api/email");
-        var mail = Assert.Single(mails!, m => m.Subject.StartsWith(batch, StringComparison.Ordinal));
+        var mail = Assert.Single(await Maildev.WaitForAsync(new Uri(web), m => m.Subject.StartsWith(batch, StringComparison.Ordinal)));
         Assert.Contains("Corps du message", mail.Text, StringComparison.Ordinal);
         Assert.Contains("<b>", mail.Html, StringComparison.Ordinal);
     }
@@ -125,21 +133,32 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_rolled_back_change_sends_nothing()
+    public async Task An_act_that_lost_a_race_to_another_agent_sends_nothing()
     {
-        var batch = "rollback-" + Guid.NewGuid().ToString("N")[..8];
-        await fixture.WithDbAsync(db => db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            db.Outbox.Add(new OutboxMessage(NotificationChannel.Email, "Test", "client@alpha.test", batch, "body", null, DateTimeOffset.UtcNow));
-            await db.SaveChangesAsync();
-            await transaction.RollbackAsync();
-        }));
+        var (disputeId, reference, _) = await TestData.NewDisputeAsync(fixture, fixture.Data.AlphaId);
+        var seen = await fixture.WithDbAsync(db => db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => new { d.Version, History = d.History.Count }).SingleAsync());
 
-        Assert.False(await fixture.WithDbAsync(db => db.Outbox.AnyAsync(m => m.Subject == batch)));
+        // Both agents opened the dispute at the same version. The credit manager acknowledges it while the
+        // agent's own acknowledgment is under way: the agent's e-mail was queued, then its save lost the race.
+        using var agent = fixture.BackOffice.Services.CreateScope();
+        var agentQueued = 0;
+        var lost = await CommandsOf(agent).RunAsync(await PrincipalAsync(agent, "agent@staff.test"), disputeId, seen.Version, seen.History, async (dispute, actor, now) =>
+        {
+            using var credit = fixture.BackOffice.Services.CreateScope();
+            var won = await CommandsOf(credit).RunAsync(await PrincipalAsync(credit, "credit@staff.test"), disputeId, seen.Version, seen.History, (d, a, n) => AcknowledgeAsync(credit, d, a, n));
+            Assert.True(won.Succeeded, won.Message);
+            await AcknowledgeAsync(agent, dispute, actor, now);
+            agentQueued = agent.ServiceProvider.GetRequiredService<LitigesDbContext>().ChangeTracker.Entries<OutboxMessage>().Count();
+        });
+
+        Assert.False(lost.Succeeded);
+        Assert.Contains("Claire Crédit", lost.Message, StringComparison.Ordinal);
+        var queued = await fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Kind == "DisputeAcknowledged" && m.Subject.Contains(reference)).ToListAsync());
+        Assert.True(agentQueued > 0);
+        Assert.Equal(agentQueued, queued.Count); // the credit manager's e-mails alone
         var sender = new CountingSender();
         await DispatchAllAsync(Dispatcher(fixture, sender, new FakeTimeProvider(DateTimeOffset.UtcNow)));
-        Assert.DoesNotContain(batch, sender.Subjects);
+        Assert.Equal(agentQueued, sender.Subjects.Count(s => s.Contains(reference, StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -168,6 +187,22 @@ public abstract class DeliveryTests<TFixture>(TFixture fixture) : IClassFixture<
         });
         var sender = new CountingSender();
         Assert.Equal(1, await DispatchAllAsync(Dispatcher(fixture, sender, clock)));
+    }
+
+    private static DisputeCommands CommandsOf(IServiceScope scope) => scope.ServiceProvider.GetRequiredService<DisputeCommands>();
+
+    private static async Task<ClaimsPrincipal> PrincipalAsync(IServiceScope scope, string email)
+    {
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException(email + " is not seeded.");
+        return await scope.ServiceProvider.GetRequiredService<SignInManager<AppUser>>().CreateUserPrincipalAsync(user);
+    }
+
+    // As the dispute page acknowledges: the act, then the customer's e-mail, saved together or not at all.
+    private static Task AcknowledgeAsync(IServiceScope scope, Dispute dispute, Actor actor, DateTimeOffset now)
+    {
+        dispute.Acknowledge(actor, now);
+        return Notices.ToCustomerAsync(scope.ServiceProvider.GetRequiredService<LitigesDbContext>(), dispute, "DisputeAcknowledged", now, "https://portal.litiges.test/Disputes/Details/" + dispute.Reference, dispute.Reference, "?", "?");
     }
 
     private static MimeMessage Mime(string subject)

@@ -130,21 +130,8 @@ public abstract class SmtpDeliveryTests<TFixture>(TFixture fixture) : IClassFixt
             d => TimeZoneInfo.ConvertTime(d.Due, FrenchBusinessCalendar.Instance.TimeZone).ToString("D", Cultures.French));
     }
 
-    private static async Task<CaughtMail> WaitForAsync(Maildev maildev, string reference)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var mail = (await maildev.MessagesAsync()).FirstOrDefault(m => m.Subject.Contains(reference, StringComparison.Ordinal));
-            if (mail is not null)
-            {
-                return mail;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No e-mail for {reference} reached maildev.");
-            await Task.Delay(200);
-        }
-    }
+    private static async Task<CaughtMail> WaitForAsync(Maildev maildev, string reference) =>
+        (await maildev.WaitForAsync(m => m.Subject.Contains(reference, StringComparison.Ordinal)))[0];
 }
 
 public sealed class SqliteSmtpDeliveryTests(SqliteFixture fixture) : SmtpDeliveryTests<SqliteFixture>(fixture);

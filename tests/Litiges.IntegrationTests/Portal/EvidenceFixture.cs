@@ -25,6 +25,7 @@ public abstract class EvidenceFixture(DatabaseProvider provider, StoreKind store
     public const long MaxDisputeBytes = 160 * 1024;
 
     private readonly string _container = "evidence-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly ClosedPort _deadStore = new();
 
     public StoreKind Store { get; } = store;
 
@@ -55,6 +56,7 @@ public abstract class EvidenceFixture(DatabaseProvider provider, StoreKind store
 
         await Uploads.DisposeAsync();
         await BrokenStore.DisposeAsync();
+        _deadStore.Dispose();
         await base.DisposeAsync();
     }
 
@@ -82,11 +84,11 @@ public abstract class EvidenceFixture(DatabaseProvider provider, StoreKind store
         (StoreKind.Local, false) => new() { ["Storage:Provider"] = "Local", ["Storage:Local:Folder"] = BlockedFolder() },
         (StoreKind.Azurite, true) => new() { ["Storage:Provider"] = "AzureBlob", ["Storage:AzureBlob:ConnectionString"] = AzuriteConnectionString(), ["Storage:AzureBlob:Container"] = _container },
 
-        // Nothing listens on port 9 of loopback; no retries, so that the failure is quick.
+        // A port of the fixture's own that refuses every connection; no retries, so that the failure is quick.
         _ => new()
         {
             ["Storage:Provider"] = "AzureBlob",
-            ["Storage:AzureBlob:ConnectionString"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;",
+            ["Storage:AzureBlob:ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{_deadStore.Port}/devstoreaccount1;",
             ["Storage:AzureBlob:Container"] = _container,
             ["Storage:AzureBlob:MaxRetries"] = "0",
         },

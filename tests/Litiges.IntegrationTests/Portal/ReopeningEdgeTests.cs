@@ -116,28 +116,41 @@ public abstract class ReopeningEdgeTests<TFixture>(TFixture fixture) : IClassFix
     [Fact]
     public async Task An_owner_who_is_also_a_credit_manager_is_told_once_in_their_language_with_the_reason_encoded()
     {
-        var creditId = await fixture.WithDbAsync(async db =>
+        // The seeded credit manager reads English for this test only: put back in finally, whatever happens.
+        var (creditId, language) = await fixture.WithDbAsync(async db =>
         {
             var credit = await db.Users.SingleAsync(u => u.Email == "credit@staff.test");
+            var before = credit.Language;
             credit.ChangeLanguage("en");
             await db.SaveChangesAsync();
-            return credit.Id;
+            return (credit.Id, before);
         });
-        var (id, reference) = await RejectedAsync(DateTimeOffset.UtcNow, ownerUserId: creditId);
-        var alice = await PortalBrowser.SignInAsync(fixture.Uploads, "alice@alpha.test");
-        var url = $"/Disputes/Details/{id}";
-        const string Marked = "Signature <b>falsifiée</b> & bon joint.";
+        try
+        {
+            var (id, reference) = await RejectedAsync(DateTimeOffset.UtcNow, ownerUserId: creditId);
+            var alice = await PortalBrowser.SignInAsync(fixture.Uploads, "alice@alpha.test");
+            var url = $"/Disputes/Details/{id}";
+            const string Marked = "Signature <b>falsifiée</b> & bon joint.";
 
-        var response = await alice.SubmitAsync(PortalBrowser.Form(await alice.GetPageAsync(url), "Reopen"), url, new Dictionary<string, string?> { ["Input.Reason"] = Marked });
+            var response = await alice.SubmitAsync(PortalBrowser.Form(await alice.GetPageAsync(url), "Reopen"), url, new Dictionary<string, string?> { ["Input.Reason"] = Marked });
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var mails = await fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Kind == "DisputeReopened" && m.Subject.Contains(reference)).ToListAsync());
-        var mail = Assert.Single(mails);
-        Assert.Equal("credit@staff.test", mail.Recipient);
-        Assert.Equal($"Dispute {reference}: the customer contests the decision and reopened it", mail.Subject);
-        Assert.Contains(Marked, mail.TextBody, StringComparison.Ordinal);
-        Assert.Contains("&lt;b&gt;", mail.HtmlBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("<b>", mail.HtmlBody, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            var mails = await fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Kind == "DisputeReopened" && m.Subject.Contains(reference)).ToListAsync());
+            var mail = Assert.Single(mails);
+            Assert.Equal("credit@staff.test", mail.Recipient);
+            Assert.Equal($"Dispute {reference}: the customer contests the decision and reopened it", mail.Subject);
+            Assert.Contains(Marked, mail.TextBody, StringComparison.Ordinal);
+            Assert.Contains("&lt;b&gt;", mail.HtmlBody, StringComparison.Ordinal);
+            Assert.DoesNotContain("<b>", mail.HtmlBody, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await fixture.WithDbAsync(async db =>
+            {
+                (await db.Users.SingleAsync(u => u.Id == creditId)).ChangeLanguage(language);
+                await db.SaveChangesAsync();
+            });
+        }
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public abstract class AuditAndPrivacyTests<TFixture>(TFixture fixture) : IClassF
     where TFixture : LitigesFixture
 {
     private static readonly WebApplicationFactoryClientOptions NoRedirects = new() { AllowAutoRedirect = false };
+    private const string InvalidSignIn = "Adresse e-mail ou mot de passe incorrect.";
 
     [Fact]
     public async Task Staff_sign_ins_role_changes_and_api_keys_are_listed_on_the_audit_page()
@@ -30,7 +31,9 @@ public abstract class AuditAndPrivacyTests<TFixture>(TFixture fixture) : IClassF
         var email = $"audit-{Guid.NewGuid():N}"[..14] + "@staff.test";
         var subjectId = await NewUserAsync(AppUser.NewStaff(email, "Sujet Audit"), StaffRoles.Agent);
         var failed = new Browser(fixture.BackOffice.CreateClient(NoRedirects));
-        Assert.Equal(HttpStatusCode.OK, (await failed.SignInAsync(email, "wrong-password")).StatusCode);
+        var refusedSignIn = await failed.SignInAsync(email, "wrong-password");
+        Assert.Equal(HttpStatusCode.OK, refusedSignIn.StatusCode);
+        Assert.Contains(InvalidSignIn, Browser.Text(await Browser.ParseAsync(refusedSignIn)), StringComparison.Ordinal);
         var customer = new Browser(fixture.Portal.CreateClient(NoRedirects));
         Assert.Equal(HttpStatusCode.Redirect, (await customer.SignInAsync("carol@alpha.test")).StatusCode);
 
@@ -119,6 +122,7 @@ public abstract class AuditAndPrivacyTests<TFixture>(TFixture fixture) : IClassF
         // A wrong confirmation changes nothing.
         var refused = await admin.PostFormAsync(form, "/Staff/Privacy", new Dictionary<string, string> { ["Input.ConfirmEmail"] = "someone@else.test" });
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("L'e-mail saisi n'est pas celui de l'utilisateur.", Browser.Text(await Browser.ParseAsync(refused)), StringComparison.Ordinal);
         Assert.Null(await fixture.WithDbAsync(db => db.Users.Where(u => u.Id == erinId).Select(u => u.AnonymisedAt).SingleAsync()));
 
         var done = await admin.PostFormAsync(form, "/Staff/Privacy", new Dictionary<string, string> { ["Input.ConfirmEmail"] = email });
@@ -143,8 +147,9 @@ public abstract class AuditAndPrivacyTests<TFixture>(TFixture fixture) : IClassF
         Assert.Equal(creditNotesBefore, await fixture.WithDbAsync(db => db.CreditNotes.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Number + c.PdfSha256 + c.XmlSha256).ToListAsync()));
 
         // Erin can no longer sign in; the act is in the audit log under her new name only.
-        var again = new Browser(fixture.Portal.CreateClient(NoRedirects));
-        Assert.Equal(HttpStatusCode.OK, (await again.SignInAsync(email)).StatusCode);
+        var again = await new Browser(fixture.Portal.CreateClient(NoRedirects)).SignInAsync(email);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains(InvalidSignIn, Browser.Text(await Browser.ParseAsync(again)), StringComparison.Ordinal);
         var audit = await fixture.WithDbAsync(db => db.AuditLog.AsNoTracking().Where(a => a.SubjectUserId == erinId).ToListAsync());
         Assert.Contains(audit, a => a.Action == AuditAction.UserAnonymised && a.ActorName == "Adam Admin" && a.Subject == label);
         Assert.DoesNotContain(audit, a => a.Subject.Contains("erin", StringComparison.OrdinalIgnoreCase));
@@ -152,6 +157,9 @@ public abstract class AuditAndPrivacyTests<TFixture>(TFixture fixture) : IClassF
         // A second time is refused politely.
         var twice = await admin.PostFormAsync(form, "/Staff/Privacy", new Dictionary<string, string> { ["Input.ConfirmEmail"] = user.Email! });
         Assert.Equal(HttpStatusCode.Redirect, twice.StatusCode);
+        var told = Browser.Text(await admin.GetPageAsync(twice.Headers.Location!.ToString()));
+        Assert.Contains($"Cet utilisateur était déjà anonymisé ({label}).", told, StringComparison.Ordinal);
+        Assert.Equal(user.AnonymisedAt, await fixture.WithDbAsync(db => db.Users.Where(u => u.Id == erinId).Select(u => u.AnonymisedAt).SingleAsync()));
     }
 
     [Fact]
@@ -161,8 +169,11 @@ public abstract class AuditAndPrivacyTests<TFixture>(TFixture fixture) : IClassF
         var found = await admin.GetPageAsync("/Staff/Privacy?email=admin@staff.test");
         var form = found.QuerySelector<IHtmlFormElement>("#found-user form[method=post]")!;
 
-        await admin.PostFormAsync(form, "/Staff/Privacy", new Dictionary<string, string> { ["Input.ConfirmEmail"] = "admin@staff.test" });
+        var refused = await admin.PostFormAsync(form, "/Staff/Privacy", new Dictionary<string, string> { ["Input.ConfirmEmail"] = "admin@staff.test" });
 
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        var told = Browser.Text(await admin.GetPageAsync(refused.Headers.Location!.ToString()));
+        Assert.Contains("Vous ne pouvez pas anonymiser votre propre compte.", told, StringComparison.Ordinal);
         Assert.Null(await fixture.WithDbAsync(db => db.Users.Where(u => u.Email == "admin@staff.test").Select(u => u.AnonymisedAt).SingleAsync()));
     }
 

@@ -93,12 +93,27 @@ public abstract class CrossCompanyTests<TFixture>(TFixture fixture) : IClassFixt
         var before = await CountAsync(blobs);
 
         var alice = new Browser(fixture.Portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
-        await alice.SignInAsync("alice@alpha.test");
+        Assert.Equal(HttpStatusCode.Redirect, (await alice.SignInAsync("alice@alpha.test")).StatusCode);
         var token = (await alice.GetPageAsync("/Company/Users")).QuerySelector<IHtmlInputElement>("input[name=__RequestVerificationToken]")!.Value;
-        await FormAsync(alice, "/Disputes/Files?handler=Discard", token, [("ticket", ticket)]);
+        var refused = await FormAsync(alice, "/Disputes/Files?handler=Discard", token, [("ticket", ticket)]);
 
+        // The answer is the same as for a file of her own, so that it tells her nothing; the file stays Bob's.
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Equal(before, await CountAsync(blobs));
+        var bobId = await fixture.WithDbAsync(db => db.Users.Where(u => u.Email == "bob@beta.test").Select(u => u.Id).SingleAsync());
+        using (var scope = fixture.Portal.Services.CreateScope())
+        {
+            Assert.NotNull(scope.ServiceProvider.GetRequiredService<Litiges.CustomerPortal.Uploads.StagedEvidence>().Read(ticket, bobId));
+        }
+
+        // Bob himself can discard it: the check above would have seen it go.
+        var bobToken = PortalToken(page);
+        Assert.Equal(HttpStatusCode.OK, (await FormAsync(bob.Browser, "/Disputes/Files?handler=Discard", bobToken, [("ticket", ticket)])).StatusCode);
+        Assert.Equal(before - 1, await CountAsync(blobs));
     }
+
+    private static string PortalToken(AngleSharp.Dom.IDocument page) =>
+        page.QuerySelector<IHtmlInputElement>("input[name=__RequestVerificationToken]")!.Value;
 
     private static async Task<int> CountAsync(IBlobStore blobs)
     {

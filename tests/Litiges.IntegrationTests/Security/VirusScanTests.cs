@@ -20,6 +20,8 @@ namespace Litiges.IntegrationTests.Security;
 /// </summary>
 public sealed class VirusScanFixture() : LitigesFixture(DatabaseProvider.Sqlite)
 {
+    private readonly ClosedPort _deadScanner = new();
+
     public AppFactory<PortalProgram> Scanned { get; private set; } = null!;
 
     public AppFactory<PortalProgram> ScannerDown { get; private set; } = null!;
@@ -38,14 +40,15 @@ public sealed class VirusScanFixture() : LitigesFixture(DatabaseProvider.Sqlite)
         var (host, port) = Clamd();
         Scanned = new AppFactory<PortalProgram>(Database, DataFolder, new Dictionary<string, string?> { ["Evidence:ClamAv:Host"] = host, ["Evidence:ClamAv:Port"] = port });
 
-        // Nothing listens on port 9 of loopback.
-        ScannerDown = new AppFactory<PortalProgram>(Database, DataFolder, new Dictionary<string, string?> { ["Evidence:ClamAv:Host"] = "127.0.0.1", ["Evidence:ClamAv:Port"] = "9" });
+        // A scanner whose port refuses every connection.
+        ScannerDown = new AppFactory<PortalProgram>(Database, DataFolder, new Dictionary<string, string?> { ["Evidence:ClamAv:Host"] = "127.0.0.1", ["Evidence:ClamAv:Port"] = _deadScanner.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
 
     public override async Task DisposeAsync()
     {
         await Scanned.DisposeAsync();
         await ScannerDown.DisposeAsync();
+        _deadScanner.Dispose();
         await base.DisposeAsync();
     }
 }

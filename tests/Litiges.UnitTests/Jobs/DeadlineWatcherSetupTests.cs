@@ -50,10 +50,14 @@ public class DeadlineWatcherSetupTests
         using var services = Build(new Dictionary<string, string?> { ["Jobs:DeadlineWatcher:Enabled"] = "false" });
         var watcher = services.GetRequiredService<DeadlineWatcher>();
 
-        // No database is registered here: a run would fail, so returning at once proves it did not run.
+        // No database is registered here: a pass would fail and the job would wait for the next one;
+        // turned off, it returns at once without a single pass.
         await watcher.StartAsync(CancellationToken.None);
-        await watcher.ExecuteTask!;
+        await watcher.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
         await watcher.StopAsync(CancellationToken.None);
+
+        Assert.True(watcher.ExecuteTask.IsCompletedSuccessfully);
+        Assert.Equal(0, watcher.Passes);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -4,8 +4,11 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Litiges.UnitTests.Jobs;
 
+/// <summary>The clock only moves when the job is waiting on it: each step awaits the job's own signal, never real time.</summary>
 public sealed class PeriodicJobTests
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task A_failed_pass_is_tried_again_at_the_next_interval()
     {
@@ -13,19 +16,19 @@ public sealed class PeriodicJobTests
         using var job = new CountingJob(clock, enabled: true, failFirst: true);
 
         await job.StartAsync(CancellationToken.None);
-        await job.WaitForPassesAsync(1);
-        for (var minutes = 0; job.Passes.Count < 2; minutes++)
-        {
-            Assert.True(minutes < 60, "No second pass within an hour.");
-            clock.Advance(TimeSpan.FromMinutes(1));
-            await Task.Delay(20);
-        }
+        await job.PassesAsync(1).WaitAsync(Patience);
 
+        // Short of the interval nothing runs; the interval itself brings the second pass.
+        clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.Equal(1, job.Passes);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await job.PassesAsync(2).WaitAsync(Patience);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await job.PassesAsync(3).WaitAsync(Patience);
         await job.StopAsync(CancellationToken.None);
 
-        // The failure did not stop the job; the next pass waited for the interval.
-        Assert.Equal(clock.Start, job.Passes[0]);
-        Assert.InRange(job.Passes[1] - job.Passes[0], TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(7));
+        // The failure did not stop the job; each pass waited exactly the interval.
+        Assert.Equal([clock.Start, clock.Start.AddMinutes(5), clock.Start.AddMinutes(10)], job.Times);
     }
 
     [Fact]
@@ -35,23 +38,26 @@ public sealed class PeriodicJobTests
         using var job = new CountingJob(clock, enabled: false, failFirst: false);
 
         await job.StartAsync(CancellationToken.None);
+        await job.ExecuteTask!.WaitAsync(Patience);
         clock.Advance(TimeSpan.FromHours(1));
         await job.StopAsync(CancellationToken.None);
 
-        Assert.Empty(job.Passes);
+        Assert.True(job.ExecuteTask.IsCompletedSuccessfully);
+        Assert.Equal(0, job.Passes);
+        Assert.Empty(job.Times);
     }
 
     private sealed class CountingJob(FakeTimeProvider clock, bool enabled, bool failFirst) : PeriodicJob(clock, NullLogger.Instance)
     {
-        private readonly List<DateTimeOffset> _passes = [];
+        private readonly List<DateTimeOffset> _times = [];
 
-        public IReadOnlyList<DateTimeOffset> Passes
+        public IReadOnlyList<DateTimeOffset> Times
         {
             get
             {
-                lock (_passes)
+                lock (_times)
                 {
-                    return [.. _passes];
+                    return [.. _times];
                 }
             }
         }
@@ -62,22 +68,13 @@ public sealed class PeriodicJobTests
 
         protected override string Name => "Counting job";
 
-        public async Task WaitForPassesAsync(int count)
-        {
-            for (var waited = 0; Passes.Count < count; waited++)
-            {
-                Assert.True(waited < 500, $"{count} passes expected, {Passes.Count} seen.");
-                await Task.Delay(10);
-            }
-        }
-
         protected override Task TickAsync(DateTimeOffset now, CancellationToken cancellationToken)
         {
             int count;
-            lock (_passes)
+            lock (_times)
             {
-                _passes.Add(now);
-                count = _passes.Count;
+                _times.Add(now);
+                count = _times.Count;
             }
 
             return failFirst && count == 1 ? throw new InvalidOperationException("The database is away.") : Task.CompletedTask;
