@@ -565,6 +565,10 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Property<int>("DisputeId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("EvidenceSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FromStatus")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -577,6 +581,14 @@ namespace Litiges.Data.Migrations.Sqlite
 
                     b.Property<bool>("IsPublic")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mac")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("PreviousHash")
                         .IsRequired()
