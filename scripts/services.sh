@@ -222,7 +222,8 @@ stop_postgres() {
 ensure_chromium() {
     # Fonts: without them headless Chromium renders text as empty boxes in screenshots.
     # qpdf: the credit-note tests check the structure of the PDFs they render with it.
-    ensure_apt_packages chromium fonts-dejavu-core fonts-liberation qpdf || return 1
+    # python3: the case-file test runs the exported verify.py as a third party would.
+    ensure_apt_packages chromium fonts-dejavu-core fonts-liberation qpdf python3 || return 1
     [ -x /usr/bin/chromium ] || _svc_die "/usr/bin/chromium missing after install" || return 1
     export LITIGES_TEST_CHROMIUM=/usr/bin/chromium
 }

@@ -79,7 +79,7 @@ public sealed class HistoryKeys
         {
             problems.Add("History:CurrentKeyId: the id of the key that authenticates the dispute history (with History:Keys:{id} or History:KeyFolder), kept outside the database");
         }
-        else if (!keys.ContainsKey(current))
+        else if (!keys.ContainsKey(current) && !problems.Any(p => p.StartsWith($"History:Keys:{current}:", StringComparison.Ordinal)))
         {
             problems.Add($"History:Keys:{current}: the key named by History:CurrentKeyId (base64, {MinimumKeyBytes} bytes or more), or {current}.key in History:KeyFolder");
         }

@@ -47,7 +47,7 @@ public static class CaseFileArchive
     public const string MissingFile = "missing";
 
     /// <param name="openEvidence">Opens a piece of evidence for reading from blob storage; null when its blob is missing.</param>
-    public static async Task<IReadOnlyList<ManifestEntry>> WriteAsync(
+    public static Task<IReadOnlyList<ManifestEntry>> WriteAsync(
         Stream output,
         Dispute dispute,
         DisputeSummaryFacts facts,

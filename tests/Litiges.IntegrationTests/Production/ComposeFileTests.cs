@@ -26,6 +26,7 @@ public sealed partial class ComposeFileTests
             "SELLER_SIREN" => "552100554",
             "SELLER_VAT_NUMBER" => "FR40552100554",
             "DATAPROTECTION_CERT_PASSWORD" => ProductionConfig.CertificatePassword,
+            "HISTORY_KEY" => ProductionConfig.HistoryKey,
             _ when compose.RequiredVariables.Contains(v) => "test-" + v.ToLowerInvariant(),
             _ => string.Empty,
         }).Where(p => p.Value.Length > 0).ToDictionary();
