@@ -49,8 +49,12 @@ public sealed class HistorySeals(IBlobStore store)
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    /// <summary>How long the name of the last seal is trusted before the store is listed again (a seal a period; a banner a page view).</summary>
+    private static readonly TimeSpan ListingLifetime = TimeSpan.FromMinutes(1);
+
     private readonly Dictionary<string, StoredSeal> _read = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private (string? Name, long ListedAt)? _latest;
 
     /// <summary>The blob name of the seal of the period that starts at <paramref name="periodStart"/>.</summary>
     public static string NameFor(DateTimeOffset periodStart) =>
@@ -64,6 +68,14 @@ public sealed class HistorySeals(IBlobStore store)
     /// <summary>The latest seal, or null when none was written yet.</summary>
     public async Task<StoredSeal?> LatestAsync(CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            if (_latest is { } known && Environment.TickCount64 - known.ListedAt < ListingLifetime.TotalMilliseconds)
+            {
+                return known.Name is null ? null : _read.GetValueOrDefault(known.Name);
+            }
+        }
+
         string? latest = null;
         await foreach (var name in store.ListAsync(Prefix, cancellationToken))
         {
@@ -73,7 +85,13 @@ public sealed class HistorySeals(IBlobStore store)
             }
         }
 
-        return latest is null ? null : await ReadAsync(latest, cancellationToken);
+        var stored = latest is null ? null : await ReadAsync(latest, cancellationToken);
+        lock (_gate)
+        {
+            _latest = (latest, Environment.TickCount64);
+        }
+
+        return stored;
     }
 
     /// <summary>Reads a seal (kept in memory once read: a seal never changes).</summary>
@@ -142,7 +160,17 @@ public sealed class HistorySeals(IBlobStore store)
             File.SetUnixFileMode(Path.Combine(folder.Root, seal.Name), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
 
-        return new StoredSeal(seal, bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        var written = new StoredSeal(seal, bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        lock (_gate)
+        {
+            _read[seal.Name] = written;
+            if (_latest is not { Name: { } known } || string.CompareOrdinal(seal.Name, known) > 0)
+            {
+                _latest = (seal.Name, Environment.TickCount64);
+            }
+        }
+
+        return written;
     }
 }
 

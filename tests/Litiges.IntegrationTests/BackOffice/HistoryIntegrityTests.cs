@@ -266,7 +266,7 @@ public abstract class HistoryIntegrityTests<TFixture>(TFixture fixture) : BackOf
             var now = DateTimeOffset.UtcNow;
             var customer = new Actor("alice", "Alice Alpha", ActorRole.Customer, Fixture.Data.AlphaId);
             dispute.AttachEvidence(customer, new StoredFile(blob, "bon.pdf", "application/pdf", content.Length, Portal.TestData.Sha256(content)), EvidenceVisibility.Shared, long.MaxValue, now);
-            var invoice = dispute.Items.Single().Invoice!;
+            var invoice = dispute.Items.Single().InvoiceId;
             var limits = new DelegationLimits(await db.DelegationLimits.ToListAsync());
             dispute.ProposeSettlement(SeedAgent, new SettlementDraft(SettlementKind.CreditNote, "Avoir") { Credits = [new ProposedCredit(invoice, null, "Écart de prix", 1, 50m, 0.20m)] }, limits, 50m, now);
             dispute.AcceptSettlement(customer, now, ip, "D'accord");
