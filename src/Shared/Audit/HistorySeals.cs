@@ -56,6 +56,9 @@ public sealed class HistorySeals(IBlobStore store)
     private readonly Lock _gate = new();
     private (string? Name, long ListedAt)? _latest;
 
+    /// <summary>The store itself, for the tests that try to overwrite a seal behind the app's back.</summary>
+    internal IBlobStore Store => store;
+
     /// <summary>The blob name of the seal of the period that starts at <paramref name="periodStart"/>.</summary>
     public static string NameFor(DateTimeOffset periodStart) =>
         string.Create(CultureInfo.InvariantCulture, $"{Prefix}{periodStart.UtcDateTime:yyyy}/{periodStart.UtcDateTime:yyyyMMdd-HHmm}");

@@ -208,8 +208,9 @@ public abstract class HistoryIntegrityTests<TFixture>(TFixture fixture) : BackOf
             var unzipped = Path.Combine(folder.FullName, "unzipped");
             ZipFile.ExtractToDirectory(zipPath, unzipped);
             var entriesPath = Path.Combine(unzipped, "history", "entries.json");
-            var text = await File.ReadAllTextAsync(entriesPath);
-            await File.WriteAllTextAsync(entriesPath, text.Replace("Prix unitaire erroné sur les palettes", "Prix unitaire correct", StringComparison.Ordinal));
+            var history = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(entriesPath))!;
+            history["entries"]![0]!["text"] = "Prix unitaire correct";
+            await File.WriteAllTextAsync(entriesPath, history.ToJsonString());
             var altered = await RunAsync(python, unzipped, null, null, "--key", key);
             Assert.Equal(1, altered.ExitCode);
             Assert.Contains("its fields do not give its SHA-256", altered.Output, StringComparison.Ordinal);
@@ -333,8 +334,7 @@ public abstract class HistoryIntegrityTests<TFixture>(TFixture fixture) : BackOf
     private static void SetDispute(Dispute dispute, string property, object value) =>
         typeof(Dispute).GetProperty(property)!.SetValue(dispute, value);
 
-    private IBlobStore SealStore() =>
-        (IBlobStore)typeof(HistorySeals).GetField("store", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(Fixture.BackOffice.Services.GetRequiredService<HistorySeals>())!;
+    private IBlobStore SealStore() => Fixture.BackOffice.Services.GetRequiredService<HistorySeals>().Store;
 
     private async Task<byte[]> SealBytesAsync(string name)
     {
