@@ -116,8 +116,9 @@ public abstract class HistoryIntegrityTests<TFixture>(TFixture fixture) : BackOf
         Assert.Equal((first.Seal.Name, first.Sha256), (next.Seal.PreviousSeal, next.Seal.PreviousSealSha256));
 
         var mails = await Fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Kind == "HistorySealed").ToListAsync());
-        var mail = Assert.Single(mails, m => m.TextBody.Contains(first.Sha256, StringComparison.Ordinal));
+        var mail = Assert.Single(mails, m => m.CreatedAt == period);
         Assert.Equal(CreditManager, mail.Recipient);
+        Assert.Contains(first.Sha256, mail.TextBody, StringComparison.Ordinal);
         Assert.Contains(first.Seal.Name, mail.TextBody, StringComparison.Ordinal);
     }
 
