@@ -223,8 +223,9 @@ ensure_chromium() {
     # Fonts: without them headless Chromium renders text as empty boxes in screenshots.
     # qpdf: the credit-note tests check the structure of the PDFs they render with it;
     # poppler-utils (pdftotext): they check that its words extract intact;
-    # default-jre-headless + libsaxonhe-java: they run the official EN 16931 UBL XSLT.
-    ensure_apt_packages chromium fonts-dejavu-core fonts-liberation qpdf poppler-utils default-jre-headless libsaxonhe-java || return 1
+    # default-jre-headless + libsaxonhe-java: they run the official EN 16931 UBL XSLT;
+    # python3: the case-file test runs the exported verify.py as a third party would.
+    ensure_apt_packages chromium fonts-dejavu-core fonts-liberation qpdf poppler-utils default-jre-headless libsaxonhe-java python3 || return 1
     [ -x /usr/bin/chromium ] || _svc_die "/usr/bin/chromium missing after install" || return 1
     export LITIGES_TEST_CHROMIUM=/usr/bin/chromium
 }

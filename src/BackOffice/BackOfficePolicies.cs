@@ -19,6 +19,9 @@ public static class BackOfficePolicies
     /// <summary>The approval queue of settlement proposals: the roles whose limits cover them.</summary>
     public const string Approvals = "Approvals";
 
+    /// <summary>Issued credit notes, their PDF and XML: finance and the credit manager.</summary>
+    public const string CreditNotes = "CreditNotes";
+
     /// <summary>Reason codes, SLA policies, departments and root causes: the credit manager.</summary>
     public const string Configuration = "Configuration";
 
@@ -39,6 +42,7 @@ public static class BackOfficePolicies
             .AddPolicy(Disputes, policy => Staff(policy).RequireRole(DisputeRoles))
             .AddPolicy(Tasks, policy => Staff(policy).RequireRole(DisputeRoles))
             .AddPolicy(Approvals, policy => Staff(policy).RequireRole(StaffRoles.CreditManager, StaffRoles.Finance))
+            .AddPolicy(CreditNotes, policy => Staff(policy).RequireRole(StaffRoles.CreditManager, StaffRoles.Finance))
             .AddPolicy(Configuration, policy => Staff(policy).RequireRole(StaffRoles.CreditManager))
             .AddPolicy(Accounts, policy => Staff(policy).RequireRole(StaffRoles.Admin))
             .AddPolicy(Customers, policy => Staff(policy).RequireRole(StaffRoles.Agent, StaffRoles.CreditManager, StaffRoles.Admin));
@@ -48,6 +52,7 @@ public static class BackOfficePolicies
             options.Conventions.AuthorizeFolder("/Disputes", Disputes);
             options.Conventions.AuthorizeFolder("/Tasks", Tasks);
             options.Conventions.AuthorizeFolder("/Settlements", Approvals);
+            options.Conventions.AuthorizeFolder("/CreditNotes", CreditNotes);
             options.Conventions.AuthorizeFolder("/Settings", Configuration);
             options.Conventions.AuthorizeFolder("/Staff", Accounts);
             options.Conventions.AuthorizeFolder("/Customers", Customers);

@@ -1,4 +1,5 @@
 using Litiges.Accounts;
+using Litiges.Audit;
 using Litiges.BackOffice;
 using Litiges.BackOffice.Api;
 using Litiges.Data;
@@ -35,6 +36,7 @@ public sealed class Program
         builder.Services.AddPreDueReminders(builder.Configuration);
         builder.Services.AddScheduleFollowUp(builder.Configuration);
         builder.Services.AddKpiReport(builder.Configuration);
+        builder.Services.AddHistorySealJob(builder.Configuration);
         builder.Services.AddInvoiceDayFolder(builder.Configuration);
         builder.Services.AddBlobCleanup(builder.Configuration);
         builder.Services.AddIntegrationApi(builder.Configuration);

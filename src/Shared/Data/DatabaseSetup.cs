@@ -66,12 +66,15 @@ public static class DatabaseSetup
 
         services.AddHttpContextAccessor();
         services.AddSingleton(s => new Audit.AuditRecorder(s.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>(), s.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton(_ => Audit.HistoryKeys.FromConfiguration(configuration));
+        services.AddSingleton<Audit.HistoryAuthenticator>();
         return services;
     }
 
-    // Role and API-key changes write their audit lines in the same save, whoever makes them.
+    // Role and API-key changes write their audit lines in the same save, whoever makes them; new
+    // dispute history entries are authenticated with the history key in the save that writes them.
     private static DbContextOptionsBuilder Audited(IServiceProvider services, DbContextOptionsBuilder options) =>
-        options.AddInterceptors(services.GetRequiredService<Audit.AuditRecorder>());
+        options.AddInterceptors(services.GetRequiredService<Audit.AuditRecorder>(), services.GetRequiredService<Audit.HistoryAuthenticator>());
 
     private static string Required(string? connectionString) =>
         string.IsNullOrWhiteSpace(connectionString)

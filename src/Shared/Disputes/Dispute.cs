@@ -543,7 +543,7 @@ public sealed class Dispute : IVersioned
         _evidence.Add(evidence);
         EvidenceBytes += file.Length;
         EvidenceCount++;
-        Record(actor, DisputeAction.EvidenceAdded, Status, file.FileName, evidence.Visibility == EvidenceVisibility.Shared, now);
+        Record(actor, DisputeAction.EvidenceAdded, Status, file.FileName, evidence.Visibility == EvidenceVisibility.Shared, now, evidenceSha256: evidence.Sha256);
         return evidence;
     }
 
@@ -765,9 +765,9 @@ public sealed class Dispute : IVersioned
         Record(actor, action, from, text, isPublic, now, to);
     }
 
-    private void Record(Actor actor, DisputeAction action, DisputeStatus from, string? text, bool isPublic, DateTimeOffset now, DisputeStatus? to = null)
+    private void Record(Actor actor, DisputeAction action, DisputeStatus from, string? text, bool isPublic, DateTimeOffset now, DisputeStatus? to = null, string? evidenceSha256 = null)
     {
-        var entry = new DisputeHistoryEntry(HistoryCount + 1, now, actor, action, from, to ?? Status, text, isPublic, LastHistoryHash);
+        var entry = new DisputeHistoryEntry(HistoryCount + 1, now, actor, action, from, to ?? Status, text, isPublic, LastHistoryHash, evidenceSha256);
         _history.Add(entry);
         HistoryCount = entry.Sequence;
         LastHistoryHash = entry.Hash;

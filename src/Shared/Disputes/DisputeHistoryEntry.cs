@@ -35,7 +35,9 @@ public enum DisputeAction
 
 /// <summary>
 /// One line of a dispute's append-only history. Each entry is chained to the previous one by a
-/// SHA-256 hash, so an entry altered or deleted in the database is detected.
+/// SHA-256 hash, so an entry altered or deleted in the database is detected; and, when saved, it
+/// is authenticated with a key the database does not hold (<see cref="Mac"/>), so that rewriting
+/// an entry and recomputing every hash is detected too (docs/decisions/0014).
 /// </summary>
 public sealed class DisputeHistoryEntry
 {
@@ -53,7 +55,8 @@ public sealed class DisputeHistoryEntry
         DisputeStatus toStatus,
         string? text,
         bool isPublic,
-        string previousHash)
+        string previousHash,
+        string? evidenceSha256 = null)
     {
         Sequence = sequence;
         // PostgreSQL keeps microseconds: hash what every provider will give back.
@@ -67,6 +70,7 @@ public sealed class DisputeHistoryEntry
         Text = text;
         IsPublic = isPublic;
         PreviousHash = previousHash;
+        EvidenceSha256 = evidenceSha256;
         Hash = ComputeHash();
     }
 
@@ -100,7 +104,28 @@ public sealed class DisputeHistoryEntry
 
     public string Hash { get; private set; }
 
+    /// <summary>The SHA-256 of the file an <see cref="DisputeAction.EvidenceAdded"/> entry records: the file is part of the chain.</summary>
+    public string? EvidenceSha256 { get; private set; }
+
+    /// <summary>The history key that authenticated this entry (null until saved, or for an entry from before keys whose chain was already broken).</summary>
+    public string? KeyId { get; private set; }
+
+    /// <summary>HMAC-SHA256 of the dispute's reference and <see cref="Hash"/> under the key <see cref="KeyId"/>.</summary>
+    public string? Mac { get; private set; }
+
     public bool IsIntact() => Hash == ComputeHash();
+
+    /// <summary>Records the authentication of this entry; done once, when it is first saved (or, for entries from before keys, by the one-off upgrade).</summary>
+    internal void Authenticate(string keyId, string mac)
+    {
+        if (Mac is not null)
+        {
+            throw new InvalidOperationException($"History entry {Sequence} is already authenticated.");
+        }
+
+        KeyId = keyId;
+        Mac = mac;
+    }
 
     internal string ComputeHash()
     {
@@ -117,6 +142,13 @@ public sealed class DisputeHistoryEntry
             Text ?? string.Empty,
             IsPublic ? "1" : "0",
             PreviousHash);
+
+        // Appended only when there is one, so that the entries written before it keep their hash.
+        if (EvidenceSha256 is not null)
+        {
+            canonical += '\u001f' + EvidenceSha256;
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Litiges.Audit;
 using Litiges.Disputes;
 
 namespace Litiges.Documents;
@@ -11,26 +13,58 @@ namespace Litiges.Documents;
 /// <param name="RecordedSha256">For evidence, the fingerprint taken when it was uploaded; it should equal <paramref name="Sha256"/>.</param>
 public sealed record ManifestEntry(string Path, long Bytes, string Sha256, string? RecordedSha256);
 
+/// <summary>A credit note of the dispute, by the blob names of its documents.</summary>
+public sealed record CaseFileCreditNote(string Number, DateTimeOffset IssuedAt, string? PdfBlobName, string? XmlBlobName);
+
+/// <summary>What the case file carries besides the dispute: the last seal, the credit notes, and how to open a blob.</summary>
+public sealed record CaseFileRecords(StoredSeal? Seal, IReadOnlyList<CaseFileCreditNote> CreditNotes, Func<string, CancellationToken, Task<Stream?>> OpenBlob)
+{
+    public static readonly CaseFileRecords None = new(null, [], (_, _) => Task.FromResult<Stream?>(null));
+}
+
 /// <summary>
 /// The case file for a lawyer or a court, as one ZIP written straight to the output: the PDF
-/// summary with the full history, every piece of evidence (internal ones included), and
-/// manifest.csv giving each file's size and SHA-256, computed while the bytes were written.
+/// summary with the full history, every piece of evidence (internal ones included), the credit
+/// notes (PDF and XML), the acceptance record (who, when, from which address), the history
+/// entries as JSON with the last seal, a verification script a third party runs without the app
+/// (verify.py, Python 3 standard library only), and manifest.csv giving each file's size and
+/// SHA-256, computed while the bytes were written.
 /// </summary>
 public static class CaseFileArchive
 {
     public const string ManifestName = "manifest.csv";
     public const string EvidenceFolder = "evidence/";
+    public const string CreditNotesFolder = "credit-notes/";
+    public const string EntriesName = "history/entries.json";
+    public const string SealName = "history/seal.json";
+    public const string AcceptanceName = "acceptance.json";
+    public const string ScriptName = "verify.py";
+    public const string InstructionsName = "VERIFY.txt";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>What the manifest says in place of a fingerprint when a file's blob cannot be found.</summary>
     public const string MissingFile = "missing";
 
     /// <param name="openEvidence">Opens a piece of evidence for reading from blob storage; null when its blob is missing.</param>
+    public static Task<IReadOnlyList<ManifestEntry>> WriteAsync(
+        Stream output,
+        Dispute dispute,
+        DisputeSummaryFacts facts,
+        CultureInfo culture,
+        Func<Evidence, CancellationToken, Task<Stream?>> openEvidence,
+        CancellationToken cancellationToken) =>
+        WriteAsync(output, dispute, facts, culture, openEvidence, CaseFileRecords.None, cancellationToken);
+
+    /// <param name="openEvidence">Opens a piece of evidence for reading from blob storage; null when its blob is missing.</param>
+    /// <param name="records">The seal, the credit notes and how to open their documents.</param>
     public static async Task<IReadOnlyList<ManifestEntry>> WriteAsync(
         Stream output,
         Dispute dispute,
         DisputeSummaryFacts facts,
         CultureInfo culture,
         Func<Evidence, CancellationToken, Task<Stream?>> openEvidence,
+        CaseFileRecords records,
         CancellationToken cancellationToken)
     {
         var manifest = new List<ManifestEntry>();
@@ -67,6 +101,39 @@ public static class CaseFileArchive
             await target.DrainAsync(cancellationToken);
         }
 
+        foreach (var note in records.CreditNotes.OrderBy(n => n.IssuedAt))
+        {
+            foreach (var (blob, extension) in new[] { (note.PdfBlobName, "pdf"), (note.XmlBlobName, "xml") })
+            {
+                if (blob is null)
+                {
+                    continue;
+                }
+
+                var path = CreditNotesFolder + SafeName(note.Number) + "." + extension;
+                await using var source = await records.OpenBlob(blob, cancellationToken);
+                if (source is null)
+                {
+                    manifest.Add(new ManifestEntry(path, 0, MissingFile, null));
+                    continue;
+                }
+
+                manifest.Add(await AddAsync(zip, path, source, note.IssuedAt, null, cancellationToken));
+                await target.DrainAsync(cancellationToken);
+            }
+        }
+
+        manifest.Add(await AddBytesAsync(zip, AcceptanceName, JsonSerializer.SerializeToUtf8Bytes(AcceptanceRecord(dispute), Json), facts.GeneratedAt, cancellationToken));
+        manifest.Add(await AddBytesAsync(zip, EntriesName, JsonSerializer.SerializeToUtf8Bytes(HistoryRecord(dispute), Json), facts.GeneratedAt, cancellationToken));
+        if (records.Seal is { } seal)
+        {
+            manifest.Add(await AddBytesAsync(zip, SealName, seal.Bytes, seal.Seal.SealedAt, cancellationToken));
+        }
+
+        manifest.Add(await AddBytesAsync(zip, ScriptName, Resource("verify.py"), facts.GeneratedAt, cancellationToken));
+        manifest.Add(await AddBytesAsync(zip, InstructionsName, Resource("VERIFY.txt"), facts.GeneratedAt, cancellationToken));
+        await target.DrainAsync(cancellationToken);
+
         var csv = new StringBuilder("path,bytes,sha256,recorded_sha256\r\n");
         foreach (var entry in manifest)
         {
@@ -93,6 +160,70 @@ public static class CaseFileArchive
                 return new ManifestEntry(fields[0], long.Parse(fields[1], CultureInfo.InvariantCulture), fields[2], fields[3].Length == 0 ? null : fields[3]);
             })
             .ToList();
+
+    /// <summary>The history as the chain hashes it: verify.py recomputes each hash from these fields, and each MAC with the key.</summary>
+    private static object HistoryRecord(Dispute dispute) => new
+    {
+        Format = "litiges-history/1",
+        Dispute = new { dispute.Id, dispute.Reference, dispute.HistoryCount, dispute.LastHistoryHash },
+        Entries = dispute.History.OrderBy(h => h.Sequence).Select(h => new
+        {
+            h.Sequence,
+            h.At,
+            AtTicks = h.At.UtcTicks,
+            h.ActorUserId,
+            h.ActorName,
+            ActorRole = h.ActorRole.ToString(),
+            Action = h.Action.ToString(),
+            FromStatus = h.FromStatus.ToString(),
+            ToStatus = h.ToStatus.ToString(),
+            h.Text,
+            h.IsPublic,
+            h.PreviousHash,
+            h.Hash,
+            h.EvidenceSha256,
+            h.KeyId,
+            h.Mac,
+        }),
+    };
+
+    /// <summary>Every answer to a settlement proposal: who answered, when, from which address (IP), and what was proposed.</summary>
+    private static object AcceptanceRecord(Dispute dispute) => new
+    {
+        Dispute = dispute.Reference,
+        Answers = dispute.Proposals.Where(p => p.RespondedAt is not null).OrderBy(p => p.RespondedAt).Select(p => new
+        {
+            Proposal = p.Id,
+            Kind = p.Kind.ToString(),
+            p.Summary,
+            p.Value,
+            p.Currency,
+            p.ProposedByName,
+            p.ProposedAt,
+            Status = p.Status.ToString(),
+            Accepted = p.Status is Settlements.ProposalStatus.Accepted or Settlements.ProposalStatus.Executed,
+            By = p.RespondedByName,
+            ByUserId = p.RespondedByUserId,
+            At = p.RespondedAt,
+            IpAddress = p.RespondedFrom,
+            Comment = p.CustomerComment,
+        }),
+    };
+
+    private static byte[] Resource(string name)
+    {
+        using var stream = typeof(CaseFileArchive).Assembly.GetManifestResourceStream("Litiges.Documents.CaseFile." + name)
+            ?? throw new InvalidOperationException($"The case file resource {name} is not embedded.");
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static async Task<ManifestEntry> AddBytesAsync(ZipArchive zip, string path, byte[] bytes, DateTimeOffset modified, CancellationToken cancellationToken)
+    {
+        using var source = new MemoryStream(bytes);
+        return await AddAsync(zip, path, source, modified, null, cancellationToken);
+    }
 
     private static async Task<ManifestEntry> AddAsync(ZipArchive zip, string path, Stream source, DateTimeOffset modified, string? recorded, CancellationToken cancellationToken)
     {

@@ -16,7 +16,8 @@ public sealed record DisputeSummaryFacts(
     IReadOnlyDictionary<int, LocalizedText> Departments,
     IReadOnlyList<DeadlineStatus> Deadlines,
     DateTimeOffset GeneratedAt,
-    string GeneratedBy);
+    string GeneratedBy,
+    Audit.HistoryVerdict? History = null);
 
 /// <summary>
 /// The PDF summary of a dispute for a lawyer or a court: the facts, the invoices, the deadlines,
@@ -184,11 +185,25 @@ public static class DisputeSummaryDocument
             }
 
             pdf.Paragraph("SHA-256 " + entry.Hash, muted: true, size: 7f);
+            if (entry.Mac is { } mac)
+            {
+                pdf.Paragraph($"HMAC-SHA256 ({entry.KeyId}) {mac}", muted: true, size: 7f);
+            }
+
             pdf.Space(2);
         }
 
-        var broken = dispute.FirstBrokenHistoryEntry();
         pdf.Space(4);
-        pdf.Paragraph(broken is null ? T("CaseFile.ChainIntact", dispute.HistoryCount) : T("CaseFile.ChainBroken", broken.Value), bold: true);
+        if (facts.History is { } verdict)
+        {
+            // The full verification (keys and seal) when the caller ran it.
+            var (key, arguments) = verdict.Message(Instant);
+            pdf.Paragraph(T(key, arguments), bold: true);
+        }
+        else
+        {
+            var broken = dispute.FirstBrokenHistoryEntry();
+            pdf.Paragraph(broken is null ? T("CaseFile.ChainIntact", dispute.HistoryCount) : T("CaseFile.ChainBroken", broken.Value), bold: true);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Litiges.Accounts;
+using Litiges.Audit;
 using Litiges.Data;
 using Litiges.Localization;
 using Litiges.Notifications;
@@ -58,6 +59,7 @@ public static class LitigesWeb
         services.AddLitigesDatabase(configuration, dataFolder);
         services.AddLitigesEmail(configuration, dataFolder);
         services.AddLitigesStorage(configuration, dataFolder);
+        services.AddHistorySeals(configuration, dataFolder);
 
         services.AddIdentity<AppUser, Microsoft.AspNetCore.Identity.IdentityRole>(options =>
             {

@@ -72,6 +72,7 @@ public static class ProductionSettings
         }
 
         problems.AddRange(KeyProtection.Problems(configuration));
+        problems.AddRange(Audit.HistoryKeys.Problems(configuration));
 
         var email = configuration.GetSection("Email");
         switch (email["Provider"])

@@ -141,11 +141,14 @@ public abstract class CaseFileTests<TFixture>(TFixture fixture) : BackOfficeScen
         using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), ZipArchiveMode.Read);
         var files = zip.Entries.ToDictionary(e => e.FullName, Bytes);
         Assert.Equal(
-            [$"{dispute.Reference}.pdf", "evidence/001-Bon de livraison signé.pdf", "evidence/002-relevé.csv", "manifest.csv"],
+            [
+                $"{dispute.Reference}.pdf", CaseFileArchive.InstructionsName, CaseFileArchive.AcceptanceName, "evidence/001-Bon de livraison signé.pdf", "evidence/002-relevé.csv",
+                CaseFileArchive.EntriesName, "manifest.csv", CaseFileArchive.ScriptName,
+            ],
             files.Keys.Order(StringComparer.Ordinal));
 
         var manifest = CaseFileArchive.ReadManifest(Encoding.UTF8.GetString(files["manifest.csv"]));
-        Assert.Equal(3, manifest.Count);
+        Assert.Equal(files.Count - 1, manifest.Count);
         foreach (var entry in manifest)
         {
             Assert.Equal(files[entry.Path].Length, entry.Bytes);
@@ -166,7 +169,7 @@ public abstract class CaseFileTests<TFixture>(TFixture fixture) : BackOfficeScen
             Assert.Contains(entry.Hash, text, StringComparison.Ordinal);
         }
 
-        Assert.Contains($"les {dispute.HistoryCount} entrées de l'historique sont intactes", text, StringComparison.Ordinal);
+        Assert.Contains($"Historique intact : les {dispute.HistoryCount} entrées sont authentifiées", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed partial class ComposeFileTests
             "SELLER_VAT_NUMBER" => "FR96552100554",
             "SELLER_OPERATION_CATEGORY" => "Services",
             "DATAPROTECTION_CERT_PASSWORD" => ProductionConfig.CertificatePassword,
+            "HISTORY_KEY" => ProductionConfig.HistoryKey,
             _ when compose.RequiredVariables.Contains(v) => "test-" + v.ToLowerInvariant(),
             _ => string.Empty,
         }).Where(p => p.Value.Length > 0).ToDictionary();

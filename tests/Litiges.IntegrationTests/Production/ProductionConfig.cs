@@ -12,6 +12,9 @@ internal static class ProductionConfig
     public const string BackOfficeHost = "backoffice.litiges.test";
     public const string CertificatePassword = "test-pfx-password";
 
+    /// <summary>A history key for the tests (32 bytes, base64).</summary>
+    public static readonly string HistoryKey = Convert.ToBase64String(SHA256.HashData("production test history key"u8));
+
     public static Dictionary<string, string?> Settings(string certificatePath) => new()
     {
         ["AllowedHosts"] = $"localhost;{PortalHost};{BackOfficeHost}",
@@ -35,6 +38,8 @@ internal static class ProductionConfig
         ["DataProtection:Certificate:Path"] = certificatePath,
         ["DataProtection:Certificate:Password"] = CertificatePassword,
         ["ForwardedHeaders:KnownProxies"] = "10.9.9.9",
+        ["History:CurrentKeyId"] = "test-1",
+        ["History:Keys:test-1"] = HistoryKey,
     };
 
     /// <summary>A self-signed RSA certificate with its private key, as a password-protected PFX file.</summary>

@@ -42,6 +42,8 @@ public sealed class ProductionStartupTests(SqliteFixture fixture) : IClassFixtur
         { "Email:Provider", "Pickup", "Email:Provider" },
         { "Email:Smtp:Host", "", "Email:Smtp:Host" },
         { "ForwardedHeaders:KnownProxies", "", "ForwardedHeaders:KnownProxies" },
+        { "History:CurrentKeyId", "", "History:CurrentKeyId" },
+        { "History:Keys:test-1", "c2hvcnQ=", "History:Keys:test-1" },
     };
 
     [Theory]
@@ -71,7 +73,7 @@ public sealed class ProductionStartupTests(SqliteFixture fixture) : IClassFixtur
         string[] expected =
         [
             "AllowedHosts", "Email:PortalUrl", "Email:BackOfficeUrl", "Email:FromAddress", "Email:Provider",
-            "DataProtection:Certificate:Path", "ForwardedHeaders:KnownProxies",
+            "DataProtection:Certificate:Path", "ForwardedHeaders:KnownProxies", "History:CurrentKeyId",
             .. ProductionSettings.SellerKeys.Select(k => "Seller:" + k),
         ];
         Assert.All(expected, key => Assert.Contains(key, message, StringComparison.Ordinal));

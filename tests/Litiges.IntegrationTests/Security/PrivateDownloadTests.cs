@@ -40,6 +40,8 @@ public sealed class PrivateDownloadTests(SqliteFixture fixture) : IClassFixture<
             ("portal personal data", alice.Client, "/Account/Manage/PersonalData?handler=Download"),
             ("back-office evidence", credit.Client, $"/Disputes/Evidence/{objects.DisputeId}/{objects.EvidenceId}"),
             ("back-office case file", credit.Client, $"/Disputes/Export/{objects.DisputeId}"),
+            ("back-office credit note PDF", credit.Client, $"/CreditNotes/Download/{objects.CreditNoteId}"),
+            ("back-office credit note XML", credit.Client, $"/CreditNotes/Download/{objects.CreditNoteId}?format=xml"),
             ("back-office KPI CSV", credit.Client, "/Dashboard?handler=Csv&table=Customers"),
             ("back-office KPI report", credit.Client, "/Dashboard/Report?Period=2026-w01&Language=fr"),
             ("back-office personal data", credit.Client, "/Account/Manage/PersonalData?handler=Download"),

@@ -40,6 +40,8 @@ public sealed class RoleMatrixTests(SqliteFixture fixture) : IClassFixture<Sqlit
         ["/Tasks"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Settlements/Approvals"] = [Forbidden, Forbidden, Ok, Ok, Forbidden],
         ["/Settlements/Payment/{id:int}/{invoiceId:int}"] = [Forbidden, Forbidden, Ok, Ok, Forbidden],
+        ["/CreditNotes"] = [Forbidden, Forbidden, Ok, Ok, Forbidden],
+        ["/CreditNotes/Download/{id:int}"] = [Forbidden, Forbidden, Ok, Ok, Forbidden],
         ["/Settings/ReasonCodes"] = [Forbidden, Forbidden, Ok, Forbidden, Forbidden],
         ["/Settings/ReasonCodes/Edit/{code?}"] = [Forbidden, Forbidden, Ok, Forbidden, Forbidden],
         ["/Settings/Departments"] = [Forbidden, Forbidden, Ok, Forbidden, Forbidden],

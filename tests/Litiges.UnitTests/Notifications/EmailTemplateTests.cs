@@ -47,6 +47,7 @@ public sealed class EmailTemplateTests
         ["DisputeRejected"] = (DisputeLink, [Reference, Typed, "Alpha Industries"]),
         ["DisputeResolved"] = (DisputeLink, [Reference, Typed, "Alpha Industries"]),
         ["DisputeSubmitted"] = (DisputeLink, [Typed, Reference, Amount, "mardi 1 décembre 2026", "lundi 14 décembre 2026", "vendredi 15 janvier 2027", "lundi 25 janvier 2027", "FA-2026-0042"]),
+        ["HistorySealed"] = ("https://backoffice.example/", ["2026-12-03 00:00:00Z", "1 204", "history-seals/2026/20261203-0000", new string('a', 64), new string('b', 64)]),
         ["InstalmentMissed"] = (StaffLink, ["Claire Crédit", Reference, 2, Due, Amount]),
         ["Invitation"] = ("https://portal.example/Account/Invitation?token=a&b=c", [Typed, "Alice Alpha", "Alpha Industries", "10/12/2026 09:00"]),
         ["KpiReport"] = ("https://backoffice.example/Dashboard/Report?period=2026-W47&language=fr", ["16/11/2026 – 22/11/2026", "1 204", Amount, Cash, "87", "64", "91 %", "18,5", "42,0"]),

@@ -67,9 +67,6 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
     public IReadOnlyList<DisputeHistoryEntry> ChangesMeanwhile { get; private set; } = [];
 
-    /// <summary>After "verify history": null when not asked, else the check's result.</summary>
-    public HistoryCheck? Check { get; private set; }
-
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
         var file = await LoadAsync(id, cancellationToken);
@@ -92,7 +89,6 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
 
         Case = file;
-        Check = new HistoryCheck(file.Dispute.FirstBrokenHistoryEntry(), file.Dispute.History.Count);
         return Page();
     }
 
@@ -532,11 +528,6 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
         /// <summary>Typed as text, so that "100 000,00" and "100000.00" both read right whatever the page's language.</summary>
         public string? CashAtStake { get; set; }
-    }
-
-    public sealed record HistoryCheck(int? FirstBroken, int Entries)
-    {
-        public bool Intact => FirstBroken is null;
     }
 
     public sealed record DisputeFile(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Litiges.Accounts;
+using Litiges.Audit;
 using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Documents;
@@ -14,9 +15,10 @@ namespace Litiges.BackOffice.Pages.Disputes;
 
 /// <summary>
 /// The case file for a lawyer or a court, streamed as a ZIP: the PDF summary with the whole
-/// history, every piece of evidence, and a manifest of sizes and SHA-256 fingerprints.
+/// history, every piece of evidence, the credit notes, the acceptance record, the history entries
+/// with the last seal and a script to verify them, and a manifest of sizes and SHA-256 fingerprints.
 /// </summary>
-public sealed class ExportModel(LitigesDbContext db, TimeProvider clock, IBlobStore store) : PageModel
+public sealed class ExportModel(LitigesDbContext db, TimeProvider clock, IBlobStore store, HistorySeals seals, HistoryKeys keys) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
@@ -28,6 +30,7 @@ public sealed class ExportModel(LitigesDbContext db, TimeProvider clock, IBlobSt
             .Include(d => d.Messages)
             .Include(d => d.Evidence)
             .Include(d => d.Tasks)
+            .Include(d => d.Proposals)
             .AsSplitQuery()
             .SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (dispute is null)
@@ -41,14 +44,20 @@ public sealed class ExportModel(LitigesDbContext db, TimeProvider clock, IBlobSt
         var rootCause = dispute.RootCauseId is { } rootCauseId
             ? await db.RootCauses.AsNoTracking().Where(r => r.Id == rootCauseId).Select(r => r.Label).SingleAsync(cancellationToken)
             : null;
+        var creditNotes = await db.CreditNotes.AsNoTracking()
+            .Where(c => c.DisputeId == dispute.Id)
+            .Select(c => new CaseFileCreditNote(c.Number, c.IssuedAt, c.PdfBlobName, c.XmlBlobName))
+            .ToListAsync(cancellationToken);
+        var seal = await seals.LatestAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var facts = new DisputeSummaryFacts(customer.LegalName, customer.CustomerNumber, reason, departments[dispute.DepartmentId], rootCause, departments, dispute.Deadlines(now), now, User.DisplayName());
+        var facts = new DisputeSummaryFacts(customer.LegalName, customer.CustomerNumber, reason, departments[dispute.DepartmentId], rootCause, departments, dispute.Deadlines(now), now, User.DisplayName(), HistoryVerifier.Verify(dispute, keys, seal?.Seal));
 
         var name = string.Create(CultureInfo.InvariantCulture, $"{dispute.Reference}-{now:yyyyMMdd-HHmm}.zip");
         Response.ContentType = "application/zip";
         Response.Headers[HeaderNames.ContentDisposition] = new ContentDispositionHeaderValue("attachment") { FileNameStar = name, FileName = name }.ToString();
         Response.MarkPrivateDownload();
-        await CaseFileArchive.WriteAsync(Response.Body, dispute, facts, CultureInfo.CurrentUICulture, (evidence, token) => store.OpenReadAsync(evidence.BlobName, token), cancellationToken);
+        var records = new CaseFileRecords(seal, creditNotes, store.OpenReadAsync);
+        await CaseFileArchive.WriteAsync(Response.Body, dispute, facts, CultureInfo.CurrentUICulture, (evidence, token) => store.OpenReadAsync(evidence.BlobName, token), records, cancellationToken);
         return new EmptyResult();
     }
 }

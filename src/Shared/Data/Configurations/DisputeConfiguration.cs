@@ -138,6 +138,9 @@ internal sealed class DisputeHistoryEntryConfiguration : IEntityTypeConfiguratio
         builder.Property(h => h.Text).HasMaxLength(Dispute.MaxMessageLength);
         builder.Property(h => h.PreviousHash).HasMaxLength(64);
         builder.Property(h => h.Hash).HasMaxLength(64);
+        builder.Property(h => h.EvidenceSha256).HasMaxLength(64);
+        builder.Property(h => h.KeyId).HasMaxLength(40);
+        builder.Property(h => h.Mac).HasMaxLength(64);
         // Not unique on purpose: a concurrent writer's entry must fail on the dispute's version
         // check (a clear conflict), not on this index. The hash chain catches any duplicate.
         builder.HasIndex(h => new { h.DisputeId, h.Sequence });

@@ -586,6 +586,10 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.Property<int>("DisputeId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("EvidenceSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("FromStatus")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -598,6 +602,14 @@ namespace Litiges.Data.Migrations.PostgreSql
 
                     b.Property<bool>("IsPublic")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Mac")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("PreviousHash")
                         .IsRequired()

@@ -569,6 +569,10 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Property<int>("DisputeId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("EvidenceSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FromStatus")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -581,6 +585,14 @@ namespace Litiges.Data.Migrations.Sqlite
 
                     b.Property<bool>("IsPublic")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mac")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("PreviousHash")
                         .IsRequired()
