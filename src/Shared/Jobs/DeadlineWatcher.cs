@@ -38,7 +38,7 @@ public sealed record DeadlineWatchReport(int DueSoonAlerts, int BreachAlerts, in
 public sealed class DeadlineWatcher(
     IServiceScopeFactory scopes,
     TimeProvider clock,
-    MailSettings mail,
+    PublicLinks links,
     IOptions<DeadlineWatcherOptions> options,
     ILogger<DeadlineWatcher> logger) : PeriodicJob(clock, logger)
 {
@@ -124,7 +124,7 @@ public sealed class DeadlineWatcher(
         var customer = await CustomerNameAsync(db, dispute.CustomerAccountId, cancellationToken);
         var owner = dispute.OwnerUserId is null ? null : await Recipients(Staff(db).Where(u => u.Id == dispute.OwnerUserId)).FirstOrDefaultAsync(cancellationToken);
         var creditManagers = await CreditManagersAsync(db, cancellationToken);
-        var link = $"{mail.PublicBackOfficeUrl.TrimEnd('/')}/Disputes/Details/{dispute.Id.ToString(CultureInfo.InvariantCulture)}";
+        var link = links.BackOfficeDispute(dispute.Id);
         var dueSoon = 0;
         var breached = 0;
         foreach (var deadline in raised)
@@ -212,7 +212,7 @@ public sealed class DeadlineWatcher(
         }
 
         var customer = await CustomerNameAsync(db, dispute.CustomerAccountId, cancellationToken);
-        var link = $"{mail.PublicBackOfficeUrl.TrimEnd('/')}/Disputes/Details/{dispute.Id.ToString(CultureInfo.InvariantCulture)}";
+        var link = links.BackOfficeDispute(dispute.Id);
         foreach (var task in due)
         {
             var recipients = await Recipients(Staff(db)

@@ -85,7 +85,7 @@ public sealed record KpiReportPeriod(string Key, DateOnly From, DateOnly To, str
 public sealed class KpiReportMailer(
     IServiceScopeFactory scopes,
     TimeProvider clock,
-    MailSettings mail,
+    PublicLinks links,
     IOptions<KpiReportOptions> options,
     ILogger<KpiReportMailer> logger) : PeriodicJob(clock, logger)
 {
@@ -123,7 +123,7 @@ public sealed class KpiReportMailer(
         {
             var culture = Cultures.For(manager.Language);
             var tables = new KpiTables(culture, reasons, rootCauses);
-            var link = $"{mail.PublicBackOfficeUrl.TrimEnd('/')}/Dashboard/Report?period={period.Key}&language={manager.Language}";
+            var link = links.BackOffice($"/Dashboard/Report?period={period.Key}&language={manager.Language}");
             Outbox.QueueEmail(
                 db,
                 "KpiReport",

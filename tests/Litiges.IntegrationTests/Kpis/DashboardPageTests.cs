@@ -213,7 +213,7 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         return new KpiReportMailer(
             services.GetRequiredService<IServiceScopeFactory>(),
             TimeProvider.System,
-            services.GetRequiredService<Litiges.Notifications.MailSettings>(),
+            services.GetRequiredService<Litiges.Notifications.PublicLinks>(),
             Options.Create(new KpiReportOptions()),
             NullLogger<KpiReportMailer>.Instance);
     }

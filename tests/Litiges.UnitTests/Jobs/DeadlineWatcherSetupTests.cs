@@ -62,6 +62,7 @@ public class DeadlineWatcherSetupTests
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new MailSettings("litiges@example.com", "Litiges", "http://portal", "http://backoffice"));
+        services.AddSingleton<PublicLinks>();
         services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         services.AddDeadlineWatcher(configuration);
         return services.BuildServiceProvider();
