@@ -3,8 +3,8 @@ using System.Security.Claims;
 using Litiges.Accounts;
 using Litiges.CustomerPortal.Uploads;
 using Litiges.Data;
-using Litiges.Disputes;
 using Litiges.Finance;
+using Litiges.Disputes;
 using Litiges.Hosting;
 using Litiges.Localization;
 using Litiges.Notifications;
@@ -556,34 +556,4 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
     public sealed record ClaimPreview(InvoiceView Invoice, LineView? Line, decimal? Quantity, decimal Amount);
 
     public sealed record StagedFile(string Ticket, StoredFile File);
-}
-
-/// <summary>Amounts and quantities as people type them: "1234,56" or "1234.56", spaces and the euro sign allowed.</summary>
-internal static class AmountText
-{
-    public static string Format(decimal value) => value.ToString("0.00", CultureInfo.CurrentCulture);
-
-    public static bool TryParse(string? text, out decimal value)
-    {
-        value = 0;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        var cleaned = new string([.. text.Where(c => !char.IsWhiteSpace(c) && c is not '€' and not '\u202F')]);
-        var comma = cleaned.LastIndexOf(',');
-        var dot = cleaned.LastIndexOf('.');
-        if (comma >= 0 && dot >= 0)
-        {
-            // Both marks: the last one separates the decimals, the other groups thousands.
-            cleaned = comma > dot ? cleaned.Replace(".", string.Empty, StringComparison.Ordinal).Replace(',', '.') : cleaned.Replace(",", string.Empty, StringComparison.Ordinal);
-        }
-        else if (comma >= 0)
-        {
-            cleaned = cleaned.Replace(',', '.');
-        }
-
-        return decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
-    }
 }
