@@ -1,4 +1,5 @@
 using System.Globalization;
+using Litiges.Jobs;
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Litiges.Jobs;
+namespace Litiges.Deadlines;
 
 public sealed class DeadlineWatcherOptions
 {
@@ -340,12 +341,13 @@ public sealed class DeadlineWatcher(
 public static class DeadlineWatcherSetup
 {
     /// <summary>
-    /// Registers the watcher (section <c>Jobs:DeadlineWatcher</c>: Enabled, Interval, BatchSize)
+    /// Registers the watcher (section <c>Deadlines:Watcher</c>, formerly <c>Jobs:DeadlineWatcher</c>, still read: Enabled, Interval, BatchSize)
     /// as a hosted service, and as itself so that tests and tools can run one pass.
     /// </summary>
     public static IServiceCollection AddDeadlineWatcher(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<DeadlineWatcherOptions>(configuration.GetSection("Jobs:DeadlineWatcher"));
+        services.Configure<DeadlineWatcherOptions>(configuration.GetSection("Deadlines:Watcher"));
         services.AddSingleton<DeadlineWatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<DeadlineWatcher>());
         return services;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Litiges.Jobs;
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Litiges.Jobs;
+namespace Litiges.Kpis;
 
 public enum KpiReportFrequency
 {
@@ -268,12 +269,13 @@ public static class KpiReportDocument
 public static class KpiReportSetup
 {
     /// <summary>
-    /// Registers the scheduled report (section <c>Jobs:KpiReport</c>: Enabled, Frequency, SendAtHour,
+    /// Registers the scheduled report (section <c>Kpis:Report</c>, formerly <c>Jobs:KpiReport</c>, still read: Enabled, Frequency, SendAtHour,
     /// CheckInterval) as a hosted service, and as itself so that tests can run one pass.
     /// </summary>
     public static IServiceCollection AddKpiReport(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<KpiReportOptions>(configuration.GetSection("Jobs:KpiReport"));
+        services.Configure<KpiReportOptions>(configuration.GetSection("Kpis:Report"));
         services.AddSingleton<KpiReportMailer>();
         services.AddHostedService(provider => provider.GetRequiredService<KpiReportMailer>());
         return services;

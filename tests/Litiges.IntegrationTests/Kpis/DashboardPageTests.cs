@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using AngleSharp.Dom;
 using Litiges.IntegrationTests.BackOffice;
-using Litiges.Jobs;
+using Litiges.Kpis;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using Litiges.Jobs;
+using Litiges.Deadlines;
 using Litiges.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
