@@ -186,7 +186,7 @@ public static class Program
         var watcher = new DeadlineWatcher(
             services.GetRequiredService<IServiceScopeFactory>(),
             TimeProvider.System,
-            new MailSettings("bench@example.com", "Bench", "http://portal", "http://backoffice"),
+            new PublicLinks(new MailSettings("bench@example.com", "Bench", "http://portal", "http://backoffice")),
             Options.Create(new DeadlineWatcherOptions()),
             NullLogger<DeadlineWatcher>.Instance);
         var text = new StringBuilder();

@@ -6,7 +6,11 @@ using Litiges.Data;
 using Litiges.Hosting;
 using Litiges.Notifications;
 using Litiges.Settlements;
+using Litiges.Deadlines;
+using Litiges.Invoices;
 using Litiges.Jobs;
+using Litiges.Kpis;
+using Litiges.Storage;
 
 namespace Litiges.BackOffice;
 
@@ -31,7 +35,7 @@ public sealed class Program
         builder.AddLitigesWeb(UserKind.Staff);
         builder.Services.AddBackOfficePolicies();
 
-        // Deadlines are watched from the back office only (Jobs:DeadlineWatcher), whatever the number of instances.
+        // Deadlines are watched from the back office only (Deadlines:Watcher), whatever the number of instances.
         builder.Services.AddDeadlineWatcher(builder.Configuration);
         builder.Services.AddPreDueReminders(builder.Configuration);
         builder.Services.AddScheduleFollowUp(builder.Configuration);

@@ -40,8 +40,7 @@ internal static class DisputeEndpoints
         DisputeInput input,
         HttpContext http,
         LitigesDbContext db,
-        TimeProvider clock,
-        MailSettings mail,
+        DisputeFiling filing,
         IStringLocalizer t,
         CancellationToken cancellationToken)
     {
@@ -93,13 +92,11 @@ internal static class DisputeEndpoints
         }
 
         var numbers = claims.Select(c => c!.InvoiceNumber!.Trim()).Distinct().ToList();
-        var invoices = await db.Invoices
-            .Include(i => i.Lines)
-            .Include(i => i.DunningBlocks.Where(b => b.LiftedAt == null))
+        var invoices = await db.Invoices.AsNoTracking()
             .Where(i => i.CustomerAccountId == customer.Id && numbers.Contains(i.Number))
-            .AsSplitQuery()
+            .Select(i => new { i.Id, i.Number, Lines = i.Lines.Select(l => new { l.Id, l.LineNumber }).ToList() })
             .ToDictionaryAsync(i => i.Number, StringComparer.Ordinal, cancellationToken);
-        var domainClaims = new List<DisputeClaim>();
+        var filingClaims = new List<FilingClaim>();
         for (var index = 0; index < claims.Count; index++)
         {
             var claim = claims[index]!;
@@ -109,14 +106,14 @@ internal static class DisputeEndpoints
                 continue;
             }
 
-            InvoiceLine? line = null;
-            if (claim.LineNumber is { } lineNumber && (line = invoice.Lines.SingleOrDefault(l => l.LineNumber == lineNumber)) is null)
+            int? lineId = null;
+            if (claim.LineNumber is { } lineNumber && (lineId = invoice.Lines.SingleOrDefault(l => l.LineNumber == lineNumber)?.Id) is null)
             {
                 errors.Add($"claims[{index}].lineNumber", "Integration.LineUnknown", lineNumber, invoice.Number);
                 continue;
             }
 
-            domainClaims.Add(new DisputeClaim(invoice, line, claim.Amount ?? line?.GrossAmount ?? invoice.DunnableBalance));
+            filingClaims.Add(new FilingClaim(invoice.Id, lineId, claim.Amount));
         }
 
         if (errors.HasAny)
@@ -124,67 +121,36 @@ internal static class DisputeEndpoints
             return ApiProblems.Invalid(t, errors);
         }
 
-        var coverage = await DisputeFiling.OpenCoverageAsync(db, customer.Id, invoices.Values.Select(i => i.Id).ToList(), cancellationToken);
-        var conflicts = DisputeFiling.Conflicts(domainClaims.Select(c => (c.Invoice.Id, c.Line?.Id)), coverage);
-        if (conflicts.Count > 0)
+        var contact = input.Contact is { } c ? new DisputeContact(c.Name?.Trim(), c.Email?.Trim(), c.Phone?.Trim()) : null;
+        var request = new FilingRequest(filingClaims, CustomerProblem.Other, input.Description!, DesiredOutcome.Other, contact, [])
         {
-            var references = string.Join(", ", conflicts.Select(c => c.Reference).Distinct());
-            return ApiProblems.Conflict(t, t["Integration.AlreadyDisputed", references]);
-        }
-
-        var now = clock.GetUtcNow();
-        var reference = await SequenceNumbers.NextAsync(db, "LIT", now.Year, cancellationToken);
-        Dispute dispute;
+            ReasonCode = reasonCode.Code,
+            Source = DisputeSource.Api,
+        };
+        FilingResult result;
         try
         {
-            var contact = input.Contact is { } c ? new DisputeContact(c.Name?.Trim(), c.Email?.Trim(), c.Phone?.Trim()) : null;
-            dispute = Dispute.Open(reference, customer.Id, reasonCode, input.Description!, DesiredOutcome.Other, domainClaims, DisputeSource.Api, Actor.SystemActor(http.User.ApiClientName()), now, contact);
+            result = await filing.FileAsync(Actor.SystemActor(http.User.ApiClientName()), customer.Id, request, notice: null, cancellationToken);
         }
         catch (DomainException refused)
         {
             return ApiProblems.Refused(t, refused, "claims");
         }
 
-        db.Disputes.Add(dispute);
-        await db.SaveChangesAsync(cancellationToken);
-        await AlertCustomerServiceAsync(db, mail, dispute, customer.LegalName, http.User.ApiClientName(), now, cancellationToken);
-        var view = await DisputeView.LoadAsync(db, dispute.Reference, cancellationToken);
-        await WebhookEvents.RaiseAsync(db, WebhookEvent.DisputeOpened, view!, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/disputes/{dispute.Reference}", view);
+        if (!result.Succeeded)
+        {
+            var references = string.Join(", ", result.Conflicts.Select(x => x.Reference).Distinct());
+            return ApiProblems.Conflict(t, t["Integration.AlreadyDisputed", references]);
+        }
+
+        var view = await DisputeView.LoadAsync(db, result.Dispute!.Reference, cancellationToken);
+        return TypedResults.Created($"/api/v1/disputes/{result.Dispute.Reference}", view);
     }
 
     private static async Task<Results<Ok<DisputeView>, ProblemHttpResult>> GetAsync(string reference, LitigesDbContext db, IStringLocalizer t, CancellationToken cancellationToken) =>
         await DisputeView.LoadAsync(db, reference, cancellationToken) is { } view
             ? TypedResults.Ok(view)
             : ApiProblems.NotFound(t, t["Integration.DisputeUnknown", reference]);
-
-    // Every active agent hears of it, in their own language, with a link to the dispute's file.
-    private static async Task AlertCustomerServiceAsync(LitigesDbContext db, MailSettings mail, Dispute dispute, string customerName, string clientName, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var agents = await StaffRoles.ActiveMembers(db, StaffRoles.Agent)
-            .Select(u => new { u.Email, u.DisplayName, u.Language })
-            .ToListAsync(cancellationToken);
-        var invoices = string.Join(", ", dispute.Items.Select(i => i.Invoice!.Number).Distinct().Order(StringComparer.Ordinal));
-        foreach (var agent in agents)
-        {
-            var culture = Cultures.For(agent.Language);
-            Outbox.QueueEmail(
-                db,
-                "DisputeOpenedByApi",
-                agent.Email!,
-                agent.Language,
-                now,
-                string.Create(CultureInfo.InvariantCulture, $"{mail.PublicBackOfficeUrl}/Disputes/Details/{dispute.Id}"),
-                agent.DisplayName,
-                dispute.Reference,
-                customerName,
-                Formats.AmountIn(dispute.DisputedAmount, dispute.Currency, culture),
-                invoices,
-                clientName,
-                dispute.Description);
-        }
-    }
 }
 
 /// <summary>
@@ -198,79 +164,3 @@ public sealed record DisputeClaimInput(string? InvoiceNumber, int? LineNumber, d
 
 public sealed record DisputeContactInput(string? Name, string? Email, string? Phone);
 
-public sealed record DisputeView(
-    string Reference,
-    DisputeStatus Status,
-    DisputeSource Source,
-    string CustomerNumber,
-    string ReasonCode,
-    string Currency,
-    decimal DisputedAmount,
-    DateTimeOffset SubmittedAt,
-    DateTimeOffset? AcknowledgedAt,
-    DateTimeOffset? EndedAt,
-    DateTimeOffset? ClosedAt,
-    IReadOnlyList<DisputedItemView> Items,
-    IReadOnlyList<DunningBlockView> DunningBlocks,
-    IReadOnlyList<HistoryEntryView> History)
-{
-    public static async Task<DisputeView?> LoadAsync(LitigesDbContext db, string reference, CancellationToken cancellationToken)
-    {
-        var dispute = await db.Disputes.AsNoTracking()
-            .Where(d => d.Reference == reference)
-            .Select(d => new
-            {
-                d.Id,
-                d.Reference,
-                d.Status,
-                d.Source,
-                CustomerNumber = db.CustomerAccounts.Where(c => c.Id == d.CustomerAccountId).Select(c => c.CustomerNumber).Single(),
-                d.ReasonCode,
-                d.Currency,
-                d.DisputedAmount,
-                d.SubmittedAt,
-                d.AcknowledgedAt,
-                d.EndedAt,
-                d.ClosedAt,
-            })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (dispute is null)
-        {
-            return null;
-        }
-
-        var items = await db.DisputedItems.AsNoTracking()
-            .Where(i => i.DisputeId == dispute.Id)
-            .OrderBy(i => i.Id)
-            .Select(i => new DisputedItemView(i.Invoice!.Number, (int?)i.InvoiceLine!.LineNumber, i.Amount))
-            .ToListAsync(cancellationToken);
-        var blocks = await DunningBlockView.Query(db)
-            .Where(b => b.DisputeReference == reference)
-            .ToListAsync(cancellationToken);
-        var history = await db.DisputeHistory.AsNoTracking()
-            .Where(h => h.DisputeId == dispute.Id && h.IsPublic)
-            .OrderBy(h => h.Sequence)
-            .Select(h => new HistoryEntryView(h.Sequence, h.At, h.Action, h.FromStatus, h.ToStatus, h.ActorRole, h.Text))
-            .ToListAsync(cancellationToken);
-        return new DisputeView(
-            dispute.Reference,
-            dispute.Status,
-            dispute.Source,
-            dispute.CustomerNumber,
-            dispute.ReasonCode,
-            dispute.Currency,
-            dispute.DisputedAmount,
-            dispute.SubmittedAt,
-            dispute.AcknowledgedAt,
-            dispute.EndedAt,
-            dispute.ClosedAt,
-            items,
-            blocks.OrderBy(b => b.Id).ToList(),
-            history);
-    }
-}
-
-public sealed record DisputedItemView(string InvoiceNumber, int? LineNumber, decimal Amount);
-
-/// <summary>A public entry of the dispute's history (internal notes and assignments are not shown).</summary>
-public sealed record HistoryEntryView(int Sequence, DateTimeOffset At, DisputeAction Action, DisputeStatus FromStatus, DisputeStatus ToStatus, ActorRole ActorRole, string? Text);

@@ -1,4 +1,5 @@
 using Litiges.Data;
+using Litiges.Integration;
 using Litiges.Pages.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -43,46 +44,6 @@ internal static class DunningBlockEndpoints
         var rows = await query.OrderBy(b => b.ChangedAt).ThenBy(b => b.Id).Take(size + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(Page<DunningBlockView>.Of(rows, size, b => (b.ChangedAt, b.Id)));
     }
-}
-
-/// <summary>A block as the ERP sees it. Member-initialised, so that queries filter and sort on its properties in the database.</summary>
-public sealed record DunningBlockView
-{
-    public int Id { get; init; }
-
-    public string InvoiceNumber { get; init; } = string.Empty;
-
-    public string CustomerNumber { get; init; } = string.Empty;
-
-    public string DisputeReference { get; init; } = string.Empty;
-
-    /// <summary>The part of the invoice held out of dunning (incl. VAT).</summary>
-    public decimal Amount { get; init; }
-
-    public DateTimeOffset PlacedAt { get; init; }
-
-    public DateTimeOffset? LiftedAt { get; init; }
-
-    /// <summary>When the block last changed: its lift, or else its placement.</summary>
-    public DateTimeOffset ChangedAt { get; init; }
-
-    public bool IsActive => LiftedAt is null;
-
-    internal static IQueryable<DunningBlockView> Query(LitigesDbContext db) =>
-        from block in db.DunningBlocks.AsNoTracking()
-        join invoice in db.Invoices on block.InvoiceId equals invoice.Id
-        join customer in db.CustomerAccounts on invoice.CustomerAccountId equals customer.Id
-        select new DunningBlockView
-        {
-            Id = block.Id,
-            InvoiceNumber = invoice.Number,
-            CustomerNumber = customer.CustomerNumber,
-            DisputeReference = block.Dispute!.Reference,
-            Amount = block.Amount,
-            PlacedAt = block.PlacedAt,
-            LiftedAt = block.LiftedAt,
-            ChangedAt = block.LiftedAt ?? block.PlacedAt,
-        };
 }
 
 /// <summary>A page of a list, and the cursor of the next one (null on the last page).</summary>

@@ -1,7 +1,6 @@
 using Litiges.Data;
 using Litiges.Integration;
 using Litiges.Invoices;
-using Litiges.Settlements;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -55,7 +54,7 @@ internal static class PaymentEndpoints
         try
         {
             // Under an agreed payment schedule, the payment also pays the instalments in order.
-            recording = await ScheduleFollowUp.RecordPaymentOnceAsync(db, invoice, input.Amount!.Value, input.ReceivedOn!.Value, reference, cancellationToken);
+            recording = await PaymentEntry.RecordOnceAsync(db, invoice, input.Amount!.Value, input.ReceivedOn!.Value, reference, cancellationToken);
         }
         catch (DomainException refused)
         {

@@ -149,7 +149,7 @@ public sealed class CreditNote
         var note = new CreditNote
         {
             Number = number,
-            IssueDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Deadlines.FrenchBusinessCalendar.Instance.TimeZone).DateTime),
+            IssueDate = Deadlines.BusinessDate.Of(now),
             IssuedAt = now,
             IssuedByName = issuedByName,
             Currency = invoice.Currency,

@@ -19,7 +19,7 @@ namespace Litiges.CreditNotes;
 /// credit note is saved), rendered as PDF/A and as UBL, both stored with their SHA-256, the
 /// invoices' balances reduced, the dunning blocks lifted and the dispute resolved.
 /// </summary>
-public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOptions<SellerOptions> sellerOptions, IOptions<AutoIssueOptions> autoIssue, TimeProvider clock, MailSettings mail)
+public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOptions<SellerOptions> sellerOptions, IOptions<AutoIssueOptions> autoIssue, TimeProvider clock, PublicLinks links)
 {
     private const int Attempts = 10;
 
@@ -167,9 +167,8 @@ public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOpt
 
     private async Task QueueNoticesAsync(int customerAccountId, int disputeId, List<CreditNote> notes, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var users = await db.Users
-            .Where(u => u.Kind == UserKind.Customer && u.CustomerAccountId == customerAccountId && u.IsActive && u.EmailConfirmed)
-            .ToListAsync(cancellationToken);
+        var dispute = await db.Disputes.AsNoTracking().SingleAsync(d => d.Id == disputeId && d.CustomerAccountId == customerAccountId, cancellationToken);
+        var users = await Notices.CustomerRecipientsAsync(db, dispute);
         foreach (var note in notes)
         {
             foreach (var user in users)
@@ -178,11 +177,11 @@ public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOpt
                 Outbox.QueueEmail(
                     db,
                     "CreditNoteIssued",
-                    user.Email!,
+                    user.Email,
                     user.Language,
                     now,
-                    FormattableString.Invariant($"{mail.PublicPortalUrl}/Disputes/Details/{disputeId}"),
-                    user.DisplayName,
+                    links.PortalDispute(dispute.Reference),
+                    user.Name,
                     note.Number,
                     note.InvoiceNumber,
                     Formats.AmountIn(note.TotalGross, note.Currency, culture));

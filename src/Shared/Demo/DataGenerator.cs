@@ -3,6 +3,7 @@ using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Invoices;
 using Litiges.Numbering;
+using Litiges.Settlements;
 using Microsoft.EntityFrameworkCore;
 
 namespace Litiges.Demo;
@@ -49,7 +50,7 @@ public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
     {
         var random = new Random(options.Seed);
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = Deadlines.BusinessDate.Of(now);
         var reasonCodes = await db.ReasonCodes.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Code).ToListAsync(cancellationToken);
         var rootCauses = await db.RootCauses.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         if (reasonCodes.Count == 0 || rootCauses.Count == 0)
@@ -117,6 +118,12 @@ public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
                 {
                     var target = TargetStates[stateTurn++ % TargetStates.Length];
                     var submittedAt = now.AddDays(-random.Next(1, 100)).AddMinutes(-random.Next(600));
+                    if (target is DisputeStatus.SettlementProposed or DisputeStatus.Accepted)
+                    {
+                        // A credit-note proposal names the invoice by its id: save it first.
+                        await db.SaveChangesAsync(cancellationToken);
+                    }
+
                     var reference = await NextReferenceAsync(submittedAt.Year, cancellationToken);
                     var reason = reasonCodes[random.Next(reasonCodes.Count)];
                     var customerActor = new Actor("generator-customer", "Client", ActorRole.Customer, customer.Id);
@@ -206,7 +213,16 @@ public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
         }
         else
         {
-            dispute.ProposeSettlement(owner, "Avoir du montant contesté.", Next());
+            // The real acts, with structured proposals: a credit note left to propose or to issue
+            // (finance issues it from the accepted ones), a commercial gesture carried out for the
+            // disputes already resolved. The generated owner proposes without a limit: the demo's
+            // history is not about approvals.
+            var limits = new DelegationLimits([new DelegationLimit(owner.Role, null)]);
+            var today = Litiges.Deadlines.BusinessDate.Of(at);
+            var draft = target is DisputeStatus.SettlementProposed or DisputeStatus.Accepted
+                ? CreditNoteDraft(dispute)
+                : new SettlementDraft(SettlementKind.CommercialGesture, "Remise de 5 % sur la prochaine commande.") { GesturePercent = 5m, GestureValidUntil = today.AddDays(90) };
+            dispute.ProposeSettlement(owner, draft, limits, writeOffThreshold: 0m, Next());
             if (target == DisputeStatus.SettlementProposed)
             {
                 return;
@@ -218,13 +234,23 @@ public sealed class DataGenerator(LitigesDbContext db, TimeProvider clock)
                 return;
             }
 
-            dispute.MarkResolved(owner, "Avoir émis.", Next());
+            dispute.CompleteSettlement(owner, Next());
         }
 
         if (target == DisputeStatus.Closed)
         {
             dispute.Close(owner, rootCauses[random.Next(rootCauses.Count)], Next());
         }
+    }
+
+    // One credit line of the disputed invoice's first line, as the customer described it.
+    private static SettlementDraft CreditNoteDraft(Dispute dispute)
+    {
+        var line = dispute.Items[0].Invoice!.Lines[0];
+        return new SettlementDraft(SettlementKind.CreditNote, "Avoir de la ligne " + line.Description + ".")
+        {
+            Credits = [new ProposedCredit(line.InvoiceId, line.Id, line.Description, 1m, line.UnitPrice, line.VatRate)],
+        };
     }
 
     private DocumentSequence? _sequence;

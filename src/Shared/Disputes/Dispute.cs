@@ -241,7 +241,7 @@ public sealed class Dispute : IVersioned
 
     public void Acknowledge(Actor actor, DateTimeOffset now)
     {
-        Require(actor, DisputeAction.Acknowledged, [DisputeStatus.Submitted], ActorRole.Agent, ActorRole.CreditManager);
+        Require(actor, DisputeAction.Acknowledged, [DisputeStatus.Submitted], DisputeRoles.Work);
         AcknowledgedAt = now;
         Move(actor, DisputeAction.Acknowledged, DisputeStatus.InReview, null, isPublic: true, now);
     }
@@ -287,7 +287,7 @@ public sealed class Dispute : IVersioned
     /// <summary>Asks the customer a question: the dispute waits for the customer and its deadlines pause.</summary>
     public void RequestInformation(Actor actor, string question, DateTimeOffset now)
     {
-        Require(actor, DisputeAction.InformationRequested, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager);
+        Require(actor, DisputeAction.InformationRequested, [DisputeStatus.InReview], DisputeRoles.Work);
         question = RequireText(question, MaxMessageLength, "Dispute.QuestionRequired");
         _messages.Add(new DisputeMessage(actor, question, now));
         FirstAnsweredAt ??= now;
@@ -334,7 +334,7 @@ public sealed class Dispute : IVersioned
     /// <summary>A settlement described in words only (kept for proposals made before structured settlements).</summary>
     public void ProposeSettlement(Actor actor, string summary, DateTimeOffset now)
     {
-        Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance);
+        Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], DisputeRoles.Propose);
         summary = RequireText(summary, MaxMessageLength, "Dispute.SettlementSummaryRequired");
         FirstAnsweredAt ??= now;
         Move(actor, DisputeAction.SettlementProposed, DisputeStatus.SettlementProposed, summary, isPublic: true, now);
@@ -347,13 +347,13 @@ public sealed class Dispute : IVersioned
     /// </summary>
     public SettlementProposal ProposeSettlement(Actor actor, SettlementDraft draft, DelegationLimits limits, decimal writeOffThreshold, DateTimeOffset now)
     {
-        Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance);
+        Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], DisputeRoles.Propose);
         if (ActiveProposal is not null)
         {
             throw new DomainException("Settlement.AlreadyActive");
         }
 
-        var value = SettlementProposal.Validate(draft, DateOnly.FromDateTime(now.UtcDateTime), writeOffThreshold);
+        var value = SettlementProposal.Validate(draft, Litiges.Deadlines.BusinessDate.Of(now), writeOffThreshold);
         CheckAgainstBalances(draft);
         var proposal = new SettlementProposal(draft, value, Currency, actor, now);
         _proposals.Add(proposal);
@@ -426,10 +426,7 @@ public sealed class Dispute : IVersioned
     public void CompleteSettlement(Actor actor, DateTimeOffset now)
     {
         var proposal = ActiveProposal is { Status: ProposalStatus.Accepted } accepted ? accepted : throw new DomainException("Settlement.NothingAccepted");
-        var allowed = proposal.Kind == SettlementKind.CreditNote
-            ? actor.Role is ActorRole.Finance or ActorRole.System
-            : actor.Role is ActorRole.Finance or ActorRole.CreditManager or ActorRole.Agent or ActorRole.System;
-        if (!allowed)
+        if (!DisputeRoles.MayCompleteSettlement(actor.Role, proposal.Kind))
         {
             throw new DomainException("Dispute.RoleNotAllowed", actor.Role, DisputeAction.Resolved);
         }
@@ -451,7 +448,7 @@ public sealed class Dispute : IVersioned
     /// <summary>The dispute is unfounded: the reason is required and told to the customer.</summary>
     public void Reject(Actor actor, string reason, DateTimeOffset now)
     {
-        Require(actor, DisputeAction.Rejected, [DisputeStatus.InReview], ActorRole.Agent, ActorRole.CreditManager);
+        Require(actor, DisputeAction.Rejected, [DisputeStatus.InReview], DisputeRoles.Work);
         RejectionReason = RequireText(reason, MaxMessageLength, "Dispute.RejectionReasonRequired");
         FirstAnsweredAt ??= now;
         RecordSlaOutcome(now);
@@ -463,7 +460,7 @@ public sealed class Dispute : IVersioned
     /// <summary>Closes a resolved or rejected dispute, recording the root cause for the dashboard.</summary>
     public void Close(Actor actor, RootCause rootCause, DateTimeOffset now)
     {
-        Require(actor, DisputeAction.Closed, [DisputeStatus.Resolved, DisputeStatus.Rejected], ActorRole.Agent, ActorRole.CreditManager);
+        Require(actor, DisputeAction.Closed, [DisputeStatus.Resolved, DisputeStatus.Rejected], DisputeRoles.Work);
         if (!rootCause.IsActive)
         {
             throw new DomainException("Dispute.RootCauseInactive", rootCause.Code);
@@ -522,7 +519,7 @@ public sealed class Dispute : IVersioned
     /// </summary>
     public Evidence AttachEvidence(Actor actor, StoredFile file, EvidenceVisibility visibility, long maxTotalBytes, DateTimeOffset now, int maxFiles = int.MaxValue)
     {
-        RequireRole(actor, DisputeAction.EvidenceAdded, [ActorRole.Customer, ActorRole.Agent, ActorRole.CreditManager, ActorRole.Resolver, ActorRole.Finance]);
+        RequireRole(actor, DisputeAction.EvidenceAdded, [ActorRole.Customer, .. DisputeRoles.AddEvidence]);
         var allowed = actor.Role == ActorRole.Customer ? IsOpen : Status is not DisputeStatus.Closed and not DisputeStatus.Withdrawn;
         if (!allowed)
         {
@@ -576,7 +573,7 @@ public sealed class Dispute : IVersioned
             throw new DomainException("Task.CashAtStakeInvalid", cashAtStake);
         }
 
-        if (dueOn < DateOnly.FromDateTime(now.UtcDateTime))
+        if (dueOn < Litiges.Deadlines.BusinessDate.Of(now))
         {
             throw new DomainException("Task.DueInThePast");
         }

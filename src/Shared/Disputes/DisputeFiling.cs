@@ -1,28 +1,42 @@
 using System.Globalization;
+using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Finance;
+using Litiges.Integration;
 using Litiges.Invoices;
 using Litiges.Notifications;
 using Litiges.Numbering;
+using Litiges.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Litiges.Disputes;
 
-/// <summary>One claim as a customer fills it in: a whole invoice or one of its lines, the amount incl. VAT, maybe a quantity.</summary>
-public sealed record FilingClaim(int InvoiceId, int? LineId, decimal Amount, decimal? Quantity = null);
+/// <summary>
+/// One claim: a whole invoice or one of its lines, the amount incl. VAT (null: the whole line, or
+/// what the invoice still owes outside other disputes), maybe a quantity.
+/// </summary>
+public sealed record FilingClaim(int InvoiceId, int? LineId, decimal? Amount, decimal? Quantity = null);
 
-/// <summary>Everything a customer submits from the portal to open a dispute.</summary>
+/// <summary>Everything submitted to open a dispute, from the portal, the back office or the API.</summary>
 public sealed record FilingRequest(
     IReadOnlyList<FilingClaim> Claims,
     CustomerProblem Problem,
     string Description,
     DesiredOutcome DesiredOutcome,
-    DisputeContact Contact,
-    IReadOnlyList<StoredFile> Evidence);
+    DisputeContact? Contact,
+    IReadOnlyList<StoredFile> Evidence)
+{
+    /// <summary>A reason code chosen by staff or the ERP; without one, the default code of <see cref="Problem"/>.</summary>
+    public string? ReasonCode { get; init; }
 
-/// <summary>Who receives the confirmation, in which language ("fr" or "en"), and the link to the dispute from its reference.</summary>
-public sealed record FilingNotice(string Recipient, string RecipientName, string Language, Func<string, string> LinkToDispute);
+    /// <summary>Where the dispute came from.</summary>
+    public DisputeSource Source { get; init; } = DisputeSource.CustomerPortal;
+}
+
+/// <summary>The customer user who receives the filing confirmation, in their language ("fr" or "en").</summary>
+public sealed record FilingNotice(string Recipient, string RecipientName, string Language);
 
 /// <summary>An open dispute that already covers a line of an invoice, or the invoice as a whole (<see cref="LineId"/> null).</summary>
 public sealed record OpenCoverage(int InvoiceId, string InvoiceNumber, int? LineId, int? LineNumber, int DisputeId, string Reference);
@@ -34,12 +48,14 @@ public sealed record FilingResult(Dispute? Dispute, IReadOnlyList<OpenCoverage> 
 }
 
 /// <summary>
-/// Files a customer's dispute from the portal: refuses what an open dispute already covers,
-/// takes the next reference, opens the dispute (the domain checks every amount to the cent
-/// against the invoices), attaches the evidence already streamed to storage, and queues the
-/// confirmation e-mail — all in one transaction, so that a refusal leaves nothing behind.
+/// The one way a dispute is opened, whoever opens it (a customer on the portal, the ERP through
+/// the API): refuses what an open dispute already covers, takes the next reference, opens the
+/// dispute (the domain checks every amount to the cent against the invoices), attaches the
+/// evidence already streamed to storage, queues the e-mails and raises the
+/// <see cref="WebhookEvent.DisputeOpened"/> webhook — all in one transaction, so that a refusal
+/// leaves nothing behind and no opening goes unannounced.
 /// </summary>
-public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
+public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, PublicLinks links, IOptions<EvidenceOptions> evidence)
 {
     private const int Attempts = 3;
 
@@ -79,11 +95,19 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
             .Distinct()
             .ToList();
 
-    public async Task<FilingResult> FileAsync(Actor actor, FilingRequest request, FilingNotice notice, long maxEvidenceBytes, int maxEvidenceFiles, CancellationToken cancellationToken = default)
+    /// <summary>Opens a dispute for the customer account <paramref name="customerAccountId"/>; <paramref name="notice"/> names the customer user to confirm it to, if any.</summary>
+    public async Task<FilingResult> FileAsync(Actor actor, int customerAccountId, FilingRequest request, FilingNotice? notice, CancellationToken cancellationToken = default)
     {
-        if (actor.Role != ActorRole.Customer || actor.CustomerAccountId is not { } customerAccountId)
+        if (actor.Role == ActorRole.Customer && actor.CustomerAccountId != customerAccountId)
         {
-            throw new DomainException("Dispute.RoleNotAllowed", actor.Role, DisputeAction.Opened);
+            throw new DomainException("Dispute.NotYourCompany");
+        }
+
+        if (db.Database.CurrentTransaction is not null)
+        {
+            // The caller's transaction (the API's idempotency filter) holds the filing: it commits
+            // or rolls back with it, and a conflict is the caller's to retry.
+            return await FileOnceAsync(actor, customerAccountId, request, notice, ownTransaction: false, cancellationToken);
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
@@ -91,7 +115,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
         {
             try
             {
-                return await strategy.ExecuteAsync(() => FileOnceAsync(actor, customerAccountId, request, notice, maxEvidenceBytes, maxEvidenceFiles, cancellationToken));
+                return await strategy.ExecuteAsync(() => FileOnceAsync(actor, customerAccountId, request, notice, ownTransaction: true, cancellationToken));
             }
             catch (DbUpdateConcurrencyException) when (attempt < Attempts)
             {
@@ -102,7 +126,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
         }
     }
 
-    private async Task<FilingResult> FileOnceAsync(Actor actor, int customerAccountId, FilingRequest request, FilingNotice notice, long maxEvidenceBytes, int maxEvidenceFiles, CancellationToken cancellationToken)
+    private async Task<FilingResult> FileOnceAsync(Actor actor, int customerAccountId, FilingRequest request, FilingNotice? notice, bool ownTransaction, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var claims = request.Claims;
@@ -122,7 +146,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
             return new FilingResult(null, conflicts);
         }
 
-        var reasonCode = await ReasonCodeForAsync(request.Problem, cancellationToken);
+        var reasonCode = await ReasonCodeForAsync(request, cancellationToken);
         var now = clock.GetUtcNow();
 
         // The reference is taken before the transaction, in a save of its own: the counter's row is
@@ -130,7 +154,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
         // behind each other (bench/Load). References must be unique, not gapless: a filing refused
         // after this point leaves a gap, unlike credit-note numbers, which are gapless.
         var reference = await SequenceNumbers.NextAsync(db, "LIT", now.Year, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var dispute = Dispute.Open(
             reference,
             customerAccountId,
@@ -138,13 +162,13 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
             request.Description,
             request.DesiredOutcome,
             domainClaims,
-            DisputeSource.CustomerPortal,
+            request.Source,
             actor,
             now,
             request.Contact);
         foreach (var file in request.Evidence)
         {
-            dispute.AttachEvidence(actor, file, EvidenceVisibility.Shared, maxEvidenceBytes, now, maxEvidenceFiles);
+            dispute.AttachEvidence(actor, file, EvidenceVisibility.Shared, evidence.Value.MaxDisputeBytes, now, evidence.Value.MaxFilesPerDispute);
         }
 
         // The files were staged by this user; claiming them removes their records in this save. A
@@ -160,9 +184,28 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
         db.StagedBlobs.RemoveRange(staged);
 
         db.Disputes.Add(dispute);
-        QueueConfirmation(dispute, invoices.Values, notice, now);
+        if (notice is not null)
+        {
+            QueueConfirmation(dispute, invoices.Values, notice, now);
+        }
+
+        if (request.Source == DisputeSource.Api)
+        {
+            await AlertCustomerServiceAsync(dispute, customerAccountId, actor.DisplayName, now, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+
+        // The event carries the dispute as the API reads it back, blocks and history included:
+        // read inside the transaction, so that the webhook leaves with the dispute or not at all.
+        var view = await DisputeView.LoadAsync(db, dispute.Reference, cancellationToken);
+        await WebhookEvents.RaiseAsync(db, WebhookEvent.DisputeOpened, view!, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return new FilingResult(dispute, []);
     }
 
@@ -179,13 +222,20 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
             line = invoice.Lines.SingleOrDefault(l => l.Id == lineId) ?? throw new DomainException("Dispute.LineNotOnInvoice", invoice.Number);
         }
 
-        return new DisputeClaim(invoice, line, claim.Amount, claim.Quantity);
+        return new DisputeClaim(invoice, line, claim.Amount ?? line?.GrossAmount ?? invoice.DunnableBalance, claim.Quantity);
     }
 
-    // The problem in the customer's words names a default code; "other" (EXT) stands in for a code the credit manager switched off.
-    private async Task<ReasonCode> ReasonCodeForAsync(CustomerProblem problem, CancellationToken cancellationToken)
+    // A code chosen by staff or the ERP must be active. Otherwise the problem in the customer's
+    // words names a default code; "other" (EXT) stands in for a code the credit manager switched off.
+    private async Task<ReasonCode> ReasonCodeForAsync(FilingRequest request, CancellationToken cancellationToken)
     {
-        var code = CustomerProblems.ReasonCodeFor(problem);
+        if (request.ReasonCode is { } chosen)
+        {
+            return await db.ReasonCodes.AsNoTracking().SingleOrDefaultAsync(r => r.Code == chosen && r.IsActive, cancellationToken)
+                ?? throw new DomainException("Dispute.ReasonCodeInactive", chosen);
+        }
+
+        var code = CustomerProblems.ReasonCodeFor(request.Problem);
         var fallback = CustomerProblems.ReasonCodeFor(CustomerProblem.Other);
         var candidates = await db.ReasonCodes.AsNoTracking().Where(r => r.Code == code || r.Code == fallback).ToListAsync(cancellationToken);
         return candidates.FirstOrDefault(r => r.Code == code && r.IsActive)
@@ -204,7 +254,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
             notice.Recipient,
             notice.Language,
             now,
-            notice.LinkToDispute(dispute.Reference),
+            links.PortalDispute(dispute.Reference),
             notice.RecipientName,
             dispute.Reference,
             new Money(dispute.DisputedAmount, dispute.Currency).Format(culture),
@@ -213,6 +263,34 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock)
             deadlines[DeadlineKind.Resolve],
             deadlines[DeadlineKind.HardLimit],
             string.Join(", ", invoices.Select(i => i.Number).Order(StringComparer.Ordinal)));
+    }
+
+    // Every active agent hears of a dispute the ERP opened, in their own language, with a link to its file.
+    private async Task AlertCustomerServiceAsync(Dispute dispute, int customerAccountId, string clientName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var customerName = await db.CustomerAccounts.Where(c => c.Id == customerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
+        var agents = await StaffRoles.ActiveMembers(db, StaffRoles.Agent)
+            .Select(u => new { u.Email, u.DisplayName, u.Language })
+            .ToListAsync(cancellationToken);
+        var invoices = string.Join(", ", dispute.Items.Select(i => i.Invoice!.Number).Distinct().Order(StringComparer.Ordinal));
+        foreach (var agent in agents)
+        {
+            var culture = Localization.Cultures.For(agent.Language);
+            Outbox.QueueEmail(
+                db,
+                "DisputeOpenedByApi",
+                agent.Email!,
+                agent.Language,
+                now,
+                links.BackOfficeDispute(dispute.Id),
+                agent.DisplayName,
+                dispute.Reference,
+                customerName,
+                new Money(dispute.DisputedAmount, dispute.Currency).Format(culture),
+                invoices,
+                clientName,
+                dispute.Description);
+        }
     }
 
     private static string LongDate(DateTimeOffset instant, CultureInfo culture) =>

@@ -54,5 +54,5 @@ public static class KpiDays
 
     /// <summary>The date in Paris of an instant.</summary>
     public static DateOnly DateOf(DateTimeOffset instant) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, FrenchBusinessCalendar.Instance.TimeZone).DateTime);
+        BusinessDate.Of(instant);
 }

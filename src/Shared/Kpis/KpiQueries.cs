@@ -218,17 +218,20 @@ public static class KpiQueries
     private static async Task<LedgerTotals> LedgerTotalsAsync(LitigesDbContext db, KpiFilter filter, CancellationToken cancellationToken)
     {
         var (from, to) = (filter.From, filter.To);
+
+        // A group by a constant gives one row or none: read as a list, not with FirstOrDefault,
+        // which EF warns about at every start-up when there is no ORDER BY (here as below).
         var row = filter.CustomerAccountId is null
-            ? await db.InvoiceDayTotals.AsNoTracking()
+            ? (await db.InvoiceDayTotals.AsNoTracking()
                 .Where(t => t.IssueDate <= to)
                 .GroupBy(_ => 1)
                 .Select(g => new LedgerTotals(g.Sum(t => t.Open), g.Sum(t => t.IssueDate >= from ? t.Invoices : 0), g.Sum(t => t.IssueDate >= from ? t.Gross : 0m)))
-                .FirstOrDefaultAsync(cancellationToken)
-            : await Invoices(db, filter)
+                .ToListAsync(cancellationToken)).SingleOrDefault()
+            : (await Invoices(db, filter)
                 .Where(i => i.IssueDate <= to)
                 .GroupBy(_ => 1)
                 .Select(g => new LedgerTotals(g.Sum(i => i.OpenBalance), g.Count(i => i.IssueDate >= from), g.Sum(i => i.IssueDate >= from ? i.TotalGross : 0m)))
-                .FirstOrDefaultAsync(cancellationToken);
+                .ToListAsync(cancellationToken)).SingleOrDefault();
         return row ?? new LedgerTotals(0m, 0, 0m);
     }
 
@@ -237,11 +240,11 @@ public static class KpiQueries
     {
         var (from, to) = (filter.From, filter.To);
         var covered = OfDisputes(db.DisputedItems, db, basis).Select(x => x.InvoiceId);
-        var row = await Invoices(db, filter)
+        var row = (await Invoices(db, filter)
             .Where(i => i.IssueDate >= from && i.IssueDate <= to && covered.Contains(i.Id))
             .GroupBy(_ => 1)
             .Select(g => new { Count = g.Count(), Amount = g.Sum(i => i.TotalGross) })
-            .FirstOrDefaultAsync(cancellationToken);
+            .ToListAsync(cancellationToken)).SingleOrDefault();
         return (row?.Count ?? 0, row?.Amount ?? 0m);
     }
 
@@ -347,14 +350,14 @@ public static class KpiQueries
             from b in blocks
             group b by b.InvoiceId into g
             select new { InvoiceId = g.Key, Blocked = g.Sum(b => b.Amount) };
-        var row = await (
+        var row = (await (
                 from x in perInvoice
                 join i in BlockedInvoices(db) on x.InvoiceId equals i.Id into owing
                 from i in owing.DefaultIfEmpty()
                 select new { Amount = i == null ? 0m : x.Blocked < i.OpenBalance ? x.Blocked : i.OpenBalance })
             .GroupBy(_ => 1)
             .Select(g => new { Amount = g.Sum(x => x.Amount), Invoices = g.Count() })
-            .FirstOrDefaultAsync(cancellationToken);
+            .ToListAsync(cancellationToken)).SingleOrDefault();
         var disputeCount = await blocks.Select(b => b.DisputeId).Distinct().CountAsync(cancellationToken);
         return new BlockedOutstanding(row?.Amount ?? 0m, row?.Invoices ?? 0, disputeCount, submitted with { Blocked = true });
     }
@@ -365,10 +368,10 @@ public static class KpiQueries
         var window = basis with { Statuses = DisputeSelection.Any, Dated = DisputeDate.Submitted, From = filter.To.AddMonths(-12).AddDays(1), To = filter.To };
         var disputes = Disputes(db, window);
         var perCustomer = disputes.GroupBy(d => d.CustomerAccountId).Select(g => new { g.Key, Count = g.Count() });
-        var counts = await perCustomer
+        var counts = (await perCustomer
             .GroupBy(_ => 1)
             .Select(g => new { Customers = g.Count(), Repeat = g.Count(c => c.Count >= 2) })
-            .FirstOrDefaultAsync(cancellationToken);
+            .ToListAsync(cancellationToken)).SingleOrDefault();
         var (customers, repeat) = (counts?.Customers ?? 0, counts?.Repeat ?? 0);
         var pairs = await disputes
             .GroupBy(d => new { d.CustomerAccountId, d.ReasonCode })
@@ -482,7 +485,7 @@ public static class KpiQueries
     {
         var (to, end) = (filter.To, filter.End);
         var issued = Invoices(db, filter);
-        var later = movements.Where(m => m.On > to && issued.Where(i => i.Id == m.InvoiceId).Select(i => (DateOnly?)i.IssueDate).FirstOrDefault() <= to);
+        var later = movements.Where(m => m.On > to && issued.Any(i => i.Id == m.InvoiceId && i.IssueDate <= to));
         if (blocked)
         {
             later = later.Where(m => db.DunningBlocks.Any(b => b.InvoiceId == m.InvoiceId && b.PlacedAt < end && (b.LiftedAt == null || b.LiftedAt >= end)));

@@ -83,21 +83,36 @@ public static class Notices
         }
     }
 
-    /// <summary>
-    /// Tells the customer: the contact named on the dispute, else the customer user who opened it,
-    /// else the company's administrators; in the person's (or the company's) language.
-    /// </summary>
+    /// <summary>Tells the customer (see <see cref="CustomerRecipientsAsync"/>); the company's name is the last argument.</summary>
     public static async Task ToCustomerAsync(LitigesDbContext db, Dispute dispute, string kind, DateTimeOffset now, string link, params object[] arguments)
+    {
+        var company = await db.CustomerAccounts.AsNoTracking()
+            .Where(c => c.Id == dispute.CustomerAccountId)
+            .Select(c => c.LegalName)
+            .SingleAsync();
+        object[] withCompany = [.. arguments, company];
+        foreach (var recipient in await CustomerRecipientsAsync(db, dispute))
+        {
+            Outbox.QueueEmail(db, kind, recipient.Email, recipient.Language, now, link, withCompany);
+        }
+    }
+
+    /// <summary>
+    /// Who hears from us about a dispute on the customer's side, the one rule for every notice
+    /// (a question, a proposal, a resolution, a credit note): the contact named on the dispute;
+    /// else the customer user who opened it; else the company's administrators. Not every user of
+    /// the company: a dispute is one person's business, and a large customer has many users. A
+    /// contact is not a user: they are written to in the company's language, by the name given.
+    /// </summary>
+    public static async Task<IReadOnlyList<Recipient>> CustomerRecipientsAsync(LitigesDbContext db, Dispute dispute)
     {
         var company = await db.CustomerAccounts.AsNoTracking()
             .Where(c => c.Id == dispute.CustomerAccountId)
             .Select(c => new { c.LegalName, c.Language })
             .SingleAsync();
-        object[] withCompany = [.. arguments, company.LegalName];
         if (!string.IsNullOrWhiteSpace(dispute.ContactEmail))
         {
-            Outbox.QueueEmail(db, kind, dispute.ContactEmail, company.Language, now, link, withCompany);
-            return;
+            return [new Recipient(dispute.ContactEmail, string.IsNullOrWhiteSpace(dispute.ContactName) ? company.LegalName : dispute.ContactName, company.Language)];
         }
 
         var customers = db.Users.AsNoTracking().Where(u => u.Kind == UserKind.Customer && u.IsActive && u.Email != null && u.EmailConfirmed && u.CustomerAccountId == dispute.CustomerAccountId);
@@ -105,16 +120,13 @@ public static class Notices
             .Where(h => h.DisputeId == dispute.Id && h.Sequence == 1 && h.ActorRole == ActorRole.Customer)
             .Select(h => h.ActorUserId)
             .FirstOrDefaultAsync();
-        var recipients = await customers.Where(u => u.Id == openerId).Select(u => new { u.Email, u.Language }).ToListAsync();
+        var recipients = await customers.Where(u => u.Id == openerId).Select(u => new Recipient(u.Email!, u.DisplayName, u.Language)).ToListAsync();
         if (recipients.Count == 0)
         {
-            recipients = await customers.Where(u => u.IsCustomerAdmin).OrderBy(u => u.Email).Select(u => new { u.Email, u.Language }).ToListAsync();
+            recipients = await customers.Where(u => u.IsCustomerAdmin).OrderBy(u => u.Email).Select(u => new Recipient(u.Email!, u.DisplayName, u.Language)).ToListAsync();
         }
 
-        foreach (var recipient in recipients)
-        {
-            Outbox.QueueEmail(db, kind, recipient.Email!, recipient.Language, now, link, withCompany);
-        }
+        return recipients;
     }
 
     private static async Task ToUserAsync(LitigesDbContext db, IQueryable<AppUser> user, string kind, DateTimeOffset now, string link, object[] arguments)
@@ -129,3 +141,6 @@ public static class Notices
         }
     }
 }
+
+/// <summary>Someone an e-mail goes to: the address, the name to greet, the language ("fr" or "en").</summary>
+public sealed record Recipient(string Email, string Name, string Language);

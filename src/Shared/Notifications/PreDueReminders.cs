@@ -42,7 +42,7 @@ public sealed class PreDueReminderOptions
 public sealed class PreDueReminders(
     IServiceScopeFactory scopes,
     TimeProvider clock,
-    MailSettings mail,
+    PublicLinks links,
     IOptions<PreDueReminderOptions> options,
     ILogger<PreDueReminders> logger) : PeriodicJob(clock, logger)
 {
@@ -51,7 +51,7 @@ public sealed class PreDueReminders(
     {
         now = now.ToUniversalTime();
         var settings = options.Value;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Deadlines.FrenchBusinessCalendar.Instance.TimeZone).DateTime);
+        var today = Deadlines.BusinessDate.Of(now);
         var horizon = today.AddDays(settings.DaysBefore);
         var reminded = 0;
         var lastId = 0;
@@ -86,7 +86,7 @@ public sealed class PreDueReminders(
                         user.Email!,
                         user.Language,
                         now,
-                        $"{mail.PublicPortalUrl}/Disputes/New?invoice={invoice.Id}",
+                        links.Portal(FormattableString.Invariant($"/Disputes/New?invoice={invoice.Id}")),
                         user.DisplayName,
                         invoice.Number,
                         Formats.AmountIn(invoice.OpenBalance, invoice.Currency, culture),

@@ -14,6 +14,12 @@ public sealed class PublicLinks(MailSettings mail)
 
     public string BackOffice(string path) => Join(mail.PublicBackOfficeUrl, path);
 
+    /// <summary>A dispute's page on the portal, by its reference (what the customer reads in every e-mail).</summary>
+    public string PortalDispute(string reference) => Portal("/Disputes/Details/" + Uri.EscapeDataString(reference));
+
+    /// <summary>A dispute's file in the back office, by its id.</summary>
+    public string BackOfficeDispute(int disputeId) => BackOffice(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/Disputes/Details/{disputeId}"));
+
     /// <summary>A page of the app that <paramref name="kind"/> of user signs in to.</summary>
     public string For(UserKind kind, string path) => kind == UserKind.Customer ? Portal(path) : BackOffice(path);
 

@@ -21,60 +21,22 @@ public sealed class ScheduleFollowUpOptions
 }
 
 /// <summary>
-/// Follows agreed payment schedules: a payment received on a scheduled invoice pays the
-/// instalments in order, and an instalment still unpaid after its date alerts the dispute's owner
-/// and the credit managers once.
+/// Follows agreed payment schedules: an instalment still unpaid after its date alerts the
+/// dispute's owner and the credit managers once. (A payment received pays the instalments in
+/// order as it is recorded: <see cref="Invoices.PaymentEntry"/>.)
 /// </summary>
 public sealed class ScheduleFollowUp(
     IServiceScopeFactory scopes,
     TimeProvider clock,
-    MailSettings mail,
+    PublicLinks links,
     IOptions<ScheduleFollowUpOptions> options,
     ILogger<ScheduleFollowUp> logger) : PeriodicJob(clock, logger)
 {
-    /// <summary>
-    /// Records a payment on an invoice and, when the invoice is under an agreed schedule, applies it
-    /// to the instalments. Saves nothing: the caller saves with the rest of its change.
-    /// </summary>
-    public static async Task<Payment> RecordPaymentAsync(LitigesDbContext db, Invoice invoice, decimal amount, DateOnly receivedOn, string reference, CancellationToken cancellationToken = default)
-    {
-        var payment = invoice.RecordPayment(amount, receivedOn, reference);
-        var schedules = await db.SettlementProposals
-            .Include(p => p.Instalments)
-            .Where(p => p.Kind == SettlementKind.PaymentSchedule && p.Status == ProposalStatus.Executed)
-            .Where(p => db.DisputedItems.Any(i => i.DisputeId == p.DisputeId && i.InvoiceId == invoice.Id))
-            .OrderBy(p => p.Id)
-            .ToListAsync(cancellationToken);
-        var left = amount;
-        foreach (var schedule in schedules)
-        {
-            left = schedule.ApplyPayment(left, receivedOn);
-        }
-
-        return payment;
-    }
-
-    /// <summary>
-    /// Records a payment once per (invoice, reference), whoever sends it (the API, a member of staff):
-    /// the same reference again with the same amount and date records nothing more; with another
-    /// amount or date it is refused. Saves nothing, like <see cref="RecordPaymentAsync"/>.
-    /// </summary>
-    public static async Task<(PaymentRecording Outcome, Payment Payment)> RecordPaymentOnceAsync(LitigesDbContext db, Invoice invoice, decimal amount, DateOnly receivedOn, string reference, CancellationToken cancellationToken = default)
-    {
-        var recorded = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.InvoiceId == invoice.Id && p.Reference == reference, cancellationToken);
-        if (recorded is not null)
-        {
-            return (recorded.Amount == amount && recorded.ReceivedOn == receivedOn ? PaymentRecording.AlreadyRecorded : PaymentRecording.ReferenceUsed, recorded);
-        }
-
-        return (PaymentRecording.Recorded, await RecordPaymentAsync(db, invoice, amount, receivedOn, reference, cancellationToken));
-    }
-
     /// <summary>Alerts each missed instalment once; returns how many alerts were queued.</summary>
     public async Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         now = now.ToUniversalTime();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Deadlines.FrenchBusinessCalendar.Instance.TimeZone).DateTime);
+        var today = Deadlines.BusinessDate.Of(now);
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
         var missed = await db.Instalments
@@ -103,7 +65,7 @@ public sealed class ScheduleFollowUp(
                     recipient.Email!,
                     recipient.Language,
                     now,
-                    FormattableString.Invariant($"{mail.PublicBackOfficeUrl}/Disputes/Details/{dispute.Id}"),
+                    links.BackOfficeDispute(dispute.Id),
                     recipient.DisplayName,
                     dispute.Reference,
                     item.Instalment.Sequence,
@@ -133,18 +95,6 @@ public sealed class ScheduleFollowUp(
     protected override string Name => "Payment schedule follow-up";
 
     protected override Task TickAsync(DateTimeOffset now, CancellationToken cancellationToken) => RunOnceAsync(now, cancellationToken);
-}
-
-/// <summary>What became of a payment sent under a reference.</summary>
-public enum PaymentRecording
-{
-    Recorded,
-
-    /// <summary>That reference was already recorded with the same amount and date: nothing more done.</summary>
-    AlreadyRecorded,
-
-    /// <summary>That reference was already recorded with another amount or date: refused.</summary>
-    ReferenceUsed,
 }
 
 public static class ScheduleFollowUpSetup

@@ -198,7 +198,7 @@ public abstract class DeadlineWatcherTests<TFixture>(TFixture fixture) : BackOff
         return new DeadlineWatcher(
             services.GetRequiredService<IServiceScopeFactory>(),
             new FakeTimeProvider(now),
-            services.GetRequiredService<MailSettings>(),
+            services.GetRequiredService<PublicLinks>(),
             Options.Create(new DeadlineWatcherOptions { BatchSize = batchSize }),
             NullLogger<DeadlineWatcher>.Instance);
     }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using AngleSharp.Dom;
 using Litiges.IntegrationTests.BackOffice;
-using Litiges.Jobs;
+using Litiges.Kpis;
 using Litiges.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -264,7 +264,7 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         return new KpiReportMailer(
             services.GetRequiredService<IServiceScopeFactory>(),
             TimeProvider.System,
-            services.GetRequiredService<Litiges.Notifications.MailSettings>(),
+            services.GetRequiredService<Litiges.Notifications.PublicLinks>(),
             Options.Create(new KpiReportOptions()),
             NullLogger<KpiReportMailer>.Instance);
     }

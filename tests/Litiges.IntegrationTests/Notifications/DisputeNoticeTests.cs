@@ -177,7 +177,7 @@ public abstract class DisputeNoticeTests<TFixture>(TFixture fixture) : BackOffic
         return new DeadlineWatcher(
             services.GetRequiredService<IServiceScopeFactory>(),
             new FakeTimeProvider(now),
-            services.GetRequiredService<MailSettings>(),
+            services.GetRequiredService<PublicLinks>(),
             Options.Create(new DeadlineWatcherOptions()),
             NullLogger<DeadlineWatcher>.Instance);
     }

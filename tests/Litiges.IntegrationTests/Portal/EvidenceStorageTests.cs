@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using AngleSharp.Dom;
-using Litiges.Jobs;
 using Litiges.Storage;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;

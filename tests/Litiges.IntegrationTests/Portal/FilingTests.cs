@@ -68,6 +68,32 @@ public abstract class FilingTests<TFixture>(TFixture fixture) : IClassFixture<TF
     }
 
     [Fact]
+    public async Task A_portal_filing_raises_the_DisputeOpened_webhook_in_the_same_save()
+    {
+        var url = new Uri($"https://erp.example/hooks/{Guid.NewGuid():N}");
+        await fixture.WithDbAsync(async db =>
+        {
+            var (client, _) = Litiges.Integration.ApiClient.Create("ERP-" + Guid.NewGuid().ToString("N"), Litiges.Integration.ApiScopes.Read, "Adam Admin", DateTimeOffset.UtcNow);
+            db.ApiClients.Add(client);
+            await db.SaveChangesAsync();
+            db.WebhookSubscriptions.Add(new Litiges.Integration.WebhookSubscription(client.Id, url, Litiges.Integration.WebhookEvent.DisputeOpened, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+        });
+        var (invoiceId, _) = await TestData.NewInvoiceAsync(fixture, fixture.Data.AlphaId);
+        var alice = await PortalBrowser.SignInAsync(fixture.Portal, "alice@alpha.test");
+
+        var (_, submitted) = await FileAsync(alice, $"/Disputes/New?invoice={invoiceId}", new() { ["Input.Invoices[0].Amount"] = "75,00" });
+
+        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        var reference = await fixture.WithDbAsync(db => db.Disputes.AsNoTracking().Where(d => d.Items.Any(i => i.InvoiceId == invoiceId)).Select(d => d.Reference).SingleAsync());
+        var hook = await fixture.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Recipient == url.ToString()));
+        Assert.Equal("DisputeOpened", hook.Kind);
+        Assert.Equal(Litiges.Notifications.NotificationChannel.Webhook, hook.Channel);
+        Assert.Contains($"\"reference\":\"{reference}\"", hook.TextBody, StringComparison.Ordinal);
+        Assert.Contains("\"source\":\"CustomerPortal\"", hook.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Confirmation_email_is_in_the_language_of_the_user()
     {
         var (invoiceId, _) = await TestData.NewInvoiceAsync(fixture, fixture.Data.BetaId);

@@ -4,7 +4,7 @@ using Litiges.CreditNotes;
 using Litiges.Customers;
 using Litiges.Disputes;
 using Litiges.Integration;
-using Litiges.Jobs;
+using Litiges.Kpis;
 using Litiges.Settlements;
 using Litiges.Storage;
 using Litiges.Testing;

@@ -168,7 +168,7 @@ public abstract partial class PaymentEntryTests<TFixture>(TFixture fixture) : Ba
         await Fixture.WithDbAsync(async db =>
         {
             var invoice = await db.Invoices.SingleAsync(i => i.Id == invoiceId);
-            await ScheduleFollowUp.RecordPaymentAsync(db, invoice, 100m, Today, "VIR-COLLEGUE-" + invoiceId.ToString(CultureInfo.InvariantCulture));
+            await Litiges.Invoices.PaymentEntry.RecordAsync(db, invoice, 100m, Today, "VIR-COLLEGUE-" + invoiceId.ToString(CultureInfo.InvariantCulture));
             await db.SaveChangesAsync();
         });
 

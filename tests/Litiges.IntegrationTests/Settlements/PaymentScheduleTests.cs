@@ -41,7 +41,7 @@ public abstract class PaymentScheduleTests<TFixture>(TFixture fixture) : IClassF
         await fixture.WithDbAsync(async db =>
         {
             var invoice = await db.Invoices.SingleAsync(i => i.Id == invoiceId);
-            await ScheduleFollowUp.RecordPaymentAsync(db, invoice, 600m, today.AddDays(1), "VIR-1");
+            await PaymentEntry.RecordAsync(db, invoice, 600m, today.AddDays(1), "VIR-1");
             await db.SaveChangesAsync();
         });
         var instalments = await fixture.WithDbAsync(db => db.SettlementProposals.Where(p => p.DisputeId == disputeId).SelectMany(p => p.Instalments).OrderBy(i => i.Sequence).ToListAsync());

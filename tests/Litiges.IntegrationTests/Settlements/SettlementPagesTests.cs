@@ -108,7 +108,7 @@ public abstract class SettlementPagesTests<TFixture>(TFixture fixture) : BackOff
         await Fixture.WithDbAsync(async db =>
         {
             var invoice = await db.Disputes.Where(d => d.Id == id).SelectMany(d => d.Items).Select(i => i.Invoice!).SingleAsync();
-            await ScheduleFollowUp.RecordPaymentAsync(db, invoice, 150m, today, "VIR-" + id.ToString(CultureInfo.InvariantCulture));
+            await Litiges.Invoices.PaymentEntry.RecordAsync(db, invoice, 150m, today, "VIR-" + id.ToString(CultureInfo.InvariantCulture));
             await db.SaveChangesAsync();
         });
 

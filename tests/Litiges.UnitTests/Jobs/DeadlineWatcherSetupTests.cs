@@ -1,4 +1,4 @@
-using Litiges.Jobs;
+using Litiges.Deadlines;
 using Litiges.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +66,7 @@ public class DeadlineWatcherSetupTests
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new MailSettings("litiges@example.com", "Litiges", "http://portal", "http://backoffice"));
+        services.AddSingleton<PublicLinks>();
         services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         services.AddDeadlineWatcher(configuration);
         return services.BuildServiceProvider();

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Litiges.Accounts;
 using Litiges.Hosting;
-using Litiges.Jobs;
+using Litiges.Kpis;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

@@ -5,6 +5,7 @@ using Litiges.CreditNotes;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
+using Litiges.Finance;
 using Litiges.Localization;
 using Litiges.Notifications;
 using Litiges.Settlements;
@@ -100,7 +101,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         {
             dispute.Acknowledge(actor, now);
             var deadlines = dispute.Deadlines(now);
-            await Notices.ToCustomerAsync(db, dispute, "DisputeAcknowledged", now, PortalLink(dispute), dispute.Reference, ParisDate(Due(deadlines, DeadlineKind.Resolve)), ParisDate(Due(deadlines, DeadlineKind.HardLimit)));
+            await Notices.ToCustomerAsync(db, dispute, "DisputeAcknowledged", now, PortalLink(dispute), dispute.Reference, BusinessDate.Of(Due(deadlines, DeadlineKind.Resolve)), BusinessDate.Of(Due(deadlines, DeadlineKind.HardLimit)));
         });
 
     public Task<IActionResult> OnPostAssignToMeAsync(int id) =>
@@ -347,7 +348,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(id, t["Details.TaskNobody"]);
         }
 
-        if (NewTask.DueOn is null || !TryParseAmount(NewTask.CashAtStake, out var cash))
+        if (NewTask.DueOn is null || !AmountText.TryParse(NewTask.CashAtStake, out var cash))
         {
             return await RedisplayAsync(id, t["Details.TaskIncomplete"]);
         }
@@ -381,13 +382,6 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             await db.Entry(dispute).Collection(d => d.Tasks).LoadAsync();
             dispute.CancelTask(actor, TaskId ?? 0, now);
         });
-
-    /// <summary>An amount typed with a comma or a dot for decimals, spaces allowed: "100 000,50" or "100000.50".</summary>
-    public static bool TryParseAmount(string? text, out decimal amount)
-    {
-        var cleaned = new string((text ?? string.Empty).Where(c => !char.IsWhiteSpace(c) && c != '\u00A0' && c != '\u202F').ToArray()).Replace(',', '.');
-        return decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount);
-    }
 
     /// <param name="undo">What to clean up when the act is not saved (a blob already stored).</param>
     private async Task<IActionResult> RunAsync(int id, string doneKey, Func<Dispute, Actor, DateTimeOffset, Task> act, Func<Task>? undo = null)
@@ -491,7 +485,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             await StaffDirectory.OwnersAsync(db, cancellationToken),
             await StaffDirectory.TaskAssigneesAsync(db, cancellationToken),
             actor,
-            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, FrenchBusinessCalendar.Instance.TimeZone).DateTime),
+            BusinessDate.Of(now),
             limits,
             creditNotes,
             dispute.ReopenableUntil(rules.Value.ReopenWindow),
@@ -503,17 +497,15 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
     private static DateTimeOffset Due(IReadOnlyList<DeadlineStatus> deadlines, DeadlineKind kind) => deadlines.Single(d => d.Kind == kind).Due;
 
-    private static DateOnly ParisDate(DateTimeOffset instant) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, FrenchBusinessCalendar.Instance.TimeZone).DateTime);
-
-    private string StaffLink(Dispute dispute) => BackOfficeLink(Url.Page("/Disputes/Details", new { id = dispute.Id })!);
+    private string StaffLink(Dispute dispute) => Links.BackOfficeDispute(dispute.Id);
 
     private string TasksLink() => BackOfficeLink(Url.Page("/Tasks/Index")!);
 
-    private string BackOfficeLink(string path) => HttpContext.RequestServices.GetRequiredService<PublicLinks>().BackOffice(path);
+    private string BackOfficeLink(string path) => Links.BackOffice(path);
 
-    private string PortalLink(Dispute dispute) =>
-        $"{HttpContext.RequestServices.GetRequiredService<MailSettings>().PublicPortalUrl.TrimEnd('/')}/Disputes/Details/{Uri.EscapeDataString(dispute.Reference)}";
+    private string PortalLink(Dispute dispute) => Links.PortalDispute(dispute.Reference);
+
+    private PublicLinks Links => HttpContext.RequestServices.GetRequiredService<PublicLinks>();
 
     public sealed class TaskInput
     {
@@ -553,14 +545,14 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         public int HistoryCount => Dispute.HistoryCount;
 
         /// <summary>Customer service and the credit manager work the dispute; others read it and do their part.</summary>
-        public bool CanWork => Actor.Role is ActorRole.Agent or ActorRole.CreditManager;
+        public bool CanWork => DisputeRoles.MayWork(Actor.Role);
 
         /// <summary>Whether the ended dispute may still be reopened, as the portal tells the customer (<see cref="ReopenableUntil"/>, null when it cannot be).</summary>
         public bool ReopenWindowOpen => Now <= ReopenableUntil;
 
-        public bool CanPropose => Actor.Role is ActorRole.Agent or ActorRole.CreditManager or ActorRole.Finance;
+        public bool CanPropose => DisputeRoles.MayPropose(Actor.Role);
 
-        public bool CanAddEvidence => Actor.Role is ActorRole.Agent or ActorRole.CreditManager or ActorRole.Resolver or ActorRole.Finance
+        public bool CanAddEvidence => Actor.IsStaff && DisputeRoles.MayAddEvidence(Actor.Role)
             && Dispute.Status is not DisputeStatus.Closed and not DisputeStatus.Withdrawn;
 
         public bool CanComplete(DisputeTask task) => task.Status == DisputeTaskStatus.Open && (CanWork || (Actor.IsStaff && task.IsFor(Actor)));
@@ -577,11 +569,11 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             proposal.Status == ProposalStatus.AwaitingApproval && Actor.IsStaff && Limits.Covers(Actor.Role, proposal.Value);
 
         public bool CanIssue(SettlementProposal proposal) =>
-            proposal is { Status: ProposalStatus.Accepted, Kind: SettlementKind.CreditNote } && Actor.Role == ActorRole.Finance;
+            proposal is { Status: ProposalStatus.Accepted, Kind: SettlementKind.CreditNote } && Actor.IsStaff && DisputeRoles.MayCompleteSettlement(Actor.Role, proposal.Kind);
 
         public bool CanComplete(SettlementProposal proposal) =>
             proposal.Status == ProposalStatus.Accepted && proposal.Kind != SettlementKind.CreditNote
-            && Actor.Role is ActorRole.Agent or ActorRole.CreditManager or ActorRole.Finance;
+            && Actor.IsStaff && DisputeRoles.MayCompleteSettlement(Actor.Role, proposal.Kind);
 
         /// <summary>The block each covered invoice carries for this dispute (active or lifted).</summary>
         public decimal Blocked(Invoices.Invoice invoice) =>
@@ -654,7 +646,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             string.IsNullOrWhiteSpace(text) ? null : Required(text);
 
         internal static decimal Required(string? text) =>
-            TryParseAmount(text, out var amount) ? amount : throw new DomainException("Settlements.AmountUnreadable", text ?? string.Empty);
+            AmountText.Parse(text, CultureInfo.CurrentCulture);
     }
 
     public sealed class CreditInput

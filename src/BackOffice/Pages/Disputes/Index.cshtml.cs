@@ -382,7 +382,7 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
             : null;
     }
 
-    private string DisputeLink(int id) => HttpContext.RequestServices.GetRequiredService<PublicLinks>().BackOffice(Url.Page("/Disputes/Details", new { id })!);
+    private string DisputeLink(int id) => HttpContext.RequestServices.GetRequiredService<PublicLinks>().BackOfficeDispute(id);
 
     /// <summary>The current filters (a status in place of the current one, if given), to come back to the same view.</summary>
     public Dictionary<string, string> RouteValues(DisputeStatus? status = null, bool keepStatus = true)

@@ -34,7 +34,7 @@ public sealed class DelegationLimitsModel(LitigesDbContext db, IStringLocalizer 
             {
                 parsed[limit.Role] = null;
             }
-            else if (Disputes.DetailsModel.TryParseAmount(text, out var amount) && amount >= 0 && decimal.Round(amount, 2) == amount)
+            else if (Finance.AmountText.TryParse(text, out var amount) && amount >= 0 && decimal.Round(amount, 2) == amount)
             {
                 parsed[limit.Role] = amount;
             }

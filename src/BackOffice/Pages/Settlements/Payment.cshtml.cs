@@ -1,17 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
-using System.Text.RegularExpressions;
 using Litiges.Accounts;
 using Litiges.Audit;
 using Litiges.BackOffice.Api;
-using Litiges.BackOffice.Pages.Disputes;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
+using Litiges.Finance;
 using Litiges.Invoices;
 using Litiges.Localization;
-using Litiges.Settlements;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +22,7 @@ namespace Litiges.BackOffice.Pages.Settlements;
 /// manager: it takes the API's path (once per invoice and reference, instalments of an agreed
 /// schedule paid in order), under the invoice version the user saw, and goes into the audit log.
 /// </summary>
-public sealed partial class PaymentModel(LitigesDbContext db, TimeProvider clock, IStringLocalizer t) : PageModel
+public sealed class PaymentModel(LitigesDbContext db, TimeProvider clock, IStringLocalizer t) : PageModel
 {
     public Target Invoice { get; private set; } = null!;
 
@@ -49,7 +47,7 @@ public sealed partial class PaymentModel(LitigesDbContext db, TimeProvider clock
 
         Invoice = target;
         Version = target.Version;
-        Input.ReceivedOn ??= Today();
+        Input.ReceivedOn ??= clock.Today();
         return Page();
     }
 
@@ -74,7 +72,7 @@ public sealed partial class PaymentModel(LitigesDbContext db, TimeProvider clock
         (PaymentRecording Outcome, Payment Payment) recording;
         try
         {
-            recording = await ScheduleFollowUp.RecordPaymentOnceAsync(db, invoice, amount, receivedOn, reference, cancellationToken);
+            recording = await PaymentEntry.RecordOnceAsync(db, invoice, amount, receivedOn, reference, cancellationToken);
         }
         catch (DomainException refused)
         {
@@ -147,7 +145,7 @@ public sealed partial class PaymentModel(LitigesDbContext db, TimeProvider clock
         {
             ModelState.AddModelError(amountKey, t["Payments.AmountRequired"]);
         }
-        else if (!TryReadAmount(Input.Amount, CultureInfo.CurrentCulture, out amount))
+        else if (!AmountText.TryParse(Input.Amount, CultureInfo.CurrentCulture, out amount))
         {
             ModelState.AddModelError(amountKey, t["Payments.AmountUnreadable", Input.Amount]);
         }
@@ -166,7 +164,7 @@ public sealed partial class PaymentModel(LitigesDbContext db, TimeProvider clock
             ModelState.Remove(dateKey);
             ModelState.AddModelError(dateKey, t["Payments.DateRequired"]);
         }
-        else if (Input.ReceivedOn > Today())
+        else if (Input.ReceivedOn > clock.Today())
         {
             ModelState.AddModelError(dateKey, t["Payments.DateInFuture"]);
         }
@@ -183,24 +181,6 @@ public sealed partial class PaymentModel(LitigesDbContext db, TimeProvider clock
 
         return amount;
     }
-
-    /// <summary>
-    /// The amount as typed: on an English page "1,234.56" groups thousands with commas; otherwise the
-    /// dispute page's rule (comma or dot for decimals, spaces between thousands).
-    /// </summary>
-    public static bool TryReadAmount(string? text, CultureInfo culture, out decimal amount)
-    {
-        var trimmed = text?.Trim() ?? string.Empty;
-        return culture.NumberFormat.NumberGroupSeparator == "," && CommaGrouped().IsMatch(trimmed)
-            ? decimal.TryParse(trimmed, NumberStyles.AllowThousands | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount)
-            : DetailsModel.TryParseAmount(trimmed, out amount);
-    }
-
-    [GeneratedRegex(@"^\d{1,3}(,\d{3})+(\.\d+)?$")]
-    private static partial Regex CommaGrouped();
-
-    private DateOnly Today() =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), FrenchBusinessCalendar.Instance.TimeZone).DateTime);
 
     // The invoice, only when it is one of the dispute's and the dispute is one the user may see.
     private async Task<Target?> LoadAsync(int disputeId, int invoiceId, CancellationToken cancellationToken)

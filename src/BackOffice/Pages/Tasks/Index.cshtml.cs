@@ -77,7 +77,7 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, Ti
         Rows = rows.Take(PageSize).ToList();
         Pager = new PagerModel(Request, next);
         Departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
-        Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), FrenchBusinessCalendar.Instance.TimeZone).DateTime);
+        Today = clock.Today();
     }
 
     /// <summary>Marks a task done from the list, under the version of its dispute the list showed.</summary>

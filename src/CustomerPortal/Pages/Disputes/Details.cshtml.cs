@@ -53,7 +53,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     public EvidenceOptions Limits => intake.Limits;
 
     /// <summary>Today in France, to tell a missed instalment from one still to pay.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), FrenchBusinessCalendar.Instance.TimeZone).DateTime);
+    public DateOnly Today => clock.Today();
 
     /// <param name="id">The dispute's id, or its reference (links in e-mails use the reference).</param>
     public async Task<IActionResult> OnGetAsync(string id, string? confirm, CancellationToken cancellationToken)
@@ -418,14 +418,11 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
     }
 
-    private string BackOfficeLink(Dispute dispute) =>
-        $"{Mail.PublicBackOfficeUrl.TrimEnd('/')}/Disputes/Details/{dispute.Id}";
+    private string BackOfficeLink(Dispute dispute) => Links.BackOfficeDispute(dispute.Id);
 
-    // By reference, as the filing acknowledgment links it.
-    private string PortalLink(Dispute dispute) =>
-        $"{Mail.PublicPortalUrl.TrimEnd('/')}/Disputes/Details/{Uri.EscapeDataString(dispute.Reference)}";
+    private string PortalLink(Dispute dispute) => Links.PortalDispute(dispute.Reference);
 
-    private MailSettings Mail => HttpContext.RequestServices.GetRequiredService<MailSettings>();
+    private PublicLinks Links => HttpContext.RequestServices.GetRequiredService<PublicLinks>();
 
     private async Task<IActionResult> AfterAsync(int disputeId, CommandOutcome outcome, string doneKey)
     {

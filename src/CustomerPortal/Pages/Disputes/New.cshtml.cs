@@ -3,8 +3,8 @@ using System.Security.Claims;
 using Litiges.Accounts;
 using Litiges.CustomerPortal.Uploads;
 using Litiges.Data;
-using Litiges.Disputes;
 using Litiges.Finance;
+using Litiges.Disputes;
 using Litiges.Hosting;
 using Litiges.Localization;
 using Litiges.Notifications;
@@ -72,7 +72,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
     }
 
     /// <summary>Every button of the form comes here, with the whole form; <c>Go</c> says which button it was.</summary>
-    public async Task<IActionResult> OnPostAsync([FromServices] DisputeFiling filing, [FromServices] MailSettings mail, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync([FromServices] DisputeFiling filing, CancellationToken cancellationToken)
     {
         if (!StreamedForm.IsMultipart(Request))
         {
@@ -150,7 +150,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
             "AddInvoice" => await AddInvoiceAsync(cancellationToken),
             "Back" => Show(Step - 1),
             "Next" => Show(FirstInvalidStep(upTo: Step) ?? Step + 1),
-            "Submit" => await SubmitAsync(filing, mail, cancellationToken),
+            "Submit" => await SubmitAsync(filing, cancellationToken),
             _ => Show(Step),
         };
     }
@@ -184,7 +184,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         return Show(1);
     }
 
-    private async Task<IActionResult> SubmitAsync(DisputeFiling filing, MailSettings mail, CancellationToken cancellationToken)
+    private async Task<IActionResult> SubmitAsync(DisputeFiling filing, CancellationToken cancellationToken)
     {
         var invalid = FirstInvalidStep(upTo: Steps);
         if (invalid is not null)
@@ -196,7 +196,6 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
             .Where(u => u.Id == User.UserId())
             .Select(u => new { u.Email, u.DisplayName, u.Language })
             .SingleAsync(cancellationToken);
-        var portalUrl = mail.PublicPortalUrl.TrimEnd('/');
         var request = new FilingRequest(
             [.. Claims.Select(c => new FilingClaim(c.Invoice.Id, c.Line?.Id, c.Amount, c.Quantity))],
             Input.Problem!.Value,
@@ -204,12 +203,12 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
             Input.Outcome!.Value,
             new DisputeContact(Input.ContactName?.Trim(), Input.ContactEmail?.Trim(), NullIfEmpty(Input.ContactPhone)),
             [.. Files.Select(f => f.File)]);
-        var notice = new FilingNotice(user.Email!, user.DisplayName, user.Language, reference => $"{portalUrl}/Disputes/Details/{reference}");
+        var notice = new FilingNotice(user.Email!, user.DisplayName, user.Language);
 
         FilingResult result;
         try
         {
-            result = await filing.FileAsync(User.ToActor(), request, notice, Limits.MaxDisputeBytes, Limits.MaxFilesPerDispute, cancellationToken);
+            result = await filing.FileAsync(User.ToActor(), User.CustomerAccountId(), request, notice, cancellationToken);
         }
         catch (DomainException refused)
         {
@@ -557,34 +556,4 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
     public sealed record ClaimPreview(InvoiceView Invoice, LineView? Line, decimal? Quantity, decimal Amount);
 
     public sealed record StagedFile(string Ticket, StoredFile File);
-}
-
-/// <summary>Amounts and quantities as people type them: "1234,56" or "1234.56", spaces and the euro sign allowed.</summary>
-internal static class AmountText
-{
-    public static string Format(decimal value) => value.ToString("0.00", CultureInfo.CurrentCulture);
-
-    public static bool TryParse(string? text, out decimal value)
-    {
-        value = 0;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        var cleaned = new string([.. text.Where(c => !char.IsWhiteSpace(c) && c is not '€' and not '\u202F')]);
-        var comma = cleaned.LastIndexOf(',');
-        var dot = cleaned.LastIndexOf('.');
-        if (comma >= 0 && dot >= 0)
-        {
-            // Both marks: the last one separates the decimals, the other groups thousands.
-            cleaned = comma > dot ? cleaned.Replace(".", string.Empty, StringComparison.Ordinal).Replace(',', '.') : cleaned.Replace(",", string.Empty, StringComparison.Ordinal);
-        }
-        else if (comma >= 0)
-        {
-            cleaned = cleaned.Replace(',', '.');
-        }
-
-        return decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Litiges.Jobs;
 using Litiges.Data;
 using Litiges.Numbering;
 using Litiges.Storage;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Litiges.Jobs;
+namespace Litiges.Storage;
 
 public sealed class BlobCleanupOptions
 {
@@ -212,12 +213,13 @@ public sealed partial class BlobCleanup(
 
 public static class BlobCleanupSetup
 {
-    /// <summary>Registers the clean-up (section <c>Jobs:BlobCleanup</c>: Enabled, Interval, GracePeriod) as a hosted service, and as itself for tests.</summary>
+    /// <summary>Registers the clean-up (section <c>Storage:Cleanup</c>, formerly <c>Jobs:BlobCleanup</c>, still read: Enabled, Interval, GracePeriod) as a hosted service, and as itself for tests.</summary>
     public static IServiceCollection AddBlobCleanup(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<BlobCleanupOptions>()
             .Bind(configuration.GetSection("Jobs:BlobCleanup"))
-            .Validate(o => o.GracePeriod > TimeSpan.FromDays(1), "Jobs:BlobCleanup:GracePeriod must be longer than a staged file's ticket (1 day).")
+            .Bind(configuration.GetSection("Storage:Cleanup"))
+            .Validate(o => o.GracePeriod > TimeSpan.FromDays(1), "Storage:Cleanup:GracePeriod must be longer than a staged file's ticket (1 day).")
             .ValidateOnStart();
         services.AddSingleton<BlobCleanup>();
         services.AddHostedService(provider => provider.GetRequiredService<BlobCleanup>());

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Litiges.Jobs;
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Litiges.Jobs;
+namespace Litiges.Kpis;
 
 public enum KpiReportFrequency
 {
@@ -85,7 +86,7 @@ public sealed record KpiReportPeriod(string Key, DateOnly From, DateOnly To, str
 public sealed class KpiReportMailer(
     IServiceScopeFactory scopes,
     TimeProvider clock,
-    MailSettings mail,
+    PublicLinks links,
     IOptions<KpiReportOptions> options,
     ILogger<KpiReportMailer> logger) : PeriodicJob(clock, logger)
 {
@@ -123,7 +124,7 @@ public sealed class KpiReportMailer(
         {
             var culture = Cultures.For(manager.Language);
             var tables = new KpiTables(culture, reasons, rootCauses);
-            var link = $"{mail.PublicBackOfficeUrl.TrimEnd('/')}/Dashboard/Report?period={period.Key}&language={manager.Language}";
+            var link = links.BackOffice($"/Dashboard/Report?period={period.Key}&language={manager.Language}");
             Outbox.QueueEmail(
                 db,
                 "KpiReport",
@@ -268,12 +269,13 @@ public static class KpiReportDocument
 public static class KpiReportSetup
 {
     /// <summary>
-    /// Registers the scheduled report (section <c>Jobs:KpiReport</c>: Enabled, Frequency, SendAtHour,
+    /// Registers the scheduled report (section <c>Kpis:Report</c>, formerly <c>Jobs:KpiReport</c>, still read: Enabled, Frequency, SendAtHour,
     /// CheckInterval) as a hosted service, and as itself so that tests can run one pass.
     /// </summary>
     public static IServiceCollection AddKpiReport(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<KpiReportOptions>(configuration.GetSection("Jobs:KpiReport"));
+        services.Configure<KpiReportOptions>(configuration.GetSection("Kpis:Report"));
         services.AddSingleton<KpiReportMailer>();
         services.AddHostedService(provider => provider.GetRequiredService<KpiReportMailer>());
         return services;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Litiges.Jobs;
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Litiges.Jobs;
+namespace Litiges.Deadlines;
 
 public sealed class DeadlineWatcherOptions
 {
@@ -38,7 +39,7 @@ public sealed record DeadlineWatchReport(int DueSoonAlerts, int BreachAlerts, in
 public sealed class DeadlineWatcher(
     IServiceScopeFactory scopes,
     TimeProvider clock,
-    MailSettings mail,
+    PublicLinks links,
     IOptions<DeadlineWatcherOptions> options,
     ILogger<DeadlineWatcher> logger) : PeriodicJob(clock, logger)
 {
@@ -124,7 +125,7 @@ public sealed class DeadlineWatcher(
         var customer = await CustomerNameAsync(db, dispute.CustomerAccountId, cancellationToken);
         var owner = dispute.OwnerUserId is null ? null : await Recipients(Staff(db).Where(u => u.Id == dispute.OwnerUserId)).FirstOrDefaultAsync(cancellationToken);
         var creditManagers = await CreditManagersAsync(db, cancellationToken);
-        var link = $"{mail.PublicBackOfficeUrl.TrimEnd('/')}/Disputes/Details/{dispute.Id.ToString(CultureInfo.InvariantCulture)}";
+        var link = links.BackOfficeDispute(dispute.Id);
         var dueSoon = 0;
         var breached = 0;
         foreach (var deadline in raised)
@@ -212,7 +213,7 @@ public sealed class DeadlineWatcher(
         }
 
         var customer = await CustomerNameAsync(db, dispute.CustomerAccountId, cancellationToken);
-        var link = $"{mail.PublicBackOfficeUrl.TrimEnd('/')}/Disputes/Details/{dispute.Id.ToString(CultureInfo.InvariantCulture)}";
+        var link = links.BackOfficeDispute(dispute.Id);
         foreach (var task in due)
         {
             var recipients = await Recipients(Staff(db)
@@ -340,12 +341,13 @@ public sealed class DeadlineWatcher(
 public static class DeadlineWatcherSetup
 {
     /// <summary>
-    /// Registers the watcher (section <c>Jobs:DeadlineWatcher</c>: Enabled, Interval, BatchSize)
+    /// Registers the watcher (section <c>Deadlines:Watcher</c>, formerly <c>Jobs:DeadlineWatcher</c>, still read: Enabled, Interval, BatchSize)
     /// as a hosted service, and as itself so that tests and tools can run one pass.
     /// </summary>
     public static IServiceCollection AddDeadlineWatcher(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<DeadlineWatcherOptions>(configuration.GetSection("Jobs:DeadlineWatcher"));
+        services.Configure<DeadlineWatcherOptions>(configuration.GetSection("Deadlines:Watcher"));
         services.AddSingleton<DeadlineWatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<DeadlineWatcher>());
         return services;

@@ -1,3 +1,4 @@
+using Litiges.Jobs;
 using Litiges.Data;
 using Litiges.Invoices;
 using Microsoft.Extensions.Configuration;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Litiges.Jobs;
+namespace Litiges.Invoices;
 
 public sealed class InvoiceDayFolderOptions
 {
@@ -55,10 +56,11 @@ public sealed class InvoiceDayFolder(
 
 public static class InvoiceDayFolderSetup
 {
-    /// <summary>Registers the fold (section <c>Jobs:InvoiceDays</c>: Enabled, Interval) as a hosted service, and as itself for tests.</summary>
+    /// <summary>Registers the fold (section <c>Invoices:DayTotals</c>, formerly <c>Jobs:InvoiceDays</c>, still read: Enabled, Interval) as a hosted service, and as itself for tests.</summary>
     public static IServiceCollection AddInvoiceDayFolder(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<InvoiceDayFolderOptions>(configuration.GetSection("Jobs:InvoiceDays"));
+        services.Configure<InvoiceDayFolderOptions>(configuration.GetSection("Invoices:DayTotals"));
         services.AddSingleton<InvoiceDayFolder>();
         services.AddHostedService(provider => provider.GetRequiredService<InvoiceDayFolder>());
         return services;

@@ -1,0 +1,29 @@
+using Litiges.Settlements;
+
+namespace Litiges.Disputes;
+
+/// <summary>
+/// Who may do what on a dispute, said once: the dispute's methods check these rules, and the
+/// back-office page asks them to show only the actions the user may take.
+/// </summary>
+public static class DisputeRoles
+{
+    /// <summary>Customer service and the credit manager work the dispute: acknowledge, ask, reject, close, reopen.</summary>
+    public static readonly ActorRole[] Work = [ActorRole.Agent, ActorRole.CreditManager];
+
+    /// <summary>Who may propose a settlement (within their delegation limit).</summary>
+    public static readonly ActorRole[] Propose = [ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance];
+
+    /// <summary>Staff who may add evidence (the customer too, on the portal).</summary>
+    public static readonly ActorRole[] AddEvidence = [ActorRole.Agent, ActorRole.CreditManager, ActorRole.Resolver, ActorRole.Finance];
+
+    public static bool MayWork(ActorRole role) => Work.Contains(role);
+
+    public static bool MayPropose(ActorRole role) => Propose.Contains(role);
+
+    public static bool MayAddEvidence(ActorRole role) => role == ActorRole.Customer || AddEvidence.Contains(role);
+
+    /// <summary>A credit note is carried out by issuing it (finance, or the automatic issue); any other settlement by whoever may propose one.</summary>
+    public static bool MayCompleteSettlement(ActorRole role, SettlementKind kind) =>
+        kind == SettlementKind.CreditNote ? role is ActorRole.Finance or ActorRole.System : role == ActorRole.System || Propose.Contains(role);
+}
