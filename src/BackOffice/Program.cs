@@ -2,6 +2,7 @@ using Litiges.Accounts;
 using Litiges.BackOffice;
 using Litiges.BackOffice.Api;
 using Litiges.Data;
+using Litiges.EInvoicing;
 using Litiges.Hosting;
 using Litiges.Notifications;
 using Litiges.Settlements;
@@ -37,6 +38,7 @@ public sealed class Program
         builder.Services.AddKpiReport(builder.Configuration);
         builder.Services.AddInvoiceDayFolder(builder.Configuration);
         builder.Services.AddBlobCleanup(builder.Configuration);
+        builder.Services.AddEInvoicing(builder.Configuration);
         builder.Services.AddIntegrationApi(builder.Configuration);
         var app = builder.Build();
 
