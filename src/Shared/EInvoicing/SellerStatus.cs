@@ -61,7 +61,7 @@ public static class CdarWriter
 {
     /// <summary>
     /// 212 "Encaissée" for one payment: the amount received split by VAT rate (one <c>MEN</c>
-    /// characteristic per rate, rule BR-FR-CDV-14), pro rata of the invoice's gross per rate, the
+    /// characteristic per rate, its rate in percent, rule BR-FR-CDV-14), pro rata of the invoice's gross per rate, the
     /// last rate taking the rounding so that the parts add up to the payment to the cent.
     /// </summary>
     public static string PaymentReceived(string messageId, DateTimeOffset now, SellerStatusSubject subject, decimal amount, IReadOnlyList<VatLine> vat)
@@ -71,7 +71,7 @@ public static class CdarWriter
             Cdar.Ram + "SpecifiedDocumentCharacteristic",
             new XElement(Cdar.Ram + "TypeCode", "MEN"),
             new XElement(Cdar.Ram + "ValueAmount", new XAttribute("currencyID", subject.Currency), s.Amount.ToString("0.00", CultureInfo.InvariantCulture)),
-            new XElement(Cdar.Ram + "ValuePercent", s.Rate.ToString("0.00", CultureInfo.InvariantCulture))));
+            new XElement(Cdar.Ram + "ValuePercent", (s.Rate * 100m).ToString("0.00", CultureInfo.InvariantCulture))));
         return Write(messageId, now, subject, LifecycleStatus.PaymentReceived, characteristics);
     }
 
