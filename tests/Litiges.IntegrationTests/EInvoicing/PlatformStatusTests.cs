@@ -49,7 +49,7 @@ public abstract class PlatformStatusTests<TFixture>(TFixture fixture) : ApiScena
         Fixture.WithDbAsync(db => db.InvoiceLifecycles.Where(l => db.Invoices.Any(i => i.Id == l.InvoiceId && i.Number == invoiceNumber)).Select(l => (int?)l.StatusCode).SingleOrDefaultAsync());
 
     private Task<int> AlertsAsync(string reference) =>
-        CountAsync(db => db.Outbox.Where(m => m.Kind == "PlatformStatusAlert" && m.Subject.Contains(reference)));
+        CountAsync(db => db.Outbox.Where(m => m.Kind == "PlatformStatusAlert" && m.Recipient == "agent@staff.test" && m.Subject.Contains(reference)));
 
     [Fact]
     public async Task A_dispute_status_on_a_line_opens_a_dispute_from_the_platform_once_however_often_it_comes()
@@ -246,14 +246,18 @@ public abstract class PlatformStatusTests<TFixture>(TFixture fixture) : ApiScena
         Assert.Empty(financePage.QuerySelectorAll("#parked-messages form"));
         var id = row.GetAttribute("data-message");
         var crafted = await finance.Client.PostAsync(new Uri($"/EInvoicing/Parked?handler=Dismiss&messageId={id}", UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", FinanceToken(financePage))]));
-        Assert.Equal(HttpStatusCode.Forbidden, crafted.StatusCode);
+        Assert.True(
+            crafted.StatusCode == HttpStatusCode.Forbidden || crafted.Headers.Location?.ToString().Contains("/Account/AccessDenied", StringComparison.Ordinal) == true,
+            $"Finance set a message aside: {(int)crafted.StatusCode} {crafted.Headers.Location}");
         Assert.Equal(StatusOutcome.Parked, (await MessageAsync(message))!.Outcome);
 
         var dismissed = await agent.PostFormAsync(row.QuerySelector<IHtmlFormElement>("form")!, "/EInvoicing/Parked", new Dictionary<string, string>());
 
         Assert.Equal(HttpStatusCode.Redirect, dismissed.StatusCode);
         Assert.Equal(StatusOutcome.Dismissed, (await MessageAsync(message))!.Outcome);
-        Assert.DoesNotContain(message, Browser.Text(await agent.GetPageAsync("/EInvoicing/Parked")), StringComparison.Ordinal);
+        var after = await agent.GetPageAsync("/EInvoicing/Parked");
+        Assert.Contains(message, Browser.Text(after), StringComparison.Ordinal); // the confirmation names it
+        Assert.DoesNotContain(after.QuerySelectorAll("tr[data-message]"), r => r.TextContent.Contains(message, StringComparison.Ordinal));
     }
 
     private static string FinanceToken(IDocument page) =>
