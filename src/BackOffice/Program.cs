@@ -3,6 +3,7 @@ using Litiges.Audit;
 using Litiges.BackOffice;
 using Litiges.BackOffice.Api;
 using Litiges.Data;
+using Litiges.EInvoicing;
 using Litiges.Hosting;
 using Litiges.Notifications;
 using Litiges.Settlements;
@@ -43,6 +44,7 @@ public sealed class Program
         builder.Services.AddHistorySealJob(builder.Configuration);
         builder.Services.AddInvoiceDayFolder(builder.Configuration);
         builder.Services.AddBlobCleanup(builder.Configuration);
+        builder.Services.AddEInvoicing(builder.Configuration);
         builder.Services.AddIntegrationApi(builder.Configuration);
         var app = builder.Build();
 

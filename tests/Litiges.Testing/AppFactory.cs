@@ -27,6 +27,7 @@ public sealed class AppFactory<TProgram>(TestDatabase database, string dataFolde
             ["Jobs:KpiReport:Enabled"] = "false",
             ["Jobs:InvoiceDays:Enabled"] = "false",
             ["History:Seal:Enabled"] = "false",
+            ["EInvoicing:Enabled"] = "false",
 
             // Tests sign in far more often than a person: rate limits are tested on their own.
             ["Security:RateLimits:SignInPerMinute"] = "100000",

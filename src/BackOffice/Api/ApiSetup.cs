@@ -120,6 +120,7 @@ public static class ApiSetup
         DisputeEndpoints.Map(reads, writes);
         DunningBlockEndpoints.Map(reads);
         CreditNoteEndpoints.Map(reads);
+        EInvoicingEndpoints.Map(api);
 
         // An unknown route under /api is a 404 problem, not the sign-in page of the staff site; a known
         // route asked with another method is a 405 with Allow, with a body that is not JSON a 415 (the fallback takes

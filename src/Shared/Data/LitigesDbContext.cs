@@ -80,6 +80,12 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<Storage.StagedBlob> StagedBlobs => Set<Storage.StagedBlob>();
 
+    public DbSet<EInvoicing.PlatformStatusMessage> PlatformStatusMessages => Set<EInvoicing.PlatformStatusMessage>();
+
+    public DbSet<EInvoicing.InvoiceLifecycle> InvoiceLifecycles => Set<EInvoicing.InvoiceLifecycle>();
+
+    public DbSet<EInvoicing.SellerStatusMessage> SellerStatusMessages => Set<EInvoicing.SellerStatusMessage>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();

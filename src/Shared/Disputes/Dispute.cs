@@ -323,6 +323,18 @@ public sealed class Dispute : IVersioned
         Record(actor, DisputeAction.MessagePosted, Status, body, isPublic: true, now);
     }
 
+    /// <summary>
+    /// A lifecycle status the customer set on its e-invoicing platform (PA) about an invoice of this
+    /// dispute (contested again, approved, paid): recorded for everyone to see; the state does not move,
+    /// the agent decides what follows.
+    /// </summary>
+    public void RecordPlatformStatus(Actor actor, string text, DateTimeOffset now)
+    {
+        RequireOpen(actor, DisputeAction.PlatformStatusReceived, ActorRole.System);
+        text = RequireText(text, MaxMessageLength, "Dispute.MessageRequired");
+        Record(actor, DisputeAction.PlatformStatusReceived, Status, text, isPublic: true, now);
+    }
+
     /// <summary>A note for staff only; never shown to the customer.</summary>
     public void AddInternalNote(Actor actor, string note, DateTimeOffset now)
     {

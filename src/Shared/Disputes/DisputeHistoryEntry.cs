@@ -31,6 +31,9 @@ public enum DisputeAction
     ApprovalRequested,
     SettlementApproved,
     SettlementRefused,
+
+    /// <summary>A lifecycle status received from the customer's e-invoicing platform about an invoice of the dispute.</summary>
+    PlatformStatusReceived,
 }
 
 /// <summary>

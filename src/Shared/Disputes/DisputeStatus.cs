@@ -19,6 +19,9 @@ public enum DisputeSource
     Staff,
     Api,
     Reminder,
+
+    /// <summary>A lifecycle status (207, 210, 206, 208) the customer set on its e-invoicing platform (PA).</summary>
+    EInvoicingPlatform,
 }
 
 public enum DisputePriority

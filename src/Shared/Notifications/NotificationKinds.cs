@@ -24,7 +24,7 @@ public static partial class NotificationKinds
 
     /// <summary>The essential e-mails a staff member gets, listed on the preferences page.</summary>
     public static readonly IReadOnlyList<string> EssentialForStaff =
-        ["DisputeAssigned", "DisputeOpenedByApi", "TaskAssigned", "CustomerReplied", "DisputeReopened", "ApprovalRequested", "DeadlineBreached", "DeadlineEscalated", "InstalmentMissed", "HistorySealed", "ResetPassword", "AccountLocked"];
+        ["DisputeAssigned", "DisputeOpenedByApi", "PlatformStatusAlert", "TaskAssigned", "CustomerReplied", "DisputeReopened", "ApprovalRequested", "DeadlineBreached", "DeadlineEscalated", "InstalmentMissed", "HistorySealed", "ResetPassword", "AccountLocked"];
 
     /// <summary>Every e-mail the text catalogue has a template for (<c>Email.{Kind}.Subject</c>), in order.</summary>
     public static IReadOnlyList<string> EmailTemplates { get; } =

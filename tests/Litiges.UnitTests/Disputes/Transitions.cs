@@ -66,6 +66,8 @@ internal static class Transitions
         new("AddInternalNote", DisputeAction.InternalNoteAdded, Every, null,
             [ActorRole.Agent, ActorRole.Resolver, ActorRole.CreditManager, ActorRole.Finance, ActorRole.Admin], false, "Client sensible, voir avec le commercial.",
             (d, a, t) => d.AddInternalNote(a, "Client sensible, voir avec le commercial.", t)),
+        new("RecordPlatformStatus", DisputeAction.PlatformStatusReceived, Open, null, [ActorRole.System], true, "PA 210 Refusée — DOUBLON (message CDAR-1)",
+            (d, a, t) => d.RecordPlatformStatus(a, " PA 210 Refusée — DOUBLON (message CDAR-1) ", t)),
         new("ProposeSettlement", DisputeAction.SettlementProposed, [DisputeStatus.InReview], DisputeStatus.SettlementProposed,
             [ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance], true, "Avoir de 120,00 €.",
             (d, a, t) => d.ProposeSettlement(a, "Avoir de 120,00 €.", t)),

@@ -51,6 +51,7 @@ public sealed class EmailTemplateTests
         ["InstalmentMissed"] = (StaffLink, ["Claire Crédit", Reference, 2, Due, Amount]),
         ["Invitation"] = ("https://portal.example/Account/Invitation?token=a&b=c", [Typed, "Alice Alpha", "Alpha Industries", "10/12/2026 09:00"]),
         ["KpiReport"] = ("https://backoffice.example/Dashboard/Report?period=2026-W47&language=fr", ["16/11/2026 – 22/11/2026", "1 204", Amount, Cash, "87", "64", "91 %", "18,5", "42,0"]),
+        ["PlatformStatusAlert"] = (StaffLink, ["Agnès Agent", Reference, "Alpha Industries", "207 En litige", "FA-2026-0042", Amount, Typed]),
         ["PreDueReminder"] = ("https://portal.example/Disputes/New?invoice=42&from=mail", [Typed, "FA-2026-0042", Amount, Due]),
         ["ReopeningReceived"] = (DisputeLink, ["Alice Alpha", Reference, Typed, 2]),
         ["ResetPassword"] = ("https://portal.example/Account/ResetPassword?code=a&email=b", [Typed]),
