@@ -31,10 +31,10 @@ public abstract class SmtpDeliveryTests<TFixture>(TFixture fixture) : IClassFixt
         await maildev.StartAsync();
         await using var app = Portal(maildev, dispatcherRunning: false);
 
-        // Filed on Tuesday 28 April 2026 at 10:00 in Paris, on an invoice of that month, so that the
+        // Filed on Tuesday 28 April 2026 at 10:00 in Paris (8:00 UTC), on an invoice of that month, so that the
         // deadlines are known: 2 business days (Wednesday, Thursday); 30 business days, skipping
         // 1 May, 8 May, Ascension (14 May) and Whit Monday (25 May); 2 months.
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 4, 28, 10, 0, 0, TimeSpan.FromHours(2)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 4, 28, 8, 0, 0, TimeSpan.Zero));
         await using var portal = app.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
         var invoice = await InvoiceAsync(new DateOnly(2026, 4, 10), new DateOnly(2026, 5, 10));
         var (reference, submittedAt) = await FileAsync(portal, "alice@alpha.test", "240,50", invoice);
