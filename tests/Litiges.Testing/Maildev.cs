@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Serialization;
 
 namespace Litiges.Testing;
@@ -10,16 +9,13 @@ namespace Litiges.Testing;
 /// ports (to play an SMTP server that goes down). ./test.sh installs it (LITIGES_TEST_MAILDEV_BIN).
 /// </summary>
 /// <remarks>
-/// maildev refuses port 0, so it cannot pick its own ports. Instead of freeing a port for it (which
-/// anything may take in between), the first start offers it ports below Linux's ephemeral range, where
-/// no outgoing connection lands (as scripts/services.sh does), and believes only maildev's own report
-/// that it listens; when another process holds a port, maildev exits and other ports are tried.
-/// A restart takes the same ports again.
+/// maildev refuses port 0, so it cannot pick its own ports: the first start offers it ports below the
+/// ephemeral range (<see cref="ListeningServer.StartOnLowPortsAsync"/>). A restart takes the same ports again.
 /// </remarks>
 public sealed class Maildev : IAsyncDisposable
 {
     private const string Listening = "Press Ctrl+C to stop";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = ListeningServer.Patience;
 
     private readonly string _binary;
     private readonly string _folder = Directory.CreateTempSubdirectory("litiges-maildev-").FullName;
@@ -41,36 +37,13 @@ public sealed class Maildev : IAsyncDisposable
     {
         if (SmtpPort != 0)
         {
-            var output = await TryStartAsync(SmtpPort, WebPort);
-            if (output is not null)
-            {
-                throw new InvalidOperationException($"maildev did not listen again on ports {SmtpPort} and {WebPort}:\n{output}");
-            }
-
+            var (process, output) = await ListeningServer.TryStartAsync(Start(SmtpPort, WebPort), Listening);
+            _process = process ?? throw new InvalidOperationException($"maildev did not listen again on ports {SmtpPort} and {WebPort}:\n{output}");
             return;
         }
 
-        var attempts = new List<string>();
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var smtp = Random.Shared.Next(20_000, 32_768);
-            var web = Random.Shared.Next(20_000, 32_768);
-            if (smtp == web)
-            {
-                continue;
-            }
-
-            var output = await TryStartAsync(smtp, web);
-            if (output is null)
-            {
-                (SmtpPort, WebPort) = (smtp, web);
-                return;
-            }
-
-            attempts.Add($"ports {smtp} and {web}: {output}");
-        }
-
-        throw new InvalidOperationException("maildev did not start:\n" + string.Join("\n", attempts));
+        (_process, var ports) = await ListeningServer.StartOnLowPortsAsync(2, ports => Start(ports[0], ports[1]), Listening, "maildev");
+        (SmtpPort, WebPort) = (ports[0], ports[1]);
     }
 
     public async Task StopAsync()
@@ -130,62 +103,10 @@ public sealed class Maildev : IAsyncDisposable
         return await http.GetFromJsonAsync<List<CaughtMail>>("/api/email") ?? [];
     }
 
-    // Starts maildev on the ports given; null once it reports that it listens, else what it said before it exited.
-    private async Task<string?> TryStartAsync(int smtp, int web)
+    private ProcessStartInfo Start(int smtp, int web) => new(_binary)
     {
-        var start = new ProcessStartInfo(_binary)
-        {
-            ArgumentList = { "--smtp", $"{smtp}", "--web", $"{web}", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", _folder },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var output = new StringBuilder();
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Read(object sender, DataReceivedEventArgs line)
-        {
-            if (line.Data is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(line.Data);
-            }
-
-            if (line.Data.Contains(Listening, StringComparison.Ordinal))
-            {
-                listening.TrySetResult();
-            }
-        }
-
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += Read;
-        process.ErrorDataReceived += Read;
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(listening.Task, exited, Task.Delay(Patience));
-        if (first == listening.Task)
-        {
-            _process = process;
-            return null;
-        }
-
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        await process.WaitForExitAsync();
-        process.Dispose();
-        lock (output)
-        {
-            return first == exited ? output.ToString() : $"no report within {Patience.TotalSeconds} s\n{output}";
-        }
-    }
+        ArgumentList = { "--smtp", $"{smtp}", "--web", $"{web}", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", _folder },
+    };
 }
 
 public sealed record CaughtMail(

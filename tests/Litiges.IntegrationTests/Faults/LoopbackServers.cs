@@ -1,16 +1,25 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Litiges.Testing;
 
 namespace Litiges.IntegrationTests.Faults;
 
-/// <summary>An Azurite of the test's own (LITIGES_TEST_AZURITE_BIN), on a fixed loopback port and data folder, so that it can be stopped and started again.</summary>
+/// <summary>
+/// An Azurite of the test's own (LITIGES_TEST_AZURITE_BIN) on a loopback port and data folder of its
+/// own, so that it can be stopped and started again on the same port. The port is a number given to
+/// it (a restart needs the same one), picked below the ephemeral range by <see cref="ListeningServer"/>.
+/// </summary>
 internal sealed class PrivateAzurite : IAsyncDisposable
 {
+    private const string Listening = "Azurite Blob service successfully listens on";
+
     private readonly string _folder = Directory.CreateTempSubdirectory("litiges-azurite-").FullName;
     private Process? _process;
 
-    public int Port { get; } = FreePort();
+    /// <summary>The blob port, known once the first start has succeeded.</summary>
+    public int Port { get; private set; }
 
     public string ConnectionString =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
@@ -20,14 +29,26 @@ internal sealed class PrivateAzurite : IAsyncDisposable
     {
         var bin = Environment.GetEnvironmentVariable("LITIGES_TEST_AZURITE_BIN")
             ?? throw new InvalidOperationException("LITIGES_TEST_AZURITE_BIN is not set: run the tests with ./test.sh, which installs Azurite.");
-        var start = new ProcessStartInfo(bin) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--location", _folder, "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry" })
+        ProcessStartInfo Start(int port)
         {
-            start.ArgumentList.Add(argument);
+            var start = new ProcessStartInfo(bin);
+            foreach (var argument in new[] { "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", _folder, "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            return start;
         }
 
-        _process = Process.Start(start)!;
-        await WaitUntilAsync(() => Answers(Port), $"Azurite on port {Port}");
+        if (Port != 0)
+        {
+            var (process, output) = await ListeningServer.TryStartAsync(Start(Port), Listening);
+            _process = process ?? throw new InvalidOperationException($"Azurite did not listen again on port {Port}:\n{output}");
+            return;
+        }
+
+        (_process, var ports) = await ListeningServer.StartOnLowPortsAsync(1, ports => Start(ports[0]), Listening, "Azurite");
+        Port = ports[0];
     }
 
     /// <summary>Stops the server (SIGTERM, as a service manager would; it keeps what it had committed), killing it if it lingers.</summary>
@@ -64,41 +85,6 @@ internal sealed class PrivateAzurite : IAsyncDisposable
 
         return ValueTask.CompletedTask;
     }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    internal static bool Answers(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException(what + " did not come up.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
 }
 
 /// <summary>
@@ -106,18 +92,39 @@ internal sealed class PrivateAzurite : IAsyncDisposable
 /// connections and cuts the open ones, as a database server that stops would; bringing it up again
 /// on the same port is the server coming back.
 /// </summary>
-internal sealed class OutageRelay(int targetPort) : IDisposable
+/// <remarks>
+/// The port stays the relay's while it is down: a socket bound (port 0, never listening) with
+/// SO_REUSEPORT holds it for the relay's lifetime, and each listener joins it with SO_REUSEPORT.
+/// Connections made while no listener exists are refused; no other server can bind the port (it
+/// would need SO_REUSEPORT as the same user), and outgoing connections skip bound ports.
+/// </remarks>
+internal sealed class OutageRelay : IDisposable
 {
+    // SOL_SOCKET and SO_REUSEPORT on Linux, where the tests run.
+    private const int SocketLevel = 1;
+    private const int ReusePort = 15;
+
+    private readonly int _targetPort;
+    private readonly Socket _holder = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly List<TcpClient> _open = [];
     private TcpListener? _listener;
     private CancellationTokenSource? _running;
 
-    public int Port { get; } = PrivateAzurite.FreePort();
+    public OutageRelay(int targetPort)
+    {
+        _targetPort = targetPort;
+        SharePort(_holder);
+        _holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Port = ((IPEndPoint)_holder.LocalEndPoint!).Port;
+    }
+
+    public int Port { get; }
 
     public void Up()
     {
         _running = new CancellationTokenSource();
         _listener = new TcpListener(IPAddress.Loopback, Port);
+        SharePort(_listener.Server);
         _listener.Start();
         _ = AcceptAsync(_listener, _running.Token);
     }
@@ -149,7 +156,13 @@ internal sealed class OutageRelay(int targetPort) : IDisposable
         }
     }
 
-    public void Dispose() => Down();
+    public void Dispose()
+    {
+        Down();
+        _holder.Dispose();
+    }
+
+    private static void SharePort(Socket socket) => socket.SetRawSocketOption(SocketLevel, ReusePort, BitConverter.GetBytes(1));
 
     private async Task AcceptAsync(TcpListener listener, CancellationToken stop)
     {
@@ -168,7 +181,7 @@ internal sealed class OutageRelay(int targetPort) : IDisposable
             var outbound = new TcpClient();
             try
             {
-                await outbound.ConnectAsync(IPAddress.Loopback, targetPort, stop);
+                await outbound.ConnectAsync(IPAddress.Loopback, _targetPort, stop);
             }
             catch (Exception error) when (error is OperationCanceledException or SocketException)
             {

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Net;
-using Litiges.Deadlines;
 using Litiges.IntegrationTests.Portal;
-using Litiges.Localization;
+using Litiges.Invoices;
 using Litiges.Notifications;
 using Litiges.Testing;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -28,25 +29,32 @@ public abstract class SmtpDeliveryTests<TFixture>(TFixture fixture) : IClassFixt
     {
         await using var maildev = new Maildev();
         await maildev.StartAsync();
-        await using var portal = Portal(maildev, dispatcherRunning: true);
+        await using var app = Portal(maildev, dispatcherRunning: false);
 
-        var (reference, submittedAt) = await FileAsync(portal, "alice@alpha.test", "240,50");
+        // Filed on Tuesday 28 April 2026 at 10:00 in Paris (8:00 UTC), on an invoice of that month, so that the
+        // deadlines are known: 2 business days (Wednesday, Thursday); 30 business days, skipping
+        // 1 May, 8 May, Ascension (14 May) and Whit Monday (25 May); 2 months.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 4, 28, 8, 0, 0, TimeSpan.Zero));
+        await using var portal = app.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
+        var invoice = await InvoiceAsync(new DateOnly(2026, 4, 10), new DateOnly(2026, 5, 10));
+        var (reference, submittedAt) = await FileAsync(portal, "alice@alpha.test", "240,50", invoice);
+        Assert.Equal(clock.GetUtcNow(), submittedAt);
+        await DispatchAllAsync(Dispatcher(portal.Services, portal.Services.GetRequiredService<IMailSender>(), clock));
 
         var mail = await WaitForAsync(maildev, reference);
         Assert.Equal("alice@alpha.test", mail.To.Single().Address);
         Assert.Equal($"Litige {reference} enregistré", mail.Subject);
         var text = mail.Text!;
-        var deadlines = await DeadlinesAsync(reference, submittedAt);
-        Assert.Contains($"accusé de réception au plus tard le {deadlines[DeadlineKind.Acknowledge]}", text, StringComparison.Ordinal);
-        Assert.Contains($"résolution au plus tard le {deadlines[DeadlineKind.Resolve]}", text, StringComparison.Ordinal);
-        Assert.Contains($"délai maximal : {deadlines[DeadlineKind.HardLimit]}", text, StringComparison.Ordinal);
+        Assert.Contains("accusé de réception au plus tard le jeudi 30 avril 2026", text, StringComparison.Ordinal);
+        Assert.Contains("résolution au plus tard le lundi 15 juin 2026", text, StringComparison.Ordinal);
+        Assert.Contains("délai maximal : dimanche 28 juin 2026", text, StringComparison.Ordinal);
         Assert.Contains("240,50", text, StringComparison.Ordinal);
         Assert.Contains($"{PortalUrl}/Disputes/Details/{reference}", text, StringComparison.Ordinal);
 
         // The HTML part says the same, with the link as a button.
         var html = WebUtility.HtmlDecode(mail.Html!);
         Assert.Contains(reference, html, StringComparison.Ordinal);
-        Assert.Contains(deadlines[DeadlineKind.Acknowledge], html, StringComparison.Ordinal);
+        Assert.Contains("jeudi 30 avril 2026", html, StringComparison.Ordinal);
         Assert.Contains($"href=\"{PortalUrl}/Disputes/Details/{reference}\"", html, StringComparison.Ordinal);
     }
 
@@ -108,11 +116,11 @@ public abstract class SmtpDeliveryTests<TFixture>(TFixture fixture) : IClassFixt
             ["Email:Outbox:PollInterval"] = "00:00:00.200",
         });
 
-    // Through the portal's form, as the customer does; the reference and when it was saved.
-    private async Task<(string Reference, DateTimeOffset SubmittedAt)> FileAsync(AppFactory<PortalProgram> portal, string email, string amount)
+    // Through the portal's form, as the customer does, on a new invoice (or the one given); the reference and when it was saved.
+    private async Task<(string Reference, DateTimeOffset SubmittedAt)> FileAsync(WebApplicationFactory<PortalProgram> portal, string email, string amount, int? invoice = null)
     {
         var customer = await PortalBrowser.SignInAsync(portal, email);
-        var (invoiceId, _) = await TestData.NewInvoiceAsync(fixture, fixture.Data.AlphaId);
+        var invoiceId = invoice ?? (await TestData.NewInvoiceAsync(fixture, fixture.Data.AlphaId)).Id;
         var url = $"/Disputes/New?invoice={invoiceId}";
         var (_, submitted) = await Wizard.ContinueAsync(customer, await customer.GetPageAsync(url), url, new Dictionary<string, string?> { ["Input.Invoices[0].Amount"] = amount });
         Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
@@ -121,14 +129,16 @@ public abstract class SmtpDeliveryTests<TFixture>(TFixture fixture) : IClassFixt
         return (dispute.Reference, dispute.SubmittedAt);
     }
 
-    // The deadlines as the French e-mail writes them.
-    private async Task<Dictionary<DeadlineKind, string>> DeadlinesAsync(string reference, DateTimeOffset submittedAt)
-    {
-        var dispute = await fixture.WithDbAsync(db => db.Disputes.AsNoTracking().Include(d => d.Pauses).SingleAsync(d => d.Reference == reference));
-        return dispute.Deadlines(submittedAt).ToDictionary(
-            d => d.Kind,
-            d => TimeZoneInfo.ConvertTime(d.Due, FrenchBusinessCalendar.Instance.TimeZone).ToString("D", Cultures.French));
-    }
+    // An invoice of Alpha's issued and due on the days given (as TestData.NewInvoiceAsync, which dates from today).
+    private Task<int> InvoiceAsync(DateOnly issued, DateOnly due) =>
+        fixture.WithDbAsync(async db =>
+        {
+            var invoice = new Invoice("T-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), fixture.Data.AlphaId, issued, due);
+            invoice.AddLine("Palettes", 2, 500m, 0.2m);
+            db.Invoices.Add(invoice);
+            await db.SaveChangesAsync();
+            return invoice.Id;
+        });
 
     private static async Task<CaughtMail> WaitForAsync(Maildev maildev, string reference) =>
         (await maildev.WaitForAsync(m => m.Subject.Contains(reference, StringComparison.Ordinal)))[0];

@@ -117,6 +117,7 @@ public abstract class FollowTests<TFixture>(TFixture fixture) : IClassFixture<TF
 
         var unconfirmed = await alice.SubmitAsync(PortalBrowser.Form(page, "Accept"), url);
         Assert.Equal(HttpStatusCode.OK, unconfirmed.StatusCode);
+        Assert.Contains("Cochez la case pour confirmer que vous acceptez la proposition.", Browser.Text(await Browser.ParseAsync(unconfirmed)), StringComparison.Ordinal);
         Assert.Equal(DisputeStatus.SettlementProposed, await StatusAsync(id));
 
         var accepted = await alice.SubmitAsync(PortalBrowser.Form(page, "Accept"), url, new Dictionary<string, string?> { ["Input.Confirm"] = "true" });

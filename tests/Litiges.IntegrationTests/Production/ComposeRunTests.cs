@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
+using System.Text.RegularExpressions;
 using Litiges.Data;
 using Litiges.Hosting;
 using Litiges.Testing;
@@ -15,12 +15,12 @@ namespace Litiges.IntegrationTests.Production;
 /// build output, as the images run the published output), real Kestrel, exactly the compose
 /// environment and nothing else, after the same <c>migrate</c> step. Only what exists solely
 /// inside compose is swapped for the test servers: PostgreSQL for SQL Server, the test Azurite,
-/// clamd and maildev, a free loopback port for 8080, a temporary folder for the volume and a
+/// clamd and maildev, a port of Kestrel's choosing for 8080, a temporary folder for the volume and a
 /// fresh certificate for the secret. The first administrator is created as the README says
 /// (<c>docker compose run --rm backoffice create-admin --email …</c>), and its link opens on the
 /// running back office.
 /// </summary>
-public sealed class ComposeRunTests : IAsyncLifetime
+public sealed partial class ComposeRunTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("litiges-compose-").FullName;
     private readonly List<Process> _processes = [];
@@ -67,14 +67,14 @@ public sealed class ComposeRunTests : IAsyncLifetime
 
             environment["Evidence__ClamAv__Port"] = clamd[1];
 
-            // The image's own ENV (Dockerfile), on a free port instead of 8080.
-            var port = FreePort();
-            environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(CultureInfo.InvariantCulture);
+            // The image's own ENV (Dockerfile), on a port Kestrel picks (0) instead of 8080: it says which.
+            environment["ASPNETCORE_HTTP_PORTS"] = "0";
             var dockerfile = await File.ReadAllTextAsync(Path.Combine(ComposeFile.RepositoryRoot, "src", app, "Dockerfile"));
             Assert.Equal("8080", ComposeFileTests.HttpPort().Match(dockerfile).Groups[1].Value);
 
             var arguments = ComposeFileTests.Scalars(compose.Find(service, "command"));
-            var process = Start(app, arguments, environment);
+            var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var process = Start(app, arguments, environment, listening);
             if (service == "migrate")
             {
                 Assert.True(await WaitForExitAsync(process, TimeSpan.FromMinutes(3)), "migrate did not finish\n" + Output);
@@ -99,12 +99,17 @@ public sealed class ComposeRunTests : IAsyncLifetime
                     .Single();
             }
 
-            // Before the app answers (nothing listens on a fresh port), the probe says unhealthy.
-            var idle = new Dictionary<string, string>(environment) { ["ASPNETCORE_HTTP_PORTS"] = FreePort().ToString(CultureInfo.InvariantCulture) };
-            var unhealthy = Start(app, [HealthProbe.Command], idle);
-            Assert.True(await WaitForExitAsync(unhealthy, TimeSpan.FromSeconds(60)), "healthcheck hung\n" + Output);
-            Assert.Equal(1, unhealthy.ExitCode);
+            // Where nothing listens (a port the test holds without listening), the probe says unhealthy.
+            using (var closed = new ClosedPort())
+            {
+                var idle = new Dictionary<string, string>(environment) { ["ASPNETCORE_HTTP_PORTS"] = closed.Port.ToString(CultureInfo.InvariantCulture) };
+                var unhealthy = Start(app, [HealthProbe.Command], idle);
+                Assert.True(await WaitForExitAsync(unhealthy, TimeSpan.FromSeconds(60)), "healthcheck hung\n" + Output);
+                Assert.Equal(1, unhealthy.ExitCode);
+            }
 
+            var port = await ListeningPortAsync(service, process, listening.Task);
+            environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(CultureInfo.InvariantCulture);
             urls[service] = new Uri($"http://127.0.0.1:{port}");
             await WaitHealthyAsync(service, process, urls[service]);
 
@@ -181,11 +186,14 @@ public sealed class ComposeRunTests : IAsyncLifetime
         return await client.SendAsync(request);
     }
 
-    private static int FreePort()
+    [GeneratedRegex(@"Now listening on: http://[^\s""]*:(\d+)")]
+    private static partial Regex NowListening();
+
+    private async Task<int> ListeningPortAsync(string service, Process process, Task<int> listening)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var first = await Task.WhenAny(listening, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(2)));
+        Assert.True(first == listening, $"{service} did not say which port it listens on\n{Output}");
+        return await listening;
     }
 
     private static async Task<bool> WaitForExitAsync(Process process, TimeSpan timeout)
@@ -228,7 +236,7 @@ public sealed class ComposeRunTests : IAsyncLifetime
         Assert.Fail($"{service} did not answer /health 200 within 2 minutes\n{Output}");
     }
 
-    private Process Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    private Process Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, TaskCompletionSource<int>? listening = null)
     {
         var configuration = typeof(ComposeRunTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         var folder = Path.Combine(ComposeFile.RepositoryRoot, "src", app, "bin", configuration, "net10.0");
@@ -261,6 +269,11 @@ public sealed class ComposeRunTests : IAsyncLifetime
                 lock (_output)
                 {
                     _output.Append('[').Append(app).Append("] ").AppendLine(e.Data);
+                }
+
+                if (listening is not null && NowListening().Match(e.Data) is { Success: true } match)
+                {
+                    listening.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
                 }
             }
         };

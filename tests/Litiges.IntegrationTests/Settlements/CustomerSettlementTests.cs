@@ -54,6 +54,8 @@ public abstract class CustomerSettlementTests<TFixture>(TFixture fixture) : ApiS
         Assert.NotNull(page.QuerySelector($"[data-credit-note='{note.Number}']"));
         var pdf = await alice.GetAsync($"/CreditNotes/Download/{note.Id}?format=pdf");
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(await pdf.Content.ReadAsByteArrayAsync())[..5], StringComparison.Ordinal);
     }
 
     [Fact]
