@@ -196,10 +196,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
 
         await db.SaveChangesAsync(cancellationToken);
 
-        // The event carries the dispute as the API reads it back, blocks and history included:
-        // read inside the transaction, so that the webhook leaves with the dispute or not at all.
-        var view = await DisputeView.LoadAsync(db, dispute.Reference, cancellationToken);
-        await WebhookEvents.RaiseAsync(db, WebhookEvent.DisputeOpened, view!, now, cancellationToken);
+        await AnnounceAsync(db, dispute, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {
@@ -207,6 +204,18 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
         }
 
         return new FilingResult(dispute, []);
+    }
+
+    /// <summary>
+    /// Raises the <see cref="WebhookEvent.DisputeOpened"/> webhook for a dispute just saved, in the
+    /// caller's transaction: every opening is announced, including those the e-invoicing platform's
+    /// statuses open. The event carries the dispute as the API reads it back, blocks and history
+    /// included, read inside the transaction so that the webhook leaves with the dispute or not at all.
+    /// </summary>
+    public static async Task AnnounceAsync(LitigesDbContext db, Dispute dispute, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var view = await DisputeView.LoadAsync(db, dispute.Reference, cancellationToken);
+        await WebhookEvents.RaiseAsync(db, WebhookEvent.DisputeOpened, view!, now, cancellationToken);
     }
 
     private static DisputeClaim ToDomainClaim(FilingClaim claim, Dictionary<int, Invoice> invoices)

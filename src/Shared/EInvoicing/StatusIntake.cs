@@ -174,6 +174,7 @@ public sealed class StatusIntake(LitigesDbContext db, TimeProvider clock, IOptio
                 var dispute = Dispute.Open(reference, invoice.CustomerAccountId, reasonCode, HistoryText(status), DesiredOutcome.Other, claims, DisputeSource.EInvoicingPlatform, Platform, now);
                 db.Disputes.Add(dispute);
                 await db.SaveChangesAsync(cancellationToken); // the dispute's id, for the message and the alert's link
+                await DisputeFiling.AnnounceAsync(db, dispute, now, cancellationToken);
                 disputeId = dispute.Id;
                 await AlertAgentsAsync(dispute, invoice, status, now, cancellationToken);
             }

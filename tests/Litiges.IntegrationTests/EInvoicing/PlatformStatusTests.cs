@@ -76,6 +76,30 @@ public abstract class PlatformStatusTests<TFixture>(TFixture fixture) : ApiScena
     }
 
     [Fact]
+    public async Task A_dispute_the_platform_opens_is_announced_by_the_DisputeOpened_webhook_like_any_other()
+    {
+        var url = new Uri($"https://erp.example/hooks/{Guid.NewGuid():N}");
+        await Fixture.WithDbAsync(async db =>
+        {
+            var (client, _) = Litiges.Integration.ApiClient.Create("ERP-" + Guid.NewGuid().ToString("N"), Litiges.Integration.ApiScopes.Read, "Adam Admin", DateTimeOffset.UtcNow);
+            db.ApiClients.Add(client);
+            await db.SaveChangesAsync();
+            db.WebhookSubscriptions.Add(new Litiges.Integration.WebhookSubscription(client.Id, url, Litiges.Integration.WebhookEvent.DisputeOpened, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+        });
+        var api = await WriterAsync();
+        var (_, invoice) = await NewInvoiceAsync(api);
+
+        var applied = await JsonAsync(await SendAsync(api, Sample("207-en-litige-ligne.xml", Unique("CDAR-"), invoice)), HttpStatusCode.OK);
+
+        var reference = applied.GetProperty("disputeReference").GetString();
+        var hook = await Fixture.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Recipient == url.ToString()));
+        Assert.Equal("DisputeOpened", hook.Kind);
+        Assert.Contains($"\"reference\":\"{reference}\"", hook.TextBody, StringComparison.Ordinal);
+        Assert.Contains("\"source\":\"EInvoicingPlatform\"", hook.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Later_statuses_on_an_invoice_in_dispute_go_into_its_history_without_a_second_dispute()
     {
         var api = await WriterAsync();
