@@ -23,7 +23,7 @@ public static class CreditNoteDocument
 
         string Amount(decimal value) => Formats.AmountIn(value, note.Currency, culture);
 
-        using var pdf = new PdfComposer(output, $"{T("CreditNote.Title")} {note.Number}", $"{note.Number} — {seller.LegalFooter}", note.IssuedAt, archival: true);
+        using var pdf = new PdfComposer(output, $"{T("CreditNote.Title")} {note.Number}", $"{note.Number} — {seller.LegalFooter}", note.IssuedAt, culture, archival: true);
         pdf.Title($"{T("CreditNote.Title")} {note.Number}");
         pdf.Field(T("CreditNote.IssueDate"), note.IssueDate.ToString("d", culture));
         pdf.Field(T("CreditNote.CorrectsInvoice"), T("CreditNote.InvoiceOf", note.InvoiceNumber, note.InvoiceIssueDate.ToString("d", culture)));
@@ -35,7 +35,7 @@ public static class CreditNoteDocument
         if (seller.TaxOnDebits)
         {
             // CGI art. 242 nonies A, 13°: the words are prescribed in French, whatever the document's language.
-            pdf.Paragraph(T("CreditNote.TaxOnDebits"), bold: true);
+            pdf.Paragraph(T("CreditNote.TaxOnDebits"), bold: true, language: CultureInfo.GetCultureInfo("fr-FR"));
         }
 
         pdf.Heading(T("CreditNote.Seller"));
