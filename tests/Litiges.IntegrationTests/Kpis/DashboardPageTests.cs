@@ -169,7 +169,13 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         var pdf = await manager.GetAsync("/Dashboard/Report?period=2025-w14&language=fr");
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("%PDF"u8.ToArray(), (await pdf.Content.ReadAsByteArrayAsync())[..4]);
+        var report = await pdf.Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF"u8.ToArray(), report[..4]);
+
+        // Tagged like every composed PDF (TaggedPdfTests checks the structure itself), in the report's language.
+        var raw = Encoding.Latin1.GetString(report);
+        Assert.Contains("/StructTreeRoot", raw, StringComparison.Ordinal);
+        Assert.Contains("/Lang (fr-FR)", raw, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Dashboard/Report?period=2025-w15&language=fr")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Dashboard/Report?period=../../x&language=fr")).StatusCode);
         Assert.True(IsAccessDenied(await (await StaffAsync(Admin)).GetAsync("/Dashboard/Report?period=2025-w14&language=fr")));
