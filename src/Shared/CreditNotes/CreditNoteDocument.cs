@@ -35,7 +35,7 @@ public static class CreditNoteDocument
         if (seller.TaxOnDebits)
         {
             // CGI art. 242 nonies A, 13°: the words are prescribed in French, whatever the document's language.
-            pdf.Paragraph(T("CreditNote.TaxOnDebits"), bold: true, language: CultureInfo.GetCultureInfo("fr-FR"));
+            pdf.Paragraph(T("CreditNote.TaxOnDebits"), bold: true);
         }
 
         pdf.Heading(T("CreditNote.Seller"));

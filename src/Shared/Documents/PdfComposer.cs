@@ -85,9 +85,8 @@ public sealed class PdfComposer : IDisposable
         _y += 5;
     }
 
-    /// <param name="language">The paragraph's language when it differs from the document's (a legal mention kept in French).</param>
-    public void Paragraph(string? text, bool bold = false, bool muted = false, float size = BodySize, CultureInfo? language = null) =>
-        Text("P", text ?? string.Empty, bold, size, spaceBefore: 0, spaceAfter: 4, muted, language);
+    public void Paragraph(string? text, bool bold = false, bool muted = false, float size = BodySize) =>
+        Text("P", text ?? string.Empty, bold, size, spaceBefore: 0, spaceAfter: 4, muted);
 
     /// <summary>A label in bold on the left, its value wrapped on the right; read as one paragraph, label first.</summary>
     public void Field(string label, string? value)
@@ -276,11 +275,11 @@ public sealed class PdfComposer : IDisposable
 
     private SKCanvas Page => _canvas ?? NewPage();
 
-    private void Text(string role, string text, bool bold, float size, float spaceBefore, float spaceAfter, bool muted = false, CultureInfo? language = null)
+    private void Text(string role, string text, bool bold, float size, float spaceBefore, float spaceAfter, bool muted = false)
     {
         using var font = TextFont(bold ? DocumentFonts.Bold : DocumentFonts.Regular, size);
         _y += _canvas is null ? 0 : spaceBefore;
-        var element = string.IsNullOrWhiteSpace(text) ? null : _structure.Add(role, language: language?.Name);
+        var element = string.IsNullOrWhiteSpace(text) ? null : _structure.Add(role);
         foreach (var line in Wrap(text, font, ContentWidth))
         {
             EnsureRoom(LineHeight(size));

@@ -19,12 +19,9 @@ internal sealed class StructureElement(string role, StructureElement? parent)
     /// <summary>Extra attributes written as the element's /A dictionary, e.g. a header cell's scope.</summary>
     public string? Attributes { get; init; }
 
-    /// <summary>A language other than the document's, e.g. a legal mention kept in French in an English note.</summary>
-    public string? Language { get; init; }
-
-    public StructureElement Add(string childRole, string? attributes = null, string? language = null)
+    public StructureElement Add(string childRole, string? attributes = null)
     {
-        var child = new StructureElement(childRole, this) { Attributes = attributes, Language = language };
+        var child = new StructureElement(childRole, this) { Attributes = attributes };
         Children.Add(child);
         return child;
     }
@@ -142,11 +139,6 @@ internal static class PdfTagging
             if (element.Attributes is { } attributes)
             {
                 body.Append(" /A ").Append(attributes);
-            }
-
-            if (element.Language is { } lang)
-            {
-                body.Append(" /Lang ").Append(PdfFile.Text(lang));
             }
 
             body.Append(" /K [").Append(kids.ToString().TrimEnd()).Append("]>>");
