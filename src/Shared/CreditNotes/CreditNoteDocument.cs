@@ -23,7 +23,7 @@ public static class CreditNoteDocument
 
         string Amount(decimal value) => Formats.AmountIn(value, note.Currency, culture);
 
-        using var pdf = new PdfComposer(output, $"{T("CreditNote.Title")} {note.Number}", $"{note.Number} — {seller.LegalFooter}", note.IssuedAt, archival: true);
+        using var pdf = new PdfComposer(output, $"{T("CreditNote.Title")} {note.Number}", $"{note.Number} — {seller.LegalFooter}", note.IssuedAt, culture, archival: true);
         pdf.Title($"{T("CreditNote.Title")} {note.Number}");
         pdf.Field(T("CreditNote.IssueDate"), note.IssueDate.ToString("d", culture));
         pdf.Field(T("CreditNote.CorrectsInvoice"), T("CreditNote.InvoiceOf", note.InvoiceNumber, note.InvoiceIssueDate.ToString("d", culture)));

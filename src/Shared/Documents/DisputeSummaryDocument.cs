@@ -39,7 +39,7 @@ public static class DisputeSummaryDocument
         string Instant(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, FrenchBusinessCalendar.Instance.TimeZone).ToString("g", culture);
         string Day(DateOnly day) => day.ToString("d", culture);
 
-        using var pdf = new PdfComposer(output, T("CaseFile.Title", dispute.Reference), $"{dispute.Reference} — {T("CaseFile.Footer", Instant(facts.GeneratedAt))}", facts.GeneratedAt);
+        using var pdf = new PdfComposer(output, T("CaseFile.Title", dispute.Reference), $"{dispute.Reference} — {T("CaseFile.Footer", Instant(facts.GeneratedAt))}", facts.GeneratedAt, culture);
         pdf.Title(T("CaseFile.Title", dispute.Reference));
         pdf.Paragraph(T("CaseFile.GeneratedBy", Instant(facts.GeneratedAt), facts.GeneratedBy), muted: true);
 

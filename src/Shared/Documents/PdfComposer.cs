@@ -8,6 +8,8 @@ namespace Litiges.Documents;
 /// Lays text out on A4 pages with SkiaSharp's PDF backend: headings, wrapped paragraphs,
 /// label/value rows and simple tables, breaking pages where the text runs out of room and
 /// numbering them. The embedded DejaVu font is subset into the file, so accents render anywhere.
+/// It records the role of every text it draws (title, heading, paragraph, table cell) and, on
+/// close, <see cref="PdfTagging"/> turns SkiaSharp's output into a tagged PDF with that structure.
 /// </summary>
 public sealed class PdfComposer : IDisposable
 {
@@ -19,6 +21,10 @@ public sealed class PdfComposer : IDisposable
     private const float FooterSize = 7.5f;
     private const float LineSpacing = 1.35f;
 
+    private const string ColumnHeader = "<</O /Table /Scope /Column>>";
+
+    private readonly Stream _output;
+    private readonly MemoryStream _untagged = new();
     private readonly SKManagedWStream _stream;
     private readonly SKDocument _document;
     private readonly SKFont _regular;
@@ -27,15 +33,23 @@ public sealed class PdfComposer : IDisposable
     private readonly SKPaint _muted = new() { Color = new SKColor(0x55, 0x55, 0x55), IsAntialias = true };
     private readonly SKPaint _rule = new() { Color = new SKColor(0xBB, 0xBB, 0xBB), StrokeWidth = 0.6f, IsAntialias = true };
     private readonly string _footer;
+    private readonly string _language;
+    private readonly StructureElement _structure = new("Document", null);
+    private readonly List<List<StructureElement?>> _runs = [];
     private SKCanvas? _canvas;
     private float _y;
     private bool _closed;
 
     /// <param name="footer">Printed at the foot of every page before the page number, e.g. the dispute reference.</param>
+    /// <param name="language">The document's language, declared in the PDF for screen readers and search.</param>
     /// <param name="archival">Asks SkiaSharp for PDF/A (fonts embedded, metadata as XMP), for documents kept for years such as credit notes.</param>
-    public PdfComposer(Stream output, string title, string footer, DateTimeOffset createdAt, bool archival = false)
+    public PdfComposer(Stream output, string title, string footer, DateTimeOffset createdAt, CultureInfo language, bool archival = false)
     {
-        _stream = new SKManagedWStream(output);
+        _output = output;
+        _language = language.Name;
+
+        // SkiaSharp writes into memory; Close adds the structure and copies the result to the output.
+        _stream = new SKManagedWStream(_untagged);
         _document = SKDocument.CreatePdf(_stream, new SKDocumentPdfMetadata
         {
             Title = title,
@@ -59,22 +73,22 @@ public sealed class PdfComposer : IDisposable
 
     public void Title(string text)
     {
-        Text(text, bold: true, size: 16, spaceBefore: 0, spaceAfter: 6);
+        Text("H1", text, bold: true, size: 16, spaceBefore: 0, spaceAfter: 6);
     }
 
     public void Heading(string text)
     {
         // Keep a heading with at least two lines of what follows it.
         EnsureRoom((13 * LineSpacing) + (2 * BodySize * LineSpacing) + 10);
-        Text(text, bold: true, size: 12, spaceBefore: 10, spaceAfter: 3);
+        Text("H2", text, bold: true, size: 12, spaceBefore: 10, spaceAfter: 3);
         Page.DrawLine(Margin, _y, PageWidth - Margin, _y, _rule);
         _y += 5;
     }
 
     public void Paragraph(string? text, bool bold = false, bool muted = false, float size = BodySize) =>
-        Text(text ?? string.Empty, bold, size, spaceBefore: 0, spaceAfter: 4, muted);
+        Text("P", text ?? string.Empty, bold, size, spaceBefore: 0, spaceAfter: 4, muted);
 
-    /// <summary>A label in bold on the left, its value wrapped on the right.</summary>
+    /// <summary>A label in bold on the left, its value wrapped on the right; read as one paragraph, label first.</summary>
     public void Field(string label, string? value)
     {
         const float labelWidth = 150f;
@@ -83,18 +97,19 @@ public sealed class PdfComposer : IDisposable
         var height = Math.Max(lines.Count, labelLines.Count) * LineHeight(BodySize);
         EnsureRoom(Math.Min(height, LineHeight(BodySize) * 3));
         var rows = Math.Max(lines.Count, labelLines.Count);
+        var field = _structure.Add("P");
         for (var i = 0; i < rows; i++)
         {
             EnsureRoom(LineHeight(BodySize));
             var baseline = _y + BodySize;
             if (i < labelLines.Count)
             {
-                Page.DrawText(labelLines[i], Margin, baseline, SKTextAlign.Left, _bold, _ink);
+                Run(labelLines[i], Margin, baseline, SKTextAlign.Left, _bold, _ink, field);
             }
 
             if (i < lines.Count)
             {
-                Page.DrawText(lines[i], Margin + labelWidth, baseline, SKTextAlign.Left, _regular, _ink);
+                Run(lines[i], Margin + labelWidth, baseline, SKTextAlign.Left, _regular, _ink, field);
             }
 
             _y += LineHeight(BodySize);
@@ -105,7 +120,8 @@ public sealed class PdfComposer : IDisposable
 
     /// <summary>
     /// A table whose columns share the width by the given weights; cells wrap and a row never
-    /// splits across pages (unless it is taller than a page). The header repeats on each new page.
+    /// splits across pages (unless it is taller than a page). The header repeats on each new page;
+    /// the repetitions are marked as artifacts so that a screen reader meets the header row once.
     /// </summary>
     public void Table(IReadOnlyList<string> headers, IReadOnlyList<float> weights, IEnumerable<IReadOnlyList<string>> rows, IReadOnlySet<int>? rightAligned = null)
     {
@@ -114,25 +130,28 @@ public sealed class PdfComposer : IDisposable
         var widths = weights.Select(w => ContentWidth * w / total).ToArray();
         var right = rightAligned ?? new HashSet<int>();
 
-        void Header()
+        var table = _structure.Add("Table");
+        void Header(bool repeated)
         {
-            DrawRow(headers, widths, _bold, right);
+            var row = repeated ? null : table.Add("TR");
+            DrawRow(headers, widths, _bold, right, [.. headers.Select(_ => row?.Add("TH", ColumnHeader))]);
             Page.DrawLine(Margin, _y, PageWidth - Margin, _y, _rule);
             _y += 3;
         }
 
         EnsureRoom(LineHeight(BodySize) * 3);
-        Header();
+        Header(repeated: false);
         foreach (var row in rows)
         {
             var height = RowHeight(row, widths, _regular);
             if (_y + height > Bottom && height < Bottom - Margin)
             {
                 NewPage();
-                Header();
+                Header(repeated: true);
             }
 
-            DrawRow(row, widths, _regular, right);
+            var tr = table.Add("TR");
+            DrawRow(row, widths, _regular, right, [.. row.Select(_ => tr.Add("TD"))]);
             _y += 2;
         }
 
@@ -156,6 +175,7 @@ public sealed class PdfComposer : IDisposable
         FinishPage();
         _document.Close();
         _stream.Flush();
+        _output.Write(PdfTagging.Apply(_untagged.ToArray(), _structure, _runs, _language));
         _closed = true;
     }
 
@@ -169,6 +189,7 @@ public sealed class PdfComposer : IDisposable
         _rule.Dispose();
         _document.Dispose();
         _stream.Dispose();
+        _untagged.Dispose();
     }
 
     /// <summary>Splits text into lines no wider than <paramref name="width"/>, on spaces where possible.</summary>
@@ -254,24 +275,41 @@ public sealed class PdfComposer : IDisposable
 
     private SKCanvas Page => _canvas ?? NewPage();
 
-    private void Text(string text, bool bold, float size, float spaceBefore, float spaceAfter, bool muted = false)
+    private void Text(string role, string text, bool bold, float size, float spaceBefore, float spaceAfter, bool muted = false)
     {
         using var font = TextFont(bold ? DocumentFonts.Bold : DocumentFonts.Regular, size);
         _y += _canvas is null ? 0 : spaceBefore;
+        var element = string.IsNullOrWhiteSpace(text) ? null : _structure.Add(role);
         foreach (var line in Wrap(text, font, ContentWidth))
         {
             EnsureRoom(LineHeight(size));
-            Page.DrawText(line, Margin, _y + size, SKTextAlign.Left, font, muted ? _muted : _ink);
+            Run(line, Margin, _y + size, SKTextAlign.Left, font, muted ? _muted : _ink, element);
             _y += LineHeight(size);
         }
 
         _y += spaceAfter;
     }
 
+    /// <summary>
+    /// Draws one run of text (SkiaSharp writes it as one BT…ET text object) and records whose
+    /// content it is, null for an artifact. Blank runs are not drawn: they show nothing and
+    /// SkiaSharp may write no text object for them, which would shift the tagging.
+    /// </summary>
+    private void Run(string text, float x, float y, SKTextAlign align, SKFont font, SKPaint paint, StructureElement? owner)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        Page.DrawText(text, x, y, align, font, paint);
+        _runs[^1].Add(owner);
+    }
+
     private float RowHeight(IReadOnlyList<string> cells, float[] widths, SKFont font) =>
         cells.Select((cell, i) => Wrap(cell, font, widths[i] - 6).Count).DefaultIfEmpty(1).Max() * LineHeight(BodySize);
 
-    private void DrawRow(IReadOnlyList<string> cells, float[] widths, SKFont font, IReadOnlySet<int> right)
+    private void DrawRow(IReadOnlyList<string> cells, float[] widths, SKFont font, IReadOnlySet<int> right, IReadOnlyList<StructureElement?> owners)
     {
         var wrapped = cells.Select((cell, i) => Wrap(cell, font, widths[i] - 6)).ToList();
         var lines = wrapped.Select(w => w.Count).DefaultIfEmpty(1).Max();
@@ -284,13 +322,14 @@ public sealed class PdfComposer : IDisposable
                 if (line < wrapped[column].Count)
                 {
                     var alignRight = right.Contains(column);
-                    Page.DrawText(
+                    Run(
                         wrapped[column][line],
                         alignRight ? x + widths[column] - 6 : x,
                         _y + BodySize,
                         alignRight ? SKTextAlign.Right : SKTextAlign.Left,
                         font,
-                        _ink);
+                        _ink,
+                        owners[column]);
                 }
 
                 x += widths[column];
@@ -317,6 +356,7 @@ public sealed class PdfComposer : IDisposable
 
         Pages++;
         _canvas = _document.BeginPage(PageWidth, PageHeight);
+        _runs.Add([]);
         _y = Margin;
         return _canvas;
     }
@@ -330,9 +370,10 @@ public sealed class PdfComposer : IDisposable
 
         using var font = TextFont(DocumentFonts.Regular, FooterSize);
         var footerY = PageHeight - Margin + 10;
+        // The footer repeats on every page: artifacts, not content a screen reader should read each time.
         _canvas.DrawLine(Margin, footerY - 10, PageWidth - Margin, footerY - 10, _rule);
-        _canvas.DrawText(_footer, Margin, footerY, SKTextAlign.Left, font, _muted);
-        _canvas.DrawText(Pages.ToString(CultureInfo.InvariantCulture), PageWidth - Margin, footerY, SKTextAlign.Right, font, _muted);
+        Run(_footer, Margin, footerY, SKTextAlign.Left, font, _muted, null);
+        Run(Pages.ToString(CultureInfo.InvariantCulture), PageWidth - Margin, footerY, SKTextAlign.Right, font, _muted, null);
         _document.EndPage();
         _canvas = null;
     }

@@ -242,7 +242,7 @@ public static class KpiReportDocument
     public static void Write(Stream output, KpiReport report, KpiTables tables, DateTimeOffset generatedAt)
     {
         var period = tables.Text("Kpis.PeriodRange", Day(report.Filter.From), Day(report.Filter.To));
-        using var pdf = new PdfComposer(output, tables.Text("Kpis.Title"), $"{tables.Text("Kpis.Title")} — {period}", generatedAt);
+        using var pdf = new PdfComposer(output, tables.Text("Kpis.Title"), $"{tables.Text("Kpis.Title")} — {period}", generatedAt, tables.Culture);
         pdf.Title(tables.Text("Kpis.Title"));
         pdf.Paragraph(period, bold: true);
         pdf.Paragraph(tables.Text("Kpis.PeriodShown", Day(report.Filter.From), Day(report.Filter.To), Day(report.Today)), muted: true);

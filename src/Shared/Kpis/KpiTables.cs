@@ -21,6 +21,8 @@ public sealed record KpiSeries(int Column, IReadOnlyList<decimal> Values);
 /// <summary>Turns a <see cref="KpiReport"/> into the dashboard's tables, in a given language.</summary>
 public sealed class KpiTables(CultureInfo culture, IReadOnlyDictionary<string, LocalizedText> reasons, IReadOnlyDictionary<int, LocalizedText> rootCauses)
 {
+    public CultureInfo Culture => culture;
+
     public IReadOnlyList<KpiTable> Of(KpiReport report) =>
     [
         Summary(report),

@@ -172,6 +172,12 @@ public abstract class DashboardPageTests<TFixture>(TFixture fixture) : BackOffic
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
         var report = await pdf.Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF"u8.ToArray(), report[..4]);
+
+        // Tagged like every composed PDF (TaggedPdfTests checks the structure itself), in the report's language.
+        var raw = Encoding.Latin1.GetString(report);
+        Assert.Contains("/StructTreeRoot", raw, StringComparison.Ordinal);
+        Assert.Contains("/Lang (fr-FR)", raw, StringComparison.Ordinal);
 
         // The same week on the dashboard, as it stood when the report was made (open disputes are counted on that day).
         using (var thatMonday = Fixture.BackOffice.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(monday)))))
