@@ -34,6 +34,12 @@ start_azurite
 start_maildev
 start_clamd
 
+# Each test host watches its configuration files with inotify; the default of 128 instances per
+# user is tight for the integration suite's hundreds of hosts. Raise it where allowed (root).
+if [ "$(id -u)" -eq 0 ] && [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)" -lt 1024 ]; then
+    sysctl -qw fs.inotify.max_user_instances=1024 2>/dev/null || true
+fi
+
 dotnet restore Portal.sln
 dotnet build Portal.sln -c Release --no-restore -nologo
 
