@@ -17,7 +17,7 @@ public abstract class HistoryVerificationTests<TFixture>(TFixture fixture) : Bac
         var page = await agent.GetPageAsync($"{Url(id)}?handler=Verify");
 
         var count = (await LoadAsync(id)).HistoryCount;
-        Assert.Equal($"Historique intact : les {count} entrées et leur chaîne d'empreintes sont vérifiées.", page.QuerySelector("[data-testid=history-check]")!.TextContent.Trim());
+        Assert.StartsWith($"Historique intact : les {count} entrées sont authentifiées", page.QuerySelector("[data-testid=history-check]")!.TextContent.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public abstract class HistoryVerificationTests<TFixture>(TFixture fixture) : Bac
 
         var check = page.QuerySelector("[data-testid=history-check]")!;
         Assert.Contains("alert-danger", check.ClassName, StringComparison.Ordinal);
-        Assert.Equal("Historique altéré : la chaîne d'empreintes est rompue à l'entrée n° 3.", check.TextContent.Trim());
+        Assert.StartsWith("Historique altéré à partir de l'entrée 3 :", check.TextContent.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public abstract class HistoryVerificationTests<TFixture>(TFixture fixture) : Bac
 
         var page = await agent.GetPageAsync($"{Url(id)}?handler=Verify");
 
-        Assert.Contains("rompue à l'entrée n° 2", page.QuerySelector("[data-testid=history-check]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("à partir de l'entrée 2 :", page.QuerySelector("[data-testid=history-check]")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public abstract class HistoryVerificationTests<TFixture>(TFixture fixture) : Bac
 
         var page = await agent.GetPageAsync($"{Url(id)}?handler=Verify");
 
-        Assert.Contains($"rompue à l'entrée n° {last.Sequence}", page.QuerySelector("[data-testid=history-check]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"à partir de l'entrée {last.Sequence} :", page.QuerySelector("[data-testid=history-check]")!.TextContent, StringComparison.Ordinal);
     }
 }
 
