@@ -1,4 +1,5 @@
 using System.Net;
+using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
