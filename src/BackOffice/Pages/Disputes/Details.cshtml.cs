@@ -1,17 +1,12 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using Litiges.Accounts;
-using Litiges.CreditNotes;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
-using Litiges.Finance;
 using Litiges.Localization;
 using Litiges.Notifications;
-using Litiges.Settlements;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
