@@ -48,6 +48,7 @@ public sealed class CreditNoteJourneyTests(Chromium chromium, LoopbackApps apps,
             await agent.GetByLabel(words["Disputes.Reason"], new PageGetByLabelOptions { Exact = true }).SelectOptionAsync("FAC");
             await ClickButtonAsync(agent, words["Details.Qualify"]);
             await FlashAsync(agent);
+            await SectionAsync(agent, words, "Workspace.Tasks");
             await agent.GetByLabel(words["Details.TaskTitle"], Exactly).FillAsync("Vérifier le prix du devis / check the quoted price");
             await agent.GetByLabel(words["Details.TaskDepartment"], Exactly).SelectOptionAsync(new SelectOptionValue { Label = words.Language == "fr" ? "Facturation" : "Billing" });
             await agent.GetByLabel(words["Tasks.DueOn"], Exactly).FillAsync(DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
@@ -68,6 +69,7 @@ public sealed class CreditNoteJourneyTests(Chromium chromium, LoopbackApps apps,
         await InBrowserAsync(Apps.BackOfficeUrl, async agent =>
         {
             await SignedInAsync(agent, details, "agent@staff.test", words);
+            await SectionAsync(agent, words, "Workspace.Settlement");
             await agent.GetByText(words["Details.ProposeSettlement"], new PageGetByTextOptions { Exact = true }).First.ClickAsync();
             var form = agent.GetByRole(AriaRole.Form, new PageGetByRoleOptions { Name = words["SettlementKind.CreditNote"], Exact = true });
             await form.GetByLabel(words["Settlements.Summary"]).FillAsync("Avoir de 500 € HT / 500 € credit excl. VAT");
@@ -103,6 +105,7 @@ public sealed class CreditNoteJourneyTests(Chromium chromium, LoopbackApps apps,
         await InBrowserAsync(Apps.BackOfficeUrl, async finance =>
         {
             await SignedInAsync(finance, details, "finance@staff.test", words);
+            await SectionAsync(finance, words, "Workspace.Settlement");
             await ClickButtonAsync(finance, words["Settlements.IssueCreditNotes"]);
             await FlashAsync(finance);
         }, test: test + "_7_finance_issues");

@@ -87,6 +87,16 @@ public abstract class JourneyScenario(Chromium chromium, LoopbackApps apps, ITes
     protected static Task ClickButtonAsync(IPage page, string name) =>
         page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = name, Exact = true }).First.ClickAsync();
 
+    /// <summary>Opens a section of the back-office dispute workspace by its tab, as a keyboard or screen-reader user would find it.</summary>
+    protected async Task SectionAsync(IPage page, Words words, string tabKey)
+    {
+        var tabs = page.GetByRole(AriaRole.Navigation, new PageGetByRoleOptions { Name = words["Workspace.Sections"], Exact = true });
+        var tab = tabs.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = words[tabKey], Exact = true });
+        await tab.ClickAsync();
+        await Expect(tab).ToHaveAttributeAsync("aria-current", "page");
+        await AuditAsync(page);
+    }
+
     /// <summary>Waits for the flash message a finished act leaves, then audits the page it is on.</summary>
     protected async Task FlashAsync(IPage page)
     {

@@ -77,6 +77,8 @@ public sealed partial class LanguageWalkTests(Chromium chromium, LoopbackApps ap
         [
             "/Disputes",
             $"/Disputes/Details/{Apps.Data.AlphaDispute.Id}",
+            $"/Disputes/Details/{Apps.Data.AlphaDispute.Id}/Settlement",
+            $"/Disputes/Details/{Apps.Data.AlphaDispute.Id}/Tasks",
             "/Tasks",
             "/Settlements/Approvals",
             "/Settings/DelegationLimits",

@@ -33,6 +33,7 @@ public sealed class PaymentScheduleJourneyTests(Chromium chromium, LoopbackApps 
         await InBrowserAsync(Apps.BackOfficeUrl, async agent =>
         {
             await SignedInAsync(agent, details, "agent@staff.test", words);
+            await SectionAsync(agent, words, "Workspace.Settlement");
             await agent.GetByText(words["Details.ProposeSettlement"], new PageGetByTextOptions { Exact = true }).First.ClickAsync();
             var form = agent.GetByRole(AriaRole.Form, new PageGetByRoleOptions { Name = words["SettlementKind.PaymentSchedule"], Exact = true });
             await form.GetByLabel(words["Settlements.Summary"]).FillAsync("Deux règlements de 180 € à 15 jours d'intervalle.");
@@ -61,6 +62,7 @@ public sealed class PaymentScheduleJourneyTests(Chromium chromium, LoopbackApps 
         await InBrowserAsync(Apps.BackOfficeUrl, async agent =>
         {
             await SignedInAsync(agent, details, "agent@staff.test", words);
+            await SectionAsync(agent, words, "Workspace.Settlement");
             await ClickButtonAsync(agent, words["Settlements.MarkCarriedOut"]);
             await FlashAsync(agent);
             await Expect(agent.GetByTestId("proposal-status")).ToHaveTextAsync(words["ProposalStatus.Executed"]);

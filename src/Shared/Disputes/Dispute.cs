@@ -249,7 +249,7 @@ public sealed class Dispute : IVersioned
     /// <summary>Sets or changes the reason code; the dispute goes to that code's department.</summary>
     public void Qualify(Actor actor, ReasonCode reasonCode, DateTimeOffset now)
     {
-        RequireOpen(actor, DisputeAction.Qualified, ActorRole.Agent, ActorRole.CreditManager);
+        RequireOpen(actor, DisputeAction.Qualified, DisputeRoles.Work);
         if (!reasonCode.IsActive)
         {
             throw new DomainException("Dispute.ReasonCodeInactive", reasonCode.Code);
@@ -266,7 +266,7 @@ public sealed class Dispute : IVersioned
     /// <summary>Gives the dispute its single owner.</summary>
     public void AssignOwner(Actor actor, string ownerUserId, string ownerName, DateTimeOffset now)
     {
-        RequireOpen(actor, DisputeAction.Assigned, ActorRole.Agent, ActorRole.CreditManager);
+        RequireOpen(actor, DisputeAction.Assigned, DisputeRoles.Work);
         if (string.IsNullOrWhiteSpace(ownerUserId))
         {
             throw new DomainException("Dispute.OwnerRequired");
@@ -279,7 +279,7 @@ public sealed class Dispute : IVersioned
 
     public void ChangePriority(Actor actor, DisputePriority priority, DateTimeOffset now)
     {
-        RequireOpen(actor, DisputeAction.PriorityChanged, ActorRole.Agent, ActorRole.CreditManager);
+        RequireOpen(actor, DisputeAction.PriorityChanged, DisputeRoles.Work);
         Priority = priority;
         Record(actor, DisputeAction.PriorityChanged, Status, priority.ToString(), isPublic: false, now);
     }
@@ -384,7 +384,7 @@ public sealed class Dispute : IVersioned
     /// <summary>A role whose limit covers the value lets a waiting proposal go to the customer.</summary>
     public void ApproveSettlement(Actor actor, int proposalId, DelegationLimits limits, DateTimeOffset now)
     {
-        Require(actor, DisputeAction.SettlementApproved, [DisputeStatus.InReview], ActorRole.CreditManager, ActorRole.Finance, ActorRole.Agent);
+        Require(actor, DisputeAction.SettlementApproved, [DisputeStatus.InReview], DisputeRoles.Decide);
         var proposal = WaitingProposal(proposalId);
         if (!limits.Covers(actor.Role, proposal.Value))
         {
@@ -399,7 +399,7 @@ public sealed class Dispute : IVersioned
 
     public void RefuseSettlement(Actor actor, int proposalId, string reason, DelegationLimits limits, DateTimeOffset now)
     {
-        Require(actor, DisputeAction.SettlementRefused, [DisputeStatus.InReview], ActorRole.CreditManager, ActorRole.Finance, ActorRole.Agent);
+        Require(actor, DisputeAction.SettlementRefused, [DisputeStatus.InReview], DisputeRoles.Decide);
         var proposal = WaitingProposal(proposalId);
         if (!limits.Covers(actor.Role, proposal.Value))
         {
@@ -559,7 +559,7 @@ public sealed class Dispute : IVersioned
     /// <summary>Makes an internal piece of evidence visible to the customer.</summary>
     public void ShareEvidence(Actor actor, int evidenceId, DateTimeOffset now)
     {
-        RequireRole(actor, DisputeAction.EvidenceShared, [ActorRole.Agent, ActorRole.CreditManager]);
+        RequireRole(actor, DisputeAction.EvidenceShared, DisputeRoles.Work);
         var evidence = _evidence.SingleOrDefault(e => e.Id == evidenceId) ?? throw new DomainException("Evidence.NotFound");
         if (evidence.Visibility == EvidenceVisibility.Shared)
         {
@@ -573,7 +573,7 @@ public sealed class Dispute : IVersioned
     /// <summary>Opens an internal task for a department or a person, with its due date and the cash at stake.</summary>
     public DisputeTask OpenTask(Actor actor, string title, int? departmentId, string? assigneeUserId, string? assigneeName, DateOnly dueOn, decimal cashAtStake, DateTimeOffset now)
     {
-        RequireOpen(actor, DisputeAction.TaskOpened, ActorRole.Agent, ActorRole.CreditManager);
+        RequireOpen(actor, DisputeAction.TaskOpened, DisputeRoles.Work);
         title = RequireText(title, DisputeTask.MaxTitleLength, "Task.TitleRequired");
         if (departmentId is null && string.IsNullOrEmpty(assigneeUserId))
         {
@@ -606,7 +606,7 @@ public sealed class Dispute : IVersioned
 
     public void CancelTask(Actor actor, int taskId, DateTimeOffset now)
     {
-        RequireRole(actor, DisputeAction.TaskCancelled, [ActorRole.Agent, ActorRole.CreditManager]);
+        RequireRole(actor, DisputeAction.TaskCancelled, DisputeRoles.Work);
         var task = OpenTaskFor(actor, taskId, DisputeAction.TaskCancelled);
         task.Cancel(actor, now);
         Record(actor, DisputeAction.TaskCancelled, Status, task.Title, isPublic: false, now);
@@ -787,7 +787,7 @@ public sealed class Dispute : IVersioned
     private DisputeTask OpenTaskFor(Actor actor, int taskId, DisputeAction action)
     {
         var task = _tasks.SingleOrDefault(t => t.Id == taskId) ?? throw new DomainException("Task.NotFound");
-        var allowed = actor.Role is ActorRole.Agent or ActorRole.CreditManager || (actor.IsStaff && task.IsFor(actor));
+        var allowed = DisputeRoles.MayCompleteTask(actor, task);
         if (!allowed)
         {
             throw new DomainException("Dispute.RoleNotAllowed", actor.Role, action);

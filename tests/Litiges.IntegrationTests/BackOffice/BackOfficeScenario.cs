@@ -143,6 +143,18 @@ public abstract class BackOfficeScenario<TFixture>(TFixture fixture)
 
     protected static string Url(int id) => $"/Disputes/Details/{id}";
 
+    protected static string SettlementUrl(int id) => $"/Disputes/Details/{id}/Settlement";
+
+    protected static string TasksUrl(int id) => $"/Disputes/Details/{id}/Tasks";
+
+    /// <summary>The section of the dispute's workspace that offers <paramref name="act"/>: settlement and tasks have pages of their own.</summary>
+    protected static string UrlOf(string act, int id) => act switch
+    {
+        "Propose" or "ApproveSettlement" or "RefuseSettlement" or "CompleteSettlement" or "IssueCreditNotes" => SettlementUrl(id),
+        "OpenTask" or "CompleteTask" or "CancelTask" => TasksUrl(id),
+        _ => Url(id),
+    };
+
     /// <summary>The form of the page that posts to <paramref name="handler"/> (by its action or one of its buttons), or null.</summary>
     protected static IHtmlFormElement? FormFor(IDocument page, string handler) =>
         page.QuerySelectorAll<IHtmlFormElement>("main form[method=post]").FirstOrDefault(f =>

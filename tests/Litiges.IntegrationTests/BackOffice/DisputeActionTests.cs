@@ -40,16 +40,18 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
     {
         var setup = await SetupAsync(act, legal: true);
         var agent = await StaffAsync(Agent);
-        var page = await agent.GetPageAsync(Url(setup.Id));
+        var section = UrlOf(act, setup.Id);
+        var page = await agent.GetPageAsync(section);
 
-        var response = await ClickAsync(agent, page, Url(setup.Id), act, setup.Fields);
+        var response = await ClickAsync(agent, page, section, act, setup.Fields);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(section, response.Headers.Location?.OriginalString);
         var after = await LoadAsync(setup.Id);
         Assert.True(setup.Done(after), $"{act} did not take effect.");
         Assert.Equal(setup.Before.HistoryCount + 1, after.HistoryCount);
         Assert.Null(after.FirstBrokenHistoryEntry());
-        var shown = await agent.GetPageAsync(Url(setup.Id));
+        var shown = await agent.GetPageAsync(section);
         Assert.NotNull(shown.QuerySelector("[role=status].alert-success"));
     }
 
@@ -59,10 +61,11 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
     {
         var setup = await SetupAsync(act, legal: true);
         var resolver = await StaffAsync(Resolver);
-        var page = await resolver.GetPageAsync(Url(setup.Id));
-        Assert.Null(FormFor(page, act));
+        Assert.Null(FormFor(await resolver.GetPageAsync(UrlOf(act, setup.Id)), act));
 
-        var response = await PostActAsync(resolver, page, Url(setup.Id), act, setup.Fields);
+        // The token and version of the dispute page (the section may offer the resolver no form at all).
+        var page = await resolver.GetPageAsync(Url(setup.Id));
+        var response = await PostActAsync(resolver, page, UrlOf(act, setup.Id), act, setup.Fields);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("ne permet pas cette action", await TextOfAsync(response), StringComparison.Ordinal);
@@ -77,7 +80,7 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
         var agent = await StaffAsync(Agent);
         var page = await agent.GetPageAsync(Url(setup.Id));
 
-        var response = await PostActAsync(agent, page, Url(setup.Id), act, setup.Fields);
+        var response = await PostActAsync(agent, page, UrlOf(act, setup.Id), act, setup.Fields);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = await TextOfAsync(response);
@@ -96,7 +99,7 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
         var page = await agent.GetPageAsync(Url(setup.Id));
         await ColleagueNotesAsync(setup.Id, "Client rappelé ce matin");
 
-        var response = await PostActAsync(agent, page, Url(setup.Id), act, setup.Fields);
+        var response = await PostActAsync(agent, page, UrlOf(act, setup.Id), act, setup.Fields);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = await TextOfAsync(response);
@@ -145,7 +148,7 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
         var id = await NewDisputeAsync(DisputeStatus.InReview);
         var billing = await DepartmentIdAsync(ReferenceData.Departments.Billing);
         var agent = await StaffAsync(Agent);
-        var response = await ClickAsync(agent, await agent.GetPageAsync(Url(id)), Url(id), "OpenTask", new Dictionary<string, string>
+        var response = await ClickAsync(agent, await agent.GetPageAsync(TasksUrl(id)), TasksUrl(id), "OpenTask", new Dictionary<string, string>
         {
             ["NewTask.Title"] = "Émettre l'avoir",
             ["NewTask.DepartmentId"] = billing.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -216,8 +219,8 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
     {
         var setup = await SetupAsync("CompleteTask", legal: true);
         var resolver = await StaffAsync(Resolver);
-        var page = await resolver.GetPageAsync(Url(setup.Id));
-        var response = await ClickAsync(resolver, page, Url(setup.Id), "CompleteTask", new Dictionary<string, string> { ["Text"] = "Avoir AV-2026-000042 émis" });
+        var page = await resolver.GetPageAsync(TasksUrl(setup.Id));
+        var response = await ClickAsync(resolver, page, TasksUrl(setup.Id), "CompleteTask", new Dictionary<string, string> { ["Text"] = "Avoir AV-2026-000042 émis" });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var task = (await LoadAsync(setup.Id)).Tasks.Single();
@@ -233,10 +236,10 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
         var id = await NewDisputeAsync(DisputeStatus.InReview, then: (dispute, at) => dispute.OpenTask(SeedAgent, "Récupérer la palette", logistics, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2), 500m, at));
         var taskId = await TaskIdAsync(id);
         var resolver = await StaffAsync(Resolver);
-        var page = await resolver.GetPageAsync(Url(id));
-        Assert.Null(FormFor(page, "CompleteTask"));
+        Assert.Null(FormFor(await resolver.GetPageAsync(TasksUrl(id)), "CompleteTask"));
 
-        var response = await PostActAsync(resolver, page, Url(id), "CompleteTask", new Dictionary<string, string> { ["TaskId"] = taskId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var page = await resolver.GetPageAsync(Url(id));
+        var response = await PostActAsync(resolver, page, TasksUrl(id), "CompleteTask", new Dictionary<string, string> { ["TaskId"] = taskId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         Assert.Contains("ne permet pas cette action", await TextOfAsync(response), StringComparison.Ordinal);
         Assert.Equal(DisputeTaskStatus.Open, (await LoadAsync(id)).Tasks.Single().Status);
     }
@@ -250,7 +253,7 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
         Assert.Null(FormFor(page, "Acknowledge"));
         Assert.Null(FormFor(page, "Reject"));
 
-        var proposed = await ClickAsync(finance, page, Url(id), "Propose", new Dictionary<string, string> { ["Settlement.Summary"] = "Geste de 50 €", ["Settlement.GestureAmount"] = "50", ["Settlement.GestureValidUntil"] = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
+        var proposed = await ClickAsync(finance, await finance.GetPageAsync(SettlementUrl(id)), SettlementUrl(id), "Propose", new Dictionary<string, string> { ["Settlement.Summary"] = "Geste de 50 €", ["Settlement.GestureAmount"] = "50", ["Settlement.GestureValidUntil"] = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
         Assert.Equal(HttpStatusCode.Redirect, proposed.StatusCode);
         Assert.Equal(DisputeStatus.SettlementProposed, (await LoadAsync(id)).Status);
     }

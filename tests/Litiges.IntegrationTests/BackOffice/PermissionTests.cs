@@ -1,4 +1,5 @@
 using System.Net;
+using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,10 @@ public abstract class PermissionTests<TFixture>(TFixture fixture) : BackOfficeSc
             ("/Disputes/Details/{billing}", Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied),
             ("/Disputes/Details/{delivery}", Access.Allowed, Access.NotFound, Access.Allowed, Access.Allowed, Access.Denied),
             ("/Disputes/Details/{billing}?handler=Verify", Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied),
+            ("/Disputes/Details/{billing}/Settlement", Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied),
+            ("/Disputes/Details/{delivery}/Settlement", Access.Allowed, Access.NotFound, Access.Allowed, Access.Allowed, Access.Denied),
+            ("/Disputes/Details/{billing}/Tasks", Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied),
+            ("/Disputes/Details/{delivery}/Tasks", Access.Allowed, Access.NotFound, Access.Allowed, Access.Allowed, Access.Denied),
             ("/Disputes/Export/{billing}", Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied),
             ("/Disputes/Export/{delivery}", Access.Allowed, Access.NotFound, Access.Allowed, Access.Allowed, Access.Denied),
             ("/Tasks", Access.Allowed, Access.Allowed, Access.Allowed, Access.Allowed, Access.Denied),
@@ -79,6 +84,33 @@ public abstract class PermissionTests<TFixture>(TFixture fixture) : BackOfficeSc
         var response = await new Browser(Fixture.BackOffice.CreateClient(NoRedirects)).GetAsync(page);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/Account/Login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Propose")]
+    [InlineData("OpenTask")]
+    public async Task Resolver_cannot_act_from_a_section_of_another_departments_dispute(string act)
+    {
+        var billing = await NewDisputeAsync(DisputeStatus.InReview, "FAC");
+        var delivery = await NewDisputeAsync(DisputeStatus.InReview, "LIV");
+        var before = await LoadAsync(delivery);
+        var resolver = await StaffAsync(Resolver);
+
+        // A token and version from a dispute of their own department, replayed at the other one's section.
+        var page = await resolver.GetPageAsync(Url(billing));
+        var response = await PostActAsync(resolver, page, UrlOf(act, delivery), act, new Dictionary<string, string>
+        {
+            ["Settlement.Kind"] = "CommercialGesture",
+            ["Settlement.Summary"] = "Geste de 10 €",
+            ["Settlement.GestureAmount"] = "10",
+            ["NewTask.Title"] = "Intrusion",
+            ["NewTask.DepartmentId"] = (await DepartmentIdAsync(ReferenceData.Departments.Billing)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["NewTask.DueOn"] = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["NewTask.CashAtStake"] = "0",
+        });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(before.Version, (await LoadAsync(delivery)).Version);
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public abstract class DisputeNoticeTests<TFixture>(TFixture fixture) : BackOffic
         var reference = (await LoadAsync(id)).Reference;
         var agent = await StaffAsync(Agent);
 
-        var proposed = await ClickAsync(agent, await agent.GetPageAsync(Url(id)), Url(id), "Propose", Gesture("Geste de 700 € sur la prochaine commande", "700"));
+        var proposed = await ClickAsync(agent, await agent.GetPageAsync(SettlementUrl(id)), SettlementUrl(id), "Propose", Gesture("Geste de 700 € sur la prochaine commande", "700"));
 
         Assert.Equal(HttpStatusCode.Redirect, proposed.StatusCode);
         var mails = await MailsAsync("ApprovalRequested", reference);
@@ -79,13 +79,13 @@ public abstract class DisputeNoticeTests<TFixture>(TFixture fixture) : BackOffic
         var id = await NewDisputeAsync(DisputeStatus.InReview);
         var reference = (await LoadAsync(id)).Reference;
         var agent = await StaffAsync(Agent);
-        Assert.Equal(HttpStatusCode.Redirect, (await ClickAsync(agent, await agent.GetPageAsync(Url(id)), Url(id), "Propose", Gesture("Geste de 80 €", "80"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ClickAsync(agent, await agent.GetPageAsync(SettlementUrl(id)), SettlementUrl(id), "Propose", Gesture("Geste de 80 €", "80"))).StatusCode);
         var alice = await PortalBrowser.SignInAsync(Fixture.Portal, "alice@alpha.test");
         var portalUrl = $"/Disputes/Details/{id}";
         var accepted = await alice.SubmitAsync(PortalBrowser.Form(await alice.GetPageAsync(portalUrl), "Accept"), portalUrl, new Dictionary<string, string?> { ["Input.Confirm"] = "true" });
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
 
-        var completed = await ClickAsync(agent, await agent.GetPageAsync(Url(id)), Url(id), "CompleteSettlement");
+        var completed = await ClickAsync(agent, await agent.GetPageAsync(SettlementUrl(id)), SettlementUrl(id), "CompleteSettlement");
 
         Assert.Equal(HttpStatusCode.Redirect, completed.StatusCode);
         Assert.Equal(DisputeStatus.Resolved, (await LoadAsync(id)).Status);

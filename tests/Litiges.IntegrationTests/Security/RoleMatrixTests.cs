@@ -35,6 +35,8 @@ public sealed class RoleMatrixTests(SqliteFixture fixture) : IClassFixture<Sqlit
         ["/Account/Manage/Sessions"] = [Ok, Ok, Ok, Ok, Ok],
         ["/Disputes"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Disputes/Details/{id:int}"] = [Ok, Ok, Ok, Ok, Forbidden],
+        ["/Disputes/Details/{id:int}/Settlement"] = [Ok, Ok, Ok, Ok, Forbidden],
+        ["/Disputes/Details/{id:int}/Tasks"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Disputes/Evidence/{id:int}/{evidenceId:int}"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Disputes/Export/{id:int}"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Tasks"] = [Ok, Ok, Ok, Ok, Forbidden],

@@ -29,11 +29,12 @@ public abstract partial class PaymentEntryTests<TFixture>(TFixture fixture) : Ba
         var (id, invoiceId) = await AgreedScheduleAsync();
         var finance = await StaffAsync(Finance);
 
-        // Reached from the dispute page's invoice table and from the schedule.
+        // Reached from the dispute page's invoice table and from the schedule in the settlement section.
         var details = await finance.GetPageAsync(Url(id));
-        var links = details.QuerySelectorAll($"a[data-record-payment='{invoiceId}']").Select(a => a.GetAttribute("href")).Distinct().ToList();
-        Assert.Equal(2, details.QuerySelectorAll($"a[data-record-payment='{invoiceId}']").Length);
-        var url = Assert.Single(links)!;
+        var settlement = await finance.GetPageAsync(SettlementUrl(id));
+        var links = details.QuerySelectorAll($"a[data-record-payment='{invoiceId}']").Concat(settlement.QuerySelectorAll($"a[data-record-payment='{invoiceId}']")).Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(2, links.Count);
+        var url = Assert.Single(links.Distinct())!;
         Assert.Equal(PaymentUrl(id, invoiceId), url);
 
         var reference = "VIR-" + Guid.NewGuid().ToString("N")[..8];
@@ -53,9 +54,9 @@ public abstract partial class PaymentEntryTests<TFixture>(TFixture fixture) : Ba
         Assert.Equal(financeId, line.ActorUserId);
         Assert.Contains(reference, line.Detail, StringComparison.Ordinal);
 
-        // The staff's dispute page: the flash, the first instalment paid, the second partly.
-        var after = await finance.GetPageAsync(Url(id));
-        Assert.Contains("Paiement de 150,00 € enregistré", Browser.Text(after), StringComparison.Ordinal);
+        // The staff's dispute page: the flash; its settlement section: the first instalment paid, the second partly.
+        Assert.Contains("Paiement de 150,00 € enregistré", Browser.Text(await finance.GetPageAsync(Url(id))), StringComparison.Ordinal);
+        var after = await finance.GetPageAsync(SettlementUrl(id));
         var items = after.QuerySelectorAll("li[data-instalment]").Select(li => WhiteSpace().Replace(li.TextContent, " ")).ToList();
         Assert.Contains("payée le", items[0], StringComparison.Ordinal);
         Assert.Contains("50,00 € payés", items[1], StringComparison.Ordinal);

@@ -27,8 +27,8 @@ public abstract class SettlementPagesTests<TFixture>(TFixture fixture) : BackOff
 
         // The agent proposes 500 € + VAT = 600 €: above the agent's 500 €, it waits.
         var agent = await StaffAsync(Agent);
-        var page = await agent.GetPageAsync(Url(id));
-        var proposed = await agent.PostFormAsync(KindForm(page, SettlementKind.CreditNote), Url(id), new Dictionary<string, string>
+        var page = await agent.GetPageAsync(SettlementUrl(id));
+        var proposed = await agent.PostFormAsync(KindForm(page, SettlementKind.CreditNote), SettlementUrl(id), new Dictionary<string, string>
         {
             ["Settlement.Summary"] = "Avoir partiel sur les palettes",
             ["Settlement.Credits[0].InvoiceLineId"] = lineId.ToString(CultureInfo.InvariantCulture),
@@ -44,9 +44,9 @@ public abstract class SettlementPagesTests<TFixture>(TFixture fixture) : BackOff
         var manager = await StaffAsync(CreditManager);
         var queue = await manager.GetPageAsync("/Settlements/Approvals");
         var link = queue.QuerySelector($"tr[data-dispute='{id}'] a")?.GetAttribute("href");
-        Assert.Equal(Url(id), link);
+        Assert.Equal(SettlementUrl(id), link);
         var file = await manager.GetPageAsync(link!);
-        var approved = await ClickAsync(manager, file, Url(id), "ApproveSettlement");
+        var approved = await ClickAsync(manager, file, SettlementUrl(id), "ApproveSettlement");
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         Assert.Equal(DisputeStatus.SettlementProposed, (await LoadAsync(id)).Status);
 
@@ -67,10 +67,10 @@ public abstract class SettlementPagesTests<TFixture>(TFixture fixture) : BackOff
 
         // Finance issues the credit note and sees its number.
         var finance = await StaffAsync(Finance);
-        var issued = await ClickAsync(finance, await finance.GetPageAsync(Url(id)), Url(id), "IssueCreditNotes");
+        var issued = await ClickAsync(finance, await finance.GetPageAsync(SettlementUrl(id)), SettlementUrl(id), "IssueCreditNotes");
         Assert.Equal(HttpStatusCode.Redirect, issued.StatusCode);
         var note = await Fixture.WithDbAsync(db => db.CreditNotes.Where(c => c.DisputeId == id).Select(c => new { c.Id, c.Number }).SingleAsync());
-        Assert.Contains(note.Number, Browser.Text(await finance.GetPageAsync(Url(id))), StringComparison.Ordinal);
+        Assert.Contains(note.Number, Browser.Text(await finance.GetPageAsync(SettlementUrl(id))), StringComparison.Ordinal);
         Assert.Equal(DisputeStatus.Resolved, (await LoadAsync(id)).Status);
 
         // The customer downloads the PDF from the dispute page; another company gets nothing.
@@ -113,7 +113,7 @@ public abstract class SettlementPagesTests<TFixture>(TFixture fixture) : BackOff
         });
 
         var agent = await StaffAsync(Agent);
-        var items = (await agent.GetPageAsync(Url(id))).QuerySelectorAll("li[data-instalment]").Select(li => System.Text.RegularExpressions.Regex.Replace(li.TextContent, @"\s+", " ")).ToList();
+        var items = (await agent.GetPageAsync(SettlementUrl(id))).QuerySelectorAll("li[data-instalment]").Select(li => System.Text.RegularExpressions.Regex.Replace(li.TextContent, @"\s+", " ")).ToList();
 
         Assert.Equal(3, items.Count);
         Assert.Contains("payée le", items[0], StringComparison.Ordinal);
@@ -128,9 +128,9 @@ public abstract class SettlementPagesTests<TFixture>(TFixture fixture) : BackOff
         var before = await LoadAsync(id);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var agent = await StaffAsync(Agent);
-        var page = await agent.GetPageAsync(Url(id));
+        var page = await agent.GetPageAsync(SettlementUrl(id));
 
-        var response = await agent.PostFormAsync(KindForm(page, SettlementKind.PaymentSchedule), Url(id), new Dictionary<string, string>
+        var response = await agent.PostFormAsync(KindForm(page, SettlementKind.PaymentSchedule), SettlementUrl(id), new Dictionary<string, string>
         {
             ["Settlement.Summary"] = "Règlement en deux fois",
             ["Settlement.ScheduleTotal"] = "300,00",
