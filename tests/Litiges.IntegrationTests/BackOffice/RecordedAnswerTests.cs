@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
+using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Litiges.CreditNotes;
 using Litiges.Deadlines;
@@ -155,7 +156,7 @@ public abstract class RecordedAnswerTests<TFixture>(TFixture fixture) : BackOffi
         ["Input.Comment"] = "D'accord pour l'avoir.",
     };
 
-    private static Task<HttpResponseMessage> PostAsync(Browser browser, AngleSharp.Dom.IDocument page, int id, Dictionary<string, string> fields, params (string Name, byte[] Content)[] files) =>
+    private static Task<HttpResponseMessage> PostAsync(Browser browser, IDocument page, int id, Dictionary<string, string> fields, params (string Name, byte[] Content)[] files) =>
         MultipartForms.PostAsync(browser, page, AnswerUrl(id), "form#record-answer", fields, files);
 
     /// <summary>A dispute the ERP opened through the API on a fresh invoice (no portal user involved), a credit note of 60 € proposed to the customer.</summary>
