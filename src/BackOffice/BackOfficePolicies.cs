@@ -51,7 +51,7 @@ public static class BackOfficePolicies
             .AddPolicy(CreditNotes, policy => Staff(policy).RequireRole(StaffRoles.CreditManager, StaffRoles.Finance))
             .AddPolicy(Configuration, policy => Staff(policy).RequireRole(StaffRoles.CreditManager))
             .AddPolicy(Accounts, policy => Staff(policy).RequireRole(StaffRoles.Admin))
-            .AddPolicy(ActForCustomer, policy => Staff(policy).RequireAssertion(context => Litiges.Disputes.DisputeRoles.MayOpenForCustomer(context.User.ToActor().Role)))
+            .AddPolicy(ActForCustomer, policy => Staff(policy).RequireAssertion(context => MayActForCustomer(context.User)))
             .AddPolicy(Customers, policy => Staff(policy).RequireRole(StaffRoles.Agent, StaffRoles.CreditManager, StaffRoles.Admin));
 
         services.Configure<RazorPagesOptions>(options =>
@@ -68,6 +68,15 @@ public static class BackOfficePolicies
             options.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new RequireStaffTwoFactorFilter()));
         });
         return services;
+    }
+
+    // Asked of every request, signed in or not: a visitor or a user without a staff role is simply refused.
+    private static bool MayActForCustomer(System.Security.Claims.ClaimsPrincipal user)
+    {
+        var roles = user.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value).Where(StaffRoles.All.Contains).ToList();
+        return user.HasClaim(LitigesClaims.Kind, nameof(UserKind.Staff))
+            && roles.Count > 0
+            && Litiges.Disputes.DisputeRoles.MayOpenForCustomer(StaffRoles.ActingRole(roles));
     }
 
     private static AuthorizationPolicyBuilder Staff(AuthorizationPolicyBuilder policy) =>

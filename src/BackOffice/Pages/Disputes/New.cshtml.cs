@@ -229,9 +229,10 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
             return;
         }
 
-        var pattern = "%" + Like(query) + "%";
+        // Lower-cased on both sides, as the customer list searches: PostgreSQL compares case-sensitively.
+        var term = query.ToLowerInvariant();
         CustomerMatches = await db.CustomerAccounts.AsNoTracking()
-            .Where(c => EF.Functions.Like(c.LegalName, pattern, "\\") || EF.Functions.Like(c.CustomerNumber, pattern, "\\"))
+            .Where(c => c.LegalName.ToLower().Contains(term) || c.CustomerNumber.ToLower().Contains(term))
             .OrderBy(c => c.LegalName).ThenBy(c => c.Id)
             .Take(MaxMatches)
             .Select(c => new CustomerView(c.Id, c.CustomerNumber, c.LegalName))
@@ -251,11 +252,11 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         }
 
         var query = Input.InvoiceQuery?.Trim() ?? string.Empty;
-        var pattern = "%" + Like(query) + "%";
+        var term = query.ToLowerInvariant();
         var taken = Input.Invoices.Select(i => i.InvoiceId).ToList();
         InvoiceMatches = await db.Invoices.AsNoTracking()
             .Where(i => i.CustomerAccountId == Customer.Id && i.Status != InvoiceStatus.Paid && i.OpenBalance > 0 && !taken.Contains(i.Id))
-            .Where(i => query == string.Empty || EF.Functions.Like(i.Number, pattern, "\\"))
+            .Where(i => term == string.Empty || i.Number.ToLower().Contains(term))
             .OrderByDescending(i => i.IssueDate).ThenByDescending(i => i.Id)
             .Take(MaxMatches)
             .Select(i => new InvoiceMatch(i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.OpenBalance, i.OpenBalance - i.BlockedAmount))
@@ -488,8 +489,6 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
 
     private static int? TryId(string go, string prefix) =>
         go.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(go[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-
-    private static string Like(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
