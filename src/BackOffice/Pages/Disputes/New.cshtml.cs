@@ -232,7 +232,9 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         // Lower-cased on both sides, as the customer list searches: PostgreSQL compares case-sensitively.
         var term = query.ToLowerInvariant();
         CustomerMatches = await db.CustomerAccounts.AsNoTracking()
+#pragma warning disable CA1304, CA1862 // Translated to SQL lower(): no .NET culture or comparison is involved.
             .Where(c => c.LegalName.ToLower().Contains(term) || c.CustomerNumber.ToLower().Contains(term))
+#pragma warning restore CA1304, CA1862
             .OrderBy(c => c.LegalName).ThenBy(c => c.Id)
             .Take(MaxMatches)
             .Select(c => new CustomerView(c.Id, c.CustomerNumber, c.LegalName))
@@ -256,7 +258,9 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         var taken = Input.Invoices.Select(i => i.InvoiceId).ToList();
         InvoiceMatches = await db.Invoices.AsNoTracking()
             .Where(i => i.CustomerAccountId == Customer.Id && i.Status != InvoiceStatus.Paid && i.OpenBalance > 0 && !taken.Contains(i.Id))
+#pragma warning disable CA1304, CA1862 // Translated to SQL lower(), as above.
             .Where(i => term == string.Empty || i.Number.ToLower().Contains(term))
+#pragma warning restore CA1304, CA1862
             .OrderByDescending(i => i.IssueDate).ThenByDescending(i => i.Id)
             .Take(MaxMatches)
             .Select(i => new InvoiceMatch(i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.OpenBalance, i.OpenBalance - i.BlockedAmount))
