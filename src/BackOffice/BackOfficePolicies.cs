@@ -29,6 +29,12 @@ public static class BackOfficePolicies
     public const string Accounts = "Accounts";
 
     /// <summary>
+    /// Opening a dispute for a customer and recording a customer's answer received outside the
+    /// portal: the roles the domain names (<see cref="Litiges.Disputes.DisputeRoles.OpenForCustomer"/>).
+    /// </summary>
+    public const string ActForCustomer = "ActForCustomer";
+
+    /// <summary>
     /// Customers and their portal users (invite, resend, revoke): the agent who takes the first
     /// call, the credit manager who owns the accounts, and administrators.
     /// </summary>
@@ -45,11 +51,14 @@ public static class BackOfficePolicies
             .AddPolicy(CreditNotes, policy => Staff(policy).RequireRole(StaffRoles.CreditManager, StaffRoles.Finance))
             .AddPolicy(Configuration, policy => Staff(policy).RequireRole(StaffRoles.CreditManager))
             .AddPolicy(Accounts, policy => Staff(policy).RequireRole(StaffRoles.Admin))
+            .AddPolicy(ActForCustomer, policy => Staff(policy).RequireAssertion(context => MayActForCustomer(context.User)))
             .AddPolicy(Customers, policy => Staff(policy).RequireRole(StaffRoles.Agent, StaffRoles.CreditManager, StaffRoles.Admin));
 
         services.Configure<RazorPagesOptions>(options =>
         {
             options.Conventions.AuthorizeFolder("/Disputes", Disputes);
+            options.Conventions.AuthorizePage("/Disputes/New", ActForCustomer);
+            options.Conventions.AuthorizePage("/Disputes/RecordAnswer", ActForCustomer);
             options.Conventions.AuthorizeFolder("/Tasks", Tasks);
             options.Conventions.AuthorizeFolder("/Settlements", Approvals);
             options.Conventions.AuthorizeFolder("/CreditNotes", CreditNotes);
@@ -59,6 +68,15 @@ public static class BackOfficePolicies
             options.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new RequireStaffTwoFactorFilter()));
         });
         return services;
+    }
+
+    // Asked of every request, signed in or not: a visitor or a user without a staff role is simply refused.
+    private static bool MayActForCustomer(System.Security.Claims.ClaimsPrincipal user)
+    {
+        var roles = user.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value).Where(StaffRoles.All.Contains).ToList();
+        return user.HasClaim(LitigesClaims.Kind, nameof(UserKind.Staff))
+            && roles.Count > 0
+            && Litiges.Disputes.DisputeRoles.MayOpenForCustomer(StaffRoles.ActingRole(roles));
     }
 
     private static AuthorizationPolicyBuilder Staff(AuthorizationPolicyBuilder policy) =>

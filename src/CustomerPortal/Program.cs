@@ -1,5 +1,4 @@
 using Litiges.Accounts;
-using Litiges.CustomerPortal.Uploads;
 using Litiges.Disputes;
 using Litiges.Hosting;
 
@@ -20,7 +19,6 @@ public sealed class Program
 
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLitigesWeb(UserKind.Customer);
-        builder.Services.AddScoped<StagedEvidence>();
         var app = builder.Build();
         app.UseLitigesWeb();
         await app.RunAsync();

@@ -5,6 +5,7 @@ using Litiges.Customers;
 using Litiges.Disputes;
 using Litiges.Invoices;
 using Litiges.Numbering;
+using Litiges.Settlements;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -169,7 +170,7 @@ public sealed class DashboardJourneyTests(Chromium chromium, LoopbackApps apps, 
                 invoice.AddLine("Marchandises", 1, amount, 0.20m);
                 db.Invoices.Add(invoice);
                 var reference = await SequenceNumbers.NextAsync(db, "LIT", monday.Year);
-                var dispute = Dispute.Open(reference, customer.Id, reasons[reason], "Écart constaté", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, amount)], DisputeSource.Staff, Agent, Day(day));
+                var dispute = Dispute.Open(reference, customer.Id, reasons[reason], "Écart constaté", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, amount)], DisputeSource.Staff, Agent, Day(day), new DisputeContact("Claire Acheteuse", null, null));
                 dispute.Acknowledge(Agent, Day(day).AddHours(1));
                 db.Disputes.Add(dispute);
                 return dispute;
@@ -177,9 +178,10 @@ public sealed class DashboardJourneyTests(Chromium chromium, LoopbackApps apps, 
 
             void Resolve(Dispute dispute, int day)
             {
-                dispute.ProposeSettlement(Agent, "Avoir", Day(day).AddHours(-2));
+                var gesture = new SettlementDraft(SettlementKind.CommercialGesture, "Remise de 5 % sur la prochaine commande") { GesturePercent = 5m, GestureValidUntil = monday.AddDays(day + 90) };
+                dispute.ProposeSettlement(Agent, gesture, new DelegationLimits(DelegationLimit.Defaults()), 50m, Day(day).AddHours(-2));
                 dispute.AcceptSettlement(client, Day(day).AddHours(-1));
-                dispute.MarkResolved(Agent, "Avoir émis", Day(day));
+                dispute.CompleteSettlement(Agent, Day(day));
             }
 
             var a = await OpenAsync("FAC", 300m, 1);

@@ -175,10 +175,16 @@ public sealed class Dispute : IVersioned
         DateTimeOffset now,
         DisputeContact? contact = null)
     {
-        var allowed = actor.Role is ActorRole.Customer or ActorRole.Agent or ActorRole.CreditManager or ActorRole.System;
+        var allowed = actor.Role is ActorRole.Customer or ActorRole.System || DisputeRoles.MayOpenForCustomer(actor.Role);
         if (!allowed)
         {
             throw new DomainException("Dispute.RoleNotAllowed", actor.Role, "Open");
+        }
+
+        // Staff open a dispute for someone at the customer's: whom they speak for is part of the record.
+        if (actor.IsStaff && string.IsNullOrWhiteSpace(contact?.Name))
+        {
+            throw new DomainException("Dispute.ContactRequired");
         }
 
         if (actor.Role == ActorRole.Customer && actor.CustomerAccountId != customerAccountId)
@@ -235,8 +241,23 @@ public sealed class Dispute : IVersioned
 
         dispute.DisputedAmount = dispute._items.Sum(i => i.Amount);
         dispute.PlaceBlocks(now, capToBalance: false);
-        dispute.Record(actor, DisputeAction.Opened, DisputeStatus.Submitted, description, isPublic: true, now);
+        dispute.Record(actor, DisputeAction.Opened, DisputeStatus.Submitted, actor.IsStaff ? OpenedOnBehalf(actor, contact!, source, description) : description, isPublic: true, now);
         return dispute;
+    }
+
+    // The history's words (in French, like every text the domain writes into it) for a dispute staff opened for a contact.
+    private static string OpenedOnBehalf(Actor staff, DisputeContact contact, DisputeSource source, string description)
+    {
+        var how = source switch
+        {
+            DisputeSource.Phone => "appel du client",
+            DisputeSource.Email => "e-mail du client",
+            DisputeSource.DunningCall => "appel de relance",
+            DisputeSource.SalesRepresentative => "signalé par le commercial",
+            _ => "saisi par le service client",
+        };
+        var who = string.IsNullOrWhiteSpace(contact.Email) ? contact.Name!.Trim() : $"{contact.Name!.Trim()} <{contact.Email.Trim()}>";
+        return $"Ouvert par {staff.DisplayName} pour le compte de {who} ({how}).\n{description}";
     }
 
     public void Acknowledge(Actor actor, DateTimeOffset now)
@@ -343,15 +364,6 @@ public sealed class Dispute : IVersioned
         Record(actor, DisputeAction.InternalNoteAdded, Status, note, isPublic: false, now);
     }
 
-    /// <summary>A settlement described in words only (kept for proposals made before structured settlements).</summary>
-    public void ProposeSettlement(Actor actor, string summary, DateTimeOffset now)
-    {
-        Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], DisputeRoles.Propose);
-        summary = RequireText(summary, MaxMessageLength, "Dispute.SettlementSummaryRequired");
-        FirstAnsweredAt ??= now;
-        Move(actor, DisputeAction.SettlementProposed, DisputeStatus.SettlementProposed, summary, isPublic: true, now);
-    }
-
     /// <summary>
     /// Proposes a settlement. Within the proposer's delegation limit it goes to the customer at
     /// once; above it, it waits for a role whose limit covers it and the dispute stays in review.
@@ -424,6 +436,14 @@ public sealed class Dispute : IVersioned
         Move(actor, DisputeAction.SettlementAccepted, DisputeStatus.Accepted, comment?.Trim(), isPublic: true, now);
     }
 
+    /// <summary>
+    /// Staff record that the customer accepted the proposal by phone, e-mail or letter: the same act
+    /// as an acceptance on the portal, made by the staff member on the contact's behalf, and said so
+    /// in the history and on the proposal (who answered, how, on which day, who recorded it).
+    /// </summary>
+    public void AcceptSettlement(Actor staff, ReceivedAnswer answer, string? comment, DateTimeOffset now) =>
+        RecordReceivedAnswer(staff, answer, accepted: true, comment, now);
+
     public void DeclineSettlement(Actor actor, string? comment, DateTimeOffset now, string? fromAddress = null)
     {
         Require(actor, DisputeAction.SettlementDeclined, [DisputeStatus.SettlementProposed], ActorRole.Customer);
@@ -431,12 +451,18 @@ public sealed class Dispute : IVersioned
         Move(actor, DisputeAction.SettlementDeclined, DisputeStatus.InReview, comment?.Trim(), isPublic: true, now);
     }
 
+    /// <summary>Staff record that the customer declined the proposal by phone, e-mail or letter (see the acceptance).</summary>
+    public void DeclineSettlement(Actor staff, ReceivedAnswer answer, string? comment, DateTimeOffset now) =>
+        RecordReceivedAnswer(staff, answer, accepted: false, comment, now);
+
     /// <summary>
     /// Records that the accepted settlement was carried out (the credit note issued, the schedule
-    /// set up, the gesture granted, the residual written off) and resolves the dispute.
+    /// set up, the gesture granted, the residual written off) and resolves the dispute: the only
+    /// way a dispute is resolved.
     /// </summary>
     public void CompleteSettlement(Actor actor, DateTimeOffset now)
     {
+        Require(actor, DisputeAction.Resolved, [DisputeStatus.Accepted], DisputeRoles.Complete);
         var proposal = ActiveProposal is { Status: ProposalStatus.Accepted } accepted ? accepted : throw new DomainException("Settlement.NothingAccepted");
         if (!DisputeRoles.MayCompleteSettlement(actor.Role, proposal.Kind))
         {
@@ -444,17 +470,10 @@ public sealed class Dispute : IVersioned
         }
 
         proposal.MarkExecuted(actor, now);
-        MarkResolved(actor, proposal.Summary, now);
-    }
-
-    /// <summary>The accepted settlement has been carried out (credit note issued, schedule agreed): blocks are lifted.</summary>
-    public void MarkResolved(Actor actor, string? summary, DateTimeOffset now)
-    {
-        Require(actor, DisputeAction.Resolved, [DisputeStatus.Accepted], ActorRole.Agent, ActorRole.CreditManager, ActorRole.Finance, ActorRole.System);
         RecordSlaOutcome(now);
         End(now);
         LiftBlocks(now);
-        Move(actor, DisputeAction.Resolved, DisputeStatus.Resolved, summary, isPublic: true, now);
+        Move(actor, DisputeAction.Resolved, DisputeStatus.Resolved, proposal.Summary, isPublic: true, now);
     }
 
     /// <summary>The dispute is unfounded: the reason is required and told to the customer.</summary>
@@ -794,6 +813,22 @@ public sealed class Dispute : IVersioned
         }
 
         return task.Status == DisputeTaskStatus.Open ? task : throw new DomainException("Task.NotOpen", task.Title);
+    }
+
+    private void RecordReceivedAnswer(Actor staff, ReceivedAnswer answer, bool accepted, string? comment, DateTimeOffset now)
+    {
+        var action = accepted ? DisputeAction.SettlementAccepted : DisputeAction.SettlementDeclined;
+        Require(staff, action, [DisputeStatus.SettlementProposed], DisputeRoles.Work);
+        var proposal = ActiveProposal is { Status: ProposalStatus.Proposed } proposed ? proposed : throw new DomainException("Settlement.NothingProposed");
+        answer = answer.Checked(Litiges.Deadlines.BusinessDate.Of(now), Litiges.Deadlines.BusinessDate.Of(proposal.ProposedAt));
+        comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        if (comment?.Length > MaxMessageLength)
+        {
+            throw new DomainException("Dispute.TextTooLong", MaxMessageLength);
+        }
+
+        proposal.RecordReceivedAnswer(staff, answer, accepted, comment, now);
+        Move(staff, action, accepted ? DisputeStatus.Accepted : DisputeStatus.InReview, answer.HistoryText(staff, comment), isPublic: true, now);
     }
 
     private void Offer(Actor actor, SettlementProposal proposal, DateTimeOffset now)

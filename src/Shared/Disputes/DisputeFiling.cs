@@ -48,8 +48,8 @@ public sealed record FilingResult(Dispute? Dispute, IReadOnlyList<OpenCoverage> 
 }
 
 /// <summary>
-/// The one way a dispute is opened, whoever opens it (a customer on the portal, the ERP through
-/// the API): refuses what an open dispute already covers, takes the next reference, opens the
+/// The one way a dispute is opened, whoever opens it (a customer on the portal, staff in the back
+/// office, the ERP through the API, a status of the e-invoicing platform): refuses what an open dispute already covers, takes the next reference, opens the
 /// dispute (the domain checks every amount to the cent against the invoices), attaches the
 /// evidence already streamed to storage, queues the e-mails and raises the
 /// <see cref="WebhookEvent.DisputeOpened"/> webhook — all in one transaction, so that a refusal
@@ -128,7 +128,14 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
 
     private async Task<FilingResult> FileOnceAsync(Actor actor, int customerAccountId, FilingRequest request, FilingNotice? notice, bool ownTransaction, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
+        if (ownTransaction)
+        {
+            // Each attempt starts from the database. Inside the caller's unit of work (the API's
+            // idempotency filter, an e-invoicing status being applied) what it tracks is its own:
+            // the filing's saves carry it along, in its transaction.
+            db.ChangeTracker.Clear();
+        }
+
         var claims = request.Claims;
         var invoiceIds = claims.Select(c => c.InvoiceId).Distinct().ToList();
         var invoices = await db.Invoices
@@ -208,11 +215,11 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
 
     /// <summary>
     /// Raises the <see cref="WebhookEvent.DisputeOpened"/> webhook for a dispute just saved, in the
-    /// caller's transaction: every opening is announced, including those the e-invoicing platform's
-    /// statuses open. The event carries the dispute as the API reads it back, blocks and history
-    /// included, read inside the transaction so that the webhook leaves with the dispute or not at all.
+    /// filing's transaction: every opening is announced. The event carries the dispute as the API
+    /// reads it back, blocks and history included, read inside the transaction so that the webhook
+    /// leaves with the dispute or not at all.
     /// </summary>
-    public static async Task AnnounceAsync(LitigesDbContext db, Dispute dispute, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task AnnounceAsync(LitigesDbContext db, Dispute dispute, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var view = await DisputeView.LoadAsync(db, dispute.Reference, cancellationToken);
         await WebhookEvents.RaiseAsync(db, WebhookEvent.DisputeOpened, view!, now, cancellationToken);

@@ -20,7 +20,15 @@ public static class DisputeRoles
     /// <summary>Staff who may add evidence (the customer too, on the portal).</summary>
     public static readonly ActorRole[] AddEvidence = [ActorRole.Agent, ActorRole.CreditManager, ActorRole.Resolver, ActorRole.Finance];
 
+    /// <summary>Staff who open a dispute for a customer (from a call, an e-mail, a dunning call, the sales rep), and record a customer's answer received outside the portal.</summary>
+    public static readonly ActorRole[] OpenForCustomer = Work;
+
+    /// <summary>Who may carry out an accepted settlement of some kind (the kind then narrows it: <see cref="MayCompleteSettlement"/>).</summary>
+    public static readonly ActorRole[] Complete = [.. Propose, ActorRole.System];
+
     public static bool MayWork(ActorRole role) => Work.Contains(role);
+
+    public static bool MayOpenForCustomer(ActorRole role) => OpenForCustomer.Contains(role);
 
     public static bool MayPropose(ActorRole role) => Propose.Contains(role);
 

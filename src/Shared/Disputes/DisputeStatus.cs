@@ -22,6 +22,18 @@ public enum DisputeSource
 
     /// <summary>A lifecycle status (207, 210, 206, 208) the customer set on its e-invoicing platform (PA).</summary>
     EInvoicingPlatform,
+
+    /// <summary>The customer called customer service; staff opened the dispute for them.</summary>
+    Phone,
+
+    /// <summary>The customer wrote an e-mail; staff opened the dispute for them.</summary>
+    Email,
+
+    /// <summary>The credit function heard of it while calling the customer about an overdue invoice.</summary>
+    DunningCall,
+
+    /// <summary>The sales representative passed it on.</summary>
+    SalesRepresentative,
 }
 
 public enum DisputePriority

@@ -187,7 +187,7 @@ public static class CaseFileArchive
         }),
     };
 
-    /// <summary>Every answer to a settlement proposal: who answered, when, from which address (IP), and what was proposed.</summary>
+    /// <summary>Every answer to a settlement proposal: who answered, when, from which address (IP) or, recorded by staff, by which channel on which day; and what was proposed.</summary>
     private static object AcceptanceRecord(Dispute dispute) => new
     {
         Dispute = dispute.Reference,
@@ -207,6 +207,12 @@ public static class CaseFileArchive
             At = p.RespondedAt,
             IpAddress = p.RespondedFrom,
             Comment = p.CustomerComment,
+
+            // An answer that reached staff by phone, e-mail or letter, recorded on the customer's behalf.
+            RecordedByStaff = p.AnswerRecordedByName,
+            ReceivedBy = p.AnswerChannel?.ToString(),
+            ReceivedOn = p.AnswerReceivedOn,
+            ContactEmail = p.AnswerContactEmail,
         }),
     };
 

@@ -8,7 +8,6 @@ using Litiges.Disputes;
 using Litiges.Finance;
 using Litiges.Invoices;
 using Litiges.Notifications;
-using Litiges.Numbering;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +28,7 @@ public sealed record IntakeResult(PlatformStatusMessage Message, bool Replayed)
 /// acted on (unreadable, unknown status, unknown invoice, an amount the dispute rules refuse) leaves
 /// nothing behind but itself, parked with its reason for an agent.
 /// </summary>
-public sealed class StatusIntake(LitigesDbContext db, TimeProvider clock, IOptions<SellerOptions> seller, MailSettings mail)
+public sealed class StatusIntake(LitigesDbContext db, TimeProvider clock, IOptions<SellerOptions> seller, MailSettings mail, DisputeFiling filing)
 {
     /// <summary>Who acts in the dispute's history when the platform speaks.</summary>
     public static readonly Actor Platform = Actor.SystemActor("Plateforme de facturation électronique (PA)");
@@ -170,11 +169,27 @@ public sealed class StatusIntake(LitigesDbContext db, TimeProvider clock, IOptio
                 }
 
                 var reasonCode = await ReasonCodeAsync(status, cancellationToken);
-                var reference = await SequenceNumbers.NextAsync(db, "LIT", now.Year, cancellationToken);
-                var dispute = Dispute.Open(reference, invoice.CustomerAccountId, reasonCode, HistoryText(status), DesiredOutcome.Other, claims, DisputeSource.EInvoicingPlatform, Platform, now);
-                db.Disputes.Add(dispute);
-                await db.SaveChangesAsync(cancellationToken); // the dispute's id, for the message and the alert's link
-                await DisputeFiling.AnnounceAsync(db, dispute, now, cancellationToken);
+
+                // Filed like every other dispute, in this intake's transaction: blocks, reference and
+                // the DisputeOpened webhook go with the message, or nothing does.
+                var request = new FilingRequest(
+                    [.. claims.Select(c => new FilingClaim(invoice.Id, c.Line?.Id, c.Amount))],
+                    CustomerProblem.Other,
+                    HistoryText(status),
+                    DesiredOutcome.Other,
+                    null,
+                    [])
+                {
+                    ReasonCode = reasonCode.Code,
+                    Source = DisputeSource.EInvoicingPlatform,
+                };
+                var filed = await filing.FileAsync(Platform, invoice.CustomerAccountId, request, notice: null, cancellationToken);
+                if (!filed.Succeeded)
+                {
+                    return new CdarProblem("EInvoicing.Park.AlreadyDisputed", invoice.Number, string.Join(", ", filed.Conflicts.Select(c => c.Reference).Distinct()));
+                }
+
+                var dispute = filed.Dispute!;
                 disputeId = dispute.Id;
                 await AlertAgentsAsync(dispute, invoice, status, now, cancellationToken);
             }

@@ -48,6 +48,7 @@ public static class LitigesWeb
         services.AddSingleton(new VirusScanning(builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(configuration["Evidence:ClamAv:Host"])));
         services.AddScoped<Disputes.DisputeCommands>();
         services.AddScoped<Disputes.DisputeFiling>();
+        services.AddScoped<Storage.StagedEvidence>();
         services.AddScoped<PersonalData>();
         services.AddScoped<UserSessions>();
         services.Configure<InvitationOptions>(configuration.GetSection("Accounts"));

@@ -100,6 +100,20 @@ public sealed class SettlementProposal
 
     public string? CustomerComment { get; private set; }
 
+    /// <summary>How the answer reached staff, when they recorded it for the customer (null: answered on the portal).</summary>
+    public AnswerChannel? AnswerChannel { get; private set; }
+
+    /// <summary>The day the answer recorded by staff was received.</summary>
+    public DateOnly? AnswerReceivedOn { get; private set; }
+
+    /// <summary>The contact's e-mail address given with an answer recorded by staff.</summary>
+    public string? AnswerContactEmail { get; private set; }
+
+    /// <summary>The staff member who recorded the customer's answer on their behalf.</summary>
+    public string? AnswerRecordedByName { get; private set; }
+
+    public bool AnswerRecordedByStaff => AnswerRecordedByName is not null;
+
     public DateTimeOffset? ExecutedAt { get; private set; }
 
     public string? ExecutedByName { get; private set; }
@@ -143,6 +157,19 @@ public sealed class SettlementProposal
         RespondedAt = at;
         RespondedFrom = fromAddress;
         CustomerComment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+    }
+
+    internal void RecordReceivedAnswer(Actor staff, ReceivedAnswer answer, bool accepted, string? comment, DateTimeOffset at)
+    {
+        Status = accepted ? ProposalStatus.Accepted : ProposalStatus.Declined;
+        RespondedByUserId = answer.ContactUserId;
+        RespondedByName = answer.ContactName;
+        RespondedAt = at;
+        CustomerComment = comment;
+        AnswerChannel = answer.Channel;
+        AnswerReceivedOn = answer.ReceivedOn;
+        AnswerContactEmail = answer.ContactEmail;
+        AnswerRecordedByName = staff.DisplayName;
     }
 
     internal void MarkExecuted(Actor actor, DateTimeOffset at)

@@ -92,7 +92,13 @@ public abstract class BackOfficeScenario<TFixture>(TFixture fixture)
                     dispute.RequestInformation(SeedAgent, "Pouvez-vous joindre le bon de livraison ?", Next());
                     break;
                 case DisputeStatus.SettlementProposed or DisputeStatus.Accepted or DisputeStatus.Resolved:
-                    dispute.ProposeSettlement(SeedAgent, "Avoir de 100 €", Next());
+                    // A commercial gesture: customer service carries it out itself (a credit note is finance's to issue).
+                    var gesture = new Litiges.Settlements.SettlementDraft(Litiges.Settlements.SettlementKind.CommercialGesture, "Remise de 100 € sur la prochaine commande")
+                    {
+                        GestureAmount = 100m,
+                        GestureValidUntil = Litiges.Deadlines.BusinessDate.Of(at).AddDays(90),
+                    };
+                    dispute.ProposeSettlement(SeedAgent, gesture, new Litiges.Settlements.DelegationLimits(Litiges.Settlements.DelegationLimit.Defaults()), 50m, Next());
                     if (status != DisputeStatus.SettlementProposed)
                     {
                         dispute.AcceptSettlement(customer, Next());
@@ -100,7 +106,7 @@ public abstract class BackOfficeScenario<TFixture>(TFixture fixture)
 
                     if (status == DisputeStatus.Resolved)
                     {
-                        dispute.MarkResolved(SeedAgent, "Avoir émis", Next());
+                        dispute.CompleteSettlement(SeedAgent, Next());
                     }
 
                     break;

@@ -4,6 +4,7 @@ using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Invoices;
 using Litiges.Numbering;
+using Litiges.Settlements;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -74,7 +75,7 @@ public abstract class KpiFixture(DatabaseProvider provider) : LitigesFixture(pro
         async Task<Dispute> OpenAsync(CustomerAccount customer, string reason, Invoice invoice, decimal amount, DateTimeOffset at)
         {
             var reference = await SequenceNumbers.NextAsync(db, "LIT", at.Year);
-            var dispute = Dispute.Open(reference, customer.Id, reasons[reason], "Écart constaté", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, amount)], DisputeSource.Staff, Agent, at);
+            var dispute = Dispute.Open(reference, customer.Id, reasons[reason], "Écart constaté", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, amount)], DisputeSource.Staff, Agent, at, new DisputeContact("Claire Acheteuse", null, null));
             db.Disputes.Add(dispute);
             return dispute;
         }
@@ -83,9 +84,10 @@ public abstract class KpiFixture(DatabaseProvider provider) : LitigesFixture(pro
 
         void Settle(Dispute dispute, DateTimeOffset resolvedAt)
         {
-            dispute.ProposeSettlement(Agent, "Avoir", resolvedAt.AddHours(-2));
+            var gesture = new SettlementDraft(SettlementKind.CommercialGesture, "Remise de 5 % sur la prochaine commande") { GesturePercent = 5m, GestureValidUntil = Litiges.Deadlines.BusinessDate.Of(resolvedAt).AddDays(90) };
+            dispute.ProposeSettlement(Agent, gesture, new DelegationLimits(DelegationLimit.Defaults()), 50m, resolvedAt.AddHours(-2));
             dispute.AcceptSettlement(CustomerOf(dispute), resolvedAt.AddHours(-1));
-            dispute.MarkResolved(Agent, "Avoir émis", resolvedAt);
+            dispute.CompleteSettlement(Agent, resolvedAt);
         }
 
         void Credit(Invoice invoice, decimal gross, DateTimeOffset at, Dispute? dispute) =>

@@ -113,7 +113,7 @@ public abstract class FollowTests<TFixture>(TFixture fixture) : IClassFixture<TF
         var alice = await PortalBrowser.SignInAsync(fixture.Portal, "alice@alpha.test");
         var url = $"/Disputes/Details/{id}";
         var page = await alice.GetPageAsync(url);
-        Assert.Contains("Avoir de 80,00 € TTC sur la ligne 1", page.QuerySelector("#proposal")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Avoir de 60,00 € TTC sur la ligne 1", page.QuerySelector("#proposal")!.TextContent, StringComparison.Ordinal);
 
         var unconfirmed = await alice.SubmitAsync(PortalBrowser.Form(page, "Accept"), url);
         Assert.Equal(HttpStatusCode.OK, unconfirmed.StatusCode);
@@ -240,7 +240,11 @@ public abstract class FollowTests<TFixture>(TFixture fixture) : IClassFixture<TF
         await TestData.ActAsync(fixture, created.Id, (dispute, agent, now) =>
         {
             dispute.Acknowledge(agent, now);
-            dispute.ProposeSettlement(agent, "Avoir de 80,00 € TTC sur la ligne 1, émis sous 5 jours ouvrés.", now);
+            var draft = new Litiges.Settlements.SettlementDraft(Litiges.Settlements.SettlementKind.CreditNote, "Avoir de 60,00 € TTC sur la ligne 1, émis sous 5 jours ouvrés.")
+            {
+                Credits = [new Litiges.Settlements.ProposedCredit(created.InvoiceId, null, "Écart de prix", 1, 50m, 0.20m)],
+            };
+            dispute.ProposeSettlement(agent, draft, new Litiges.Settlements.DelegationLimits(Litiges.Settlements.DelegationLimit.Defaults()), 50m, now);
         });
         return created;
     }

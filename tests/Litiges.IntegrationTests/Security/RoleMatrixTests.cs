@@ -39,6 +39,8 @@ public sealed class RoleMatrixTests(SqliteFixture fixture) : IClassFixture<Sqlit
         ["/Disputes/Details/{id:int}/Tasks"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Disputes/Evidence/{id:int}/{evidenceId:int}"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Disputes/Export/{id:int}"] = [Ok, Ok, Ok, Ok, Forbidden],
+        ["/Disputes/New"] = [Ok, Forbidden, Ok, Forbidden, Forbidden],
+        ["/Disputes/{id:int}/RecordAnswer"] = [Ok, Forbidden, Ok, Forbidden, Forbidden],
         ["/Tasks"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/EInvoicing/Parked"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Settlements/Approvals"] = [Forbidden, Forbidden, Ok, Ok, Forbidden],

@@ -1,5 +1,6 @@
 using Litiges.Disputes;
 using Litiges.Invoices;
+using Litiges.Settlements;
 using Litiges.UnitTests.Deadlines;
 using Microsoft.Extensions.Time.Testing;
 
@@ -83,7 +84,8 @@ internal sealed class DisputeBuilder
             _claims,
             _source,
             _openedBy ?? Actors.CustomerOf(_customerAccountId),
-            Clock.GetUtcNow());
+            Clock.GetUtcNow(),
+            _openedBy is { IsStaff: true } ? new DisputeContact("Paul Acheteur", "paul.acheteur@client.example", null) : null);
     }
 
     /// <summary>Opens the dispute and drives it to <paramref name="status"/>.</summary>
@@ -123,6 +125,14 @@ internal static class DisputeDriver
         [DisputeStatus.Withdrawn] = [DisputeStatus.Submitted, DisputeStatus.Withdrawn],
     };
 
+    /// <summary>What the drive proposes: a commercial gesture, which names no invoice and needs no approval.</summary>
+    public const string GestureSummary = "Remise de 5 % sur la prochaine commande.";
+
+    public static readonly DelegationLimits Limits = new(DelegationLimit.Defaults());
+
+    public static SettlementDraft Gesture(DateTimeOffset now) =>
+        new(SettlementKind.CommercialGesture, GestureSummary) { GesturePercent = 5m, GestureValidUntil = Litiges.Deadlines.BusinessDate.Of(now).AddDays(90) };
+
     /// <summary>
     /// Drives the dispute from where it stands to <paramref name="target"/>; it must stand on the
     /// path to it (Submitted always does). Each step moves the clock on by <see cref="Step"/>.
@@ -155,13 +165,13 @@ internal static class DisputeDriver
                 dispute.RequestInformation(Actors.Agent, "Pouvez-vous joindre le bon de livraison signé ?", now);
                 break;
             case DisputeStatus.SettlementProposed:
-                dispute.ProposeSettlement(Actors.Agent, "Avoir du montant contesté.", now);
+                dispute.ProposeSettlement(Actors.Agent, Gesture(now), Limits, writeOffThreshold: 0m, now);
                 break;
             case DisputeStatus.Accepted:
                 dispute.AcceptSettlement(customer, now);
                 break;
             case DisputeStatus.Resolved:
-                dispute.MarkResolved(Actors.Finance, "Avoir émis.", now);
+                dispute.CompleteSettlement(Actors.Finance, now);
                 break;
             case DisputeStatus.Rejected:
                 dispute.Reject(Actors.Agent, "Les quantités livrées correspondent au bon signé.", now);

@@ -177,7 +177,7 @@ public class DisputeLifeCycleTests
 
         Assert.Equal(DisputeStatus.InReview, dispute.Status);
         Assert.Null(dispute.History[^1].Text);
-        dispute.ProposeSettlement(Actors.CreditManager, "Avoir de 120,00 € et geste commercial.", builder.Clock.GetUtcNow());
+        dispute.ProposeSettlement(Actors.CreditManager, DisputeDriver.Gesture(builder.Clock.GetUtcNow()), DisputeDriver.Limits, 0m, builder.Clock.GetUtcNow());
         Assert.Equal(DisputeStatus.SettlementProposed, dispute.Status);
     }
 

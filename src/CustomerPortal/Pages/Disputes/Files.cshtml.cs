@@ -38,7 +38,7 @@ public sealed class FilesModel(EvidenceIntake intake, StagedEvidence staged, ISt
                 async file =>
                 {
                     var held = (file.Form.Fields.TryGetValue("Input.Files", out var posted) ? posted.OfType<string>() : []).Concat(newTickets);
-                    var result = await staged.StageAsync(intake, file, ++position, held, User.UserId(), t, cancellationToken);
+                    var result = await staged.StageAsync(intake, file.FileName, file.Content, ++position, held, User.UserId(), t, cancellationToken);
                     if (result is { File: { } stored, Ticket: { } ticket })
                     {
                         newTickets.Add(ticket);

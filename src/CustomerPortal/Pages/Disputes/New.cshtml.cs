@@ -91,7 +91,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
                 {
                     // The tickets held come before the file input in the form, so they are known here.
                     var held = (file.Form.Fields.TryGetValue("Input.Files", out var posted) ? posted.OfType<string>() : []).Concat(newTickets);
-                    var staged = await stagedFiles.StageAsync(intake, file, ++position, held, User.UserId(), t, cancellationToken);
+                    var staged = await stagedFiles.StageAsync(intake, file.FileName, file.Content, ++position, held, User.UserId(), t, cancellationToken);
                     if (staged.Ticket is not null)
                     {
                         newTickets.Add(staged.Ticket);

@@ -26,6 +26,9 @@ internal sealed class SettlementProposalConfiguration : IEntityTypeConfiguration
         builder.Property(p => p.RespondedFrom).HasMaxLength(64);
         builder.Property(p => p.CustomerComment).HasMaxLength(Dispute.MaxMessageLength);
         builder.Property(p => p.ExecutedByName).HasMaxLength(200);
+        builder.Property(p => p.AnswerContactEmail).HasMaxLength(256);
+        builder.Property(p => p.AnswerRecordedByName).HasMaxLength(200);
+        builder.Ignore(p => p.AnswerRecordedByStaff);
         builder.Ignore(p => p.IsActive);
         builder.Ignore(p => p.CreditTotal);
         builder.HasIndex(p => new { p.Status, p.ProposedAt });

@@ -1565,6 +1565,21 @@ namespace Litiges.Data.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("AnswerChannel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("AnswerContactEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateOnly?>("AnswerReceivedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("AnswerRecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("ApprovalRoles")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");

@@ -1567,6 +1567,21 @@ namespace Litiges.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("AnswerChannel")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("AnswerContactEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateOnly?>("AnswerReceivedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("AnswerRecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("ApprovalRoles")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");

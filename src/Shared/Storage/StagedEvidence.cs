@@ -3,15 +3,15 @@ using System.Text.Json;
 using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Localization;
-using Litiges.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
-namespace Litiges.CustomerPortal.Uploads;
+namespace Litiges.Storage;
 
 /// <summary>
-/// Files uploaded while a dispute is being filled in, before it exists: each is already in blob
+/// Files uploaded while a dispute is being filled in (by a customer on the portal, or by staff
+/// opening one for a customer), before it exists: each is already in blob
 /// storage, and the form carries a ticket for it — the stored file's facts, protected so that they
 /// cannot be forged or used by another user, and valid for a day. Each file is also recorded
 /// server-side (<see cref="StagedBlob"/>): the user's quota counts those records, not the tickets
@@ -58,11 +58,13 @@ public sealed class StagedEvidence(LitigesDbContext db, IDataProtectionProvider 
     /// user's staged quota (counting every file they staged and no dispute claimed), records it,
     /// and gives its ticket; or says, in the user's words, why it was refused, leaving nothing.
     /// </summary>
+    /// <param name="fileName">The name the browser sent.</param>
+    /// <param name="content">The file's bytes, read once, to the end.</param>
     /// <param name="position">The file's rank in its request, from 1.</param>
-    public async Task<StagedUpload> StageAsync(EvidenceIntake intake, StreamedFile file, int position, IEnumerable<string> heldTickets, string userId, IStringLocalizer t, CancellationToken cancellationToken)
+    public async Task<StagedUpload> StageAsync(EvidenceIntake intake, string? fileName, Stream content, int position, IEnumerable<string> heldTickets, string userId, IStringLocalizer t, CancellationToken cancellationToken)
     {
         var limits = intake.Limits;
-        var name = FileNames.Sanitize(file.FileName);
+        var name = FileNames.Sanitize(fileName);
         if (position > limits.MaxFilesPerRequest)
         {
             return Refused(t["Error.Upload.TooManyFilesPerRequest", name, limits.MaxFilesPerRequest]);
@@ -77,7 +79,7 @@ public sealed class StagedEvidence(LitigesDbContext db, IDataProtectionProvider 
         StoredFile stored;
         try
         {
-            stored = await intake.StoreAsync(file.FileName, file.Content, held.Sum(f => f.Length), cancellationToken, await StagedBytesAsync(userId, cancellationToken));
+            stored = await intake.StoreAsync(fileName, content, held.Sum(f => f.Length), cancellationToken, await StagedBytesAsync(userId, cancellationToken));
         }
         catch (DomainException refused)
         {
