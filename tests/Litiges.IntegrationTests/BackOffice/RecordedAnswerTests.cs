@@ -34,7 +34,7 @@ public abstract class RecordedAnswerTests<TFixture>(TFixture fixture) : BackOffi
     {
         var id = await ProposedByErpAsync();
         var agent = await StaffAsync(Agent);
-        var details = await agent.GetPageAsync(Url(id));
+        var details = await agent.GetPageAsync(SettlementUrl(id));
         Assert.NotNull(details.QuerySelector($"a[href='{AnswerUrl(id)}']"));
         var page = await agent.GetPageAsync(AnswerUrl(id));
         Assert.Empty(page.QuerySelectorAll("input[type=radio]:checked"));
@@ -51,7 +51,7 @@ public abstract class RecordedAnswerTests<TFixture>(TFixture fixture) : BackOffi
         Assert.Equal(EvidenceVisibility.Shared, dispute.Evidence[0].Visibility);
         var proposal = await Fixture.WithDbAsync(db => db.SettlementProposals.AsNoTracking().SingleAsync(p => p.DisputeId == id));
         Assert.Equal(("Jean Dupont", AnswerChannel.Letter, Today, "Agnès Agent"), (proposal.RespondedByName, proposal.AnswerChannel, proposal.AnswerReceivedOn, proposal.AnswerRecordedByName));
-        var shown = await agent.GetPageAsync(Url(id));
+        var shown = await agent.GetPageAsync(SettlementUrl(id));
         Assert.Contains("Réponse enregistrée par Agnès Agent pour le compte de Jean Dupont, reçue par courrier", shown.QuerySelector("[data-testid=customer-answer]")!.TextContent, StringComparison.Ordinal);
 
         // The case file carries the record explicitly.

@@ -124,7 +124,7 @@ public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands comma
         }
 
         TempData["Success"] = t[Input.Decision == AnswerDecision.Accept ? "RecordAnswer.AcceptanceRecorded" : "RecordAnswer.DeclineRecorded", answer.ContactName].Value;
-        return RedirectToPage("./Details", new { id });
+        return RedirectToPage("./Settlement", new { id });
     }
 
     private void Validate(IFormFile? letter)
