@@ -20,7 +20,6 @@ public sealed class Program
 
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLitigesWeb(UserKind.Customer);
-        builder.Services.AddScoped<StagedEvidence>();
         var app = builder.Build();
         app.UseLitigesWeb();
         await app.RunAsync();

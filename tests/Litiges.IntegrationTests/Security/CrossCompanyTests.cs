@@ -103,7 +103,7 @@ public abstract class CrossCompanyTests<TFixture>(TFixture fixture) : IClassFixt
         var bobId = await fixture.WithDbAsync(db => db.Users.Where(u => u.Email == "bob@beta.test").Select(u => u.Id).SingleAsync());
         using (var scope = fixture.Portal.Services.CreateScope())
         {
-            Assert.NotNull(scope.ServiceProvider.GetRequiredService<Litiges.CustomerPortal.Uploads.StagedEvidence>().Read(ticket, bobId));
+            Assert.NotNull(scope.ServiceProvider.GetRequiredService<Litiges.Storage.StagedEvidence>().Read(ticket, bobId));
         }
 
         // Bob himself can discard it: the check above would have seen it go.
