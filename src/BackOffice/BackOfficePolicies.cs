@@ -34,6 +34,9 @@ public static class BackOfficePolicies
     /// </summary>
     public const string Customers = "Customers";
 
+    /// <summary>Parked incoming e-mails: the agents and credit managers who answer customers.</summary>
+    public const string Inbound = "Inbound";
+
     private static readonly string[] DisputeRoles = [StaffRoles.Agent, StaffRoles.Resolver, StaffRoles.CreditManager, StaffRoles.Finance];
 
     public static IServiceCollection AddBackOfficePolicies(this IServiceCollection services)
@@ -45,6 +48,7 @@ public static class BackOfficePolicies
             .AddPolicy(CreditNotes, policy => Staff(policy).RequireRole(StaffRoles.CreditManager, StaffRoles.Finance))
             .AddPolicy(Configuration, policy => Staff(policy).RequireRole(StaffRoles.CreditManager))
             .AddPolicy(Accounts, policy => Staff(policy).RequireRole(StaffRoles.Admin))
+            .AddPolicy(Inbound, policy => Staff(policy).RequireRole(StaffRoles.Agent, StaffRoles.CreditManager))
             .AddPolicy(Customers, policy => Staff(policy).RequireRole(StaffRoles.Agent, StaffRoles.CreditManager, StaffRoles.Admin));
 
         services.Configure<RazorPagesOptions>(options =>
@@ -56,6 +60,7 @@ public static class BackOfficePolicies
             options.Conventions.AuthorizeFolder("/Settings", Configuration);
             options.Conventions.AuthorizeFolder("/Staff", Accounts);
             options.Conventions.AuthorizeFolder("/Customers", Customers);
+            options.Conventions.AuthorizeFolder("/Inbound", Inbound);
             options.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new RequireStaffTwoFactorFilter()));
         });
         return services;
