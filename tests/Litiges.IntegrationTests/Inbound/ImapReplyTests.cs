@@ -146,7 +146,8 @@ public abstract class ImapReplyTests<TFixture>(TFixture fixture)
         await AssertParkedAsync(forged, ParkReason.BadToken, null);
         await AssertParkedAsync(forwarded, ParkReason.BadToken, null);
         await AssertParkedAsync(swapped, ParkReason.BadToken, null);
-        Assert.Empty((await ConversationAsync(other)).Messages.Where(m => m.Contains("Autre", StringComparison.Ordinal) || m.Contains("Transféré", StringComparison.Ordinal)));
+        var otherMessages = (await ConversationAsync(other)).Messages;
+        Assert.DoesNotContain(otherMessages, m => m.Contains("Autre", StringComparison.Ordinal) || m.Contains("Transféré", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -210,22 +211,22 @@ public abstract class ImapReplyTests<TFixture>(TFixture fixture)
         await browser.SignInAsync("agent@staff.test");
         var page = await browser.GetPageAsync("/Inbound");
         var parked = await Fixture.WithDbAsync(db => db.InboundMails.Where(m => m.MessageId == fromColleague.MessageId || m.MessageId == spam.MessageId).ToDictionaryAsync(m => m.MessageId, m => m.Id));
-        Assert.NotNull(page.QuerySelector($"[data-mail='{parked[fromColleague.MessageId]}']"));
-        Assert.NotNull(page.QuerySelector($"[data-mail='{parked[spam.MessageId]}'] [data-reason='{ParkReason.NoReplyAddress}']"));
+        Assert.NotNull(page.QuerySelector($"[data-mail='{parked[fromColleague.MessageId!]}']"));
+        Assert.NotNull(page.QuerySelector($"[data-mail='{parked[spam.MessageId!]}'] [data-reason='{ParkReason.NoReplyAddress}']"));
 
-        var attach = await browser.SubmitAsync("/Inbound", new Dictionary<string, string> { ["Reference"] = reference }, $"[data-mail='{parked[fromColleague.MessageId]}'] form[action*='Attach']");
+        var attach = await browser.SubmitAsync("/Inbound", new Dictionary<string, string> { ["Reference"] = reference }, $"[data-mail='{parked[fromColleague.MessageId!]}'] form[action*='Attach']");
         Assert.Equal(System.Net.HttpStatusCode.Redirect, attach.StatusCode);
-        var discard = await browser.SubmitAsync("/Inbound", new Dictionary<string, string>(), $"[data-mail='{parked[spam.MessageId]}'] form[action*='Discard']");
+        var discard = await browser.SubmitAsync("/Inbound", new Dictionary<string, string>(), $"[data-mail='{parked[spam.MessageId!]}'] form[action*='Discard']");
         Assert.Equal(System.Net.HttpStatusCode.Redirect, discard.StatusCode);
 
         var (messages, evidence) = await ConversationAsync(dispute);
         Assert.Contains("La palette est partie le 3.", messages);
         Assert.Contains("cmr.pdf", evidence);
         var statuses = await Fixture.WithDbAsync(db => db.InboundMails.Where(m => m.MessageId == fromColleague.MessageId || m.MessageId == spam.MessageId).ToDictionaryAsync(m => m.MessageId, m => new { m.Status, m.HandledBy, m.RawBlobName }));
-        Assert.Equal(InboundMailStatus.Attached, statuses[fromColleague.MessageId].Status);
-        Assert.Equal("Agnès Agent", statuses[fromColleague.MessageId].HandledBy);
-        Assert.Equal(InboundMailStatus.Discarded, statuses[spam.MessageId].Status);
-        Assert.Null(statuses[spam.MessageId].RawBlobName);
+        Assert.Equal(InboundMailStatus.Attached, statuses[fromColleague.MessageId!].Status);
+        Assert.Equal("Agnès Agent", statuses[fromColleague.MessageId!].HandledBy);
+        Assert.Equal(InboundMailStatus.Discarded, statuses[spam.MessageId!].Status);
+        Assert.Null(statuses[spam.MessageId!].RawBlobName);
     }
 
     private const string InboundAddressOnly = ImapFixture.InboundAddress;
