@@ -64,6 +64,7 @@ public sealed class Program
 
         app.UseLitigesWeb();
         app.MapIntegrationApi();
+        app.MapSendGridInbound();
         await app.RunAsync();
         return 0;
     }

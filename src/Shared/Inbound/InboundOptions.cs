@@ -26,6 +26,15 @@ public sealed class InboundOptions
     }
 
     public ImapOptions Imap { get; set; } = new();
+
+    public SendGridInboundOptions SendGrid { get; set; } = new();
+}
+
+/// <summary>SendGrid Inbound Parse (<c>Inbound:SendGrid:Secret</c>): the webhook is off while the secret is empty.</summary>
+public sealed class SendGridInboundOptions
+{
+    /// <summary>The secret in the webhook's URL, <c>https://backoffice/inbound/sendgrid/{secret}</c> (32 random characters or more).</summary>
+    public string? Secret { get; set; }
 }
 
 /// <summary>The mailbox polled for replies (<c>Inbound:Imap:*</c>); polling is off while <see cref="Host"/> is empty.</summary>

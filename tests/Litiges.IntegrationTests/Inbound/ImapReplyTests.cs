@@ -25,6 +25,8 @@ public abstract class ImapFixture(DatabaseProvider provider) : LitigesFixture(pr
 {
     public const string InboundAddress = "litiges@inbound.test";
 
+    public const string SendGridSecret = "sendgrid-secret-for-the-tests-0123456789";
+
     public AppFactory<BackOfficeProgram> Mail { get; private set; } = null!;
 
     /// <summary>A folder of the test mailbox for this fixture alone: the fixtures of both databases run at once.</summary>
@@ -60,6 +62,7 @@ public abstract class ImapFixture(DatabaseProvider provider) : LitigesFixture(pr
             ["Inbound:Imap:Folder"] = Folder,
             ["Inbound:Imap:ProcessedFolder"] = Folder + "-done",
             ["Inbound:Imap:Interval"] = "1.00:00:00",
+            ["Inbound:SendGrid:Secret"] = SendGridSecret,
             ["Evidence:ClamAv:Host"] = clamHost,
             ["Evidence:ClamAv:Port"] = clamPort,
         });
@@ -227,6 +230,32 @@ public abstract class ImapReplyTests<TFixture>(TFixture fixture)
         Assert.Equal("Agnès Agent", statuses[fromColleague.MessageId!].HandledBy);
         Assert.Equal(InboundMailStatus.Discarded, statuses[spam.MessageId!].Status);
         Assert.Null(statuses[spam.MessageId!].RawBlobName);
+    }
+
+    /// <summary>SendGrid Inbound Parse posts the raw message to the URL with the secret; any other URL is a 404 and takes nothing.</summary>
+    [Fact]
+    public async Task A_sendgrid_inbound_parse_post_goes_through_the_same_pipeline_when_its_secret_matches()
+    {
+        var dispute = await NewDisputeAsync();
+        var reply = Reply("alice@alpha.test", "Alice Alpha", To(dispute, "alice@alpha.test"), "Réponse via SendGrid.");
+        using var raw = new MemoryStream();
+        await reply.WriteToAsync(raw);
+        MultipartFormDataContent Form() => new()
+        {
+            { new StringContent(Encoding.UTF8.GetString(raw.ToArray())), "email" },
+            { new StringContent("alice@alpha.test"), "from" },
+        };
+        var client = Fixture.Mail.CreateClient();
+
+        var wrong = await client.PostAsync(new Uri("/inbound/sendgrid/not-the-secret", UriKind.Relative), Form());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, wrong.StatusCode);
+        Assert.Empty((await ConversationAsync(dispute)).Messages);
+
+        var right = await client.PostAsync(new Uri("/inbound/sendgrid/" + ImapFixture.SendGridSecret, UriKind.Relative), Form());
+        Assert.Equal(System.Net.HttpStatusCode.OK, right.StatusCode);
+        var again = await client.PostAsync(new Uri("/inbound/sendgrid/" + ImapFixture.SendGridSecret, UriKind.Relative), Form());
+        Assert.Equal(System.Net.HttpStatusCode.OK, again.StatusCode);
+        Assert.Single((await ConversationAsync(dispute)).Messages, m => m == "Réponse via SendGrid.");
     }
 
     private const string InboundAddressOnly = ImapFixture.InboundAddress;
