@@ -33,6 +33,7 @@ start_postgres
 start_azurite
 start_maildev
 start_clamd
+start_dovecot
 
 # Each test host watches its configuration files with inotify; the default of 128 instances per
 # user is tight for the integration suite's hundreds of hosts. Raise it where allowed (root).

@@ -3,7 +3,7 @@
 #
 #   source scripts/services.sh
 #   trap stop_all EXIT
-#   ensure_chromium; start_postgres; start_azurite; start_maildev
+#   ensure_chromium; start_postgres; start_azurite; start_maildev; start_clamd; start_dovecot
 #
 # Every server listens on 127.0.0.1 on a free port, keeps its data in a fresh
 # temporary folder, and is handed to the tests through LITIGES_TEST_* variables.
@@ -359,6 +359,84 @@ stop_clamd() {
     unset LITIGES_TEST_CLAMD
 }
 
+# ---------------------------------------------------------------- dovecot (IMAP, e-mail in)
+
+_DOVECOT_PID="" _DOVECOT_DIR=""
+
+# start_dovecot: Debian's dovecot IMAP server on 127.0.0.1 with one test user (plain login on
+# loopback, no TLS), mail in a temporary maildir. As root, the mail belongs to the dovecot user
+# (dovecot refuses root for mail); otherwise to the caller.
+start_dovecot() {
+    [ -z "$_DOVECOT_PID" ] || { _svc_log "dovecot already started"; return 0; }
+    ensure_apt_packages dovecot-imapd || return 1
+
+    local port uid gid login_user internal_user password
+    _svc_pick_port port || return 1
+    _DOVECOT_DIR="$(mktemp -d "${TMPDIR:-/tmp}/litiges-dovecot.XXXXXX")"
+    chmod 755 "$_DOVECOT_DIR"
+    password="litiges-$RANDOM$RANDOM"
+    if [ "$(id -u)" -eq 0 ]; then
+        uid="$(id -u dovecot)" gid="$(id -g dovecot)" login_user=dovenull internal_user=dovecot
+    else
+        uid="$(id -u)" gid="$(id -g)" login_user="$(id -un)" internal_user="$(id -un)"
+    fi
+    mkdir -p "$_DOVECOT_DIR/run" "$_DOVECOT_DIR/home/litiges"
+    chown "$uid:$gid" "$_DOVECOT_DIR/home/litiges"
+    printf 'litiges:{PLAIN}%s:%s:%s::%s\n' "$password" "$uid" "$gid" "$_DOVECOT_DIR/home/litiges" >"$_DOVECOT_DIR/users"
+    cat >"$_DOVECOT_DIR/dovecot.conf" <<CONF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $_DOVECOT_DIR/run
+state_dir = $_DOVECOT_DIR/run
+log_path = $_DOVECOT_DIR/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_login_user = $login_user
+default_internal_user = $internal_user
+first_valid_uid = $uid
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $_DOVECOT_DIR/users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u $_DOVECOT_DIR/users
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service stats {
+  inet_listener http {
+    port = 0
+  }
+}
+CONF
+    /usr/sbin/dovecot -F -c "$_DOVECOT_DIR/dovecot.conf" >"$_DOVECOT_DIR/out.log" 2>&1 &
+    _DOVECOT_PID=$!
+    _svc_wait_port "$port" "$_DOVECOT_PID" dovecot "$_DOVECOT_DIR/out.log" || return 1
+
+    export LITIGES_TEST_IMAP_HOST=127.0.0.1
+    export LITIGES_TEST_IMAP_PORT="$port"
+    export LITIGES_TEST_IMAP_USER=litiges
+    export LITIGES_TEST_IMAP_PASSWORD="$password"
+    _svc_log "dovecot $(/usr/sbin/dovecot --version | awk '{print $1}') IMAP on 127.0.0.1:$port (user litiges)"
+}
+
+stop_dovecot() {
+    _svc_kill "$_DOVECOT_PID"
+    [ -n "$_DOVECOT_DIR" ] && rm -rf "$_DOVECOT_DIR"
+    _DOVECOT_PID="" _DOVECOT_DIR=""
+    unset LITIGES_TEST_IMAP_HOST LITIGES_TEST_IMAP_PORT LITIGES_TEST_IMAP_USER LITIGES_TEST_IMAP_PASSWORD
+}
+
 # ---------------------------------------------------------------- all
 
 # stop_all: stop everything this shell started. Safe to call twice and from a trap;
@@ -366,6 +444,7 @@ stop_clamd() {
 stop_all() {
     local saved_errexit=""
     case "$-" in *e*) saved_errexit=1; set +e ;; esac
+    stop_dovecot
     stop_clamd
     stop_maildev
     stop_azurite

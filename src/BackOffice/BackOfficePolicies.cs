@@ -40,6 +40,9 @@ public static class BackOfficePolicies
     /// </summary>
     public const string Customers = "Customers";
 
+    /// <summary>Parked incoming e-mails: the agents and credit managers who answer customers.</summary>
+    public const string Inbound = "Inbound";
+
     private static readonly string[] DisputeRoles = [StaffRoles.Agent, StaffRoles.Resolver, StaffRoles.CreditManager, StaffRoles.Finance];
 
     public static IServiceCollection AddBackOfficePolicies(this IServiceCollection services)
@@ -52,6 +55,7 @@ public static class BackOfficePolicies
             .AddPolicy(Configuration, policy => Staff(policy).RequireRole(StaffRoles.CreditManager))
             .AddPolicy(Accounts, policy => Staff(policy).RequireRole(StaffRoles.Admin))
             .AddPolicy(ActForCustomer, policy => Staff(policy).RequireAssertion(context => MayActForCustomer(context.User)))
+            .AddPolicy(Inbound, policy => Staff(policy).RequireRole(StaffRoles.Agent, StaffRoles.CreditManager))
             .AddPolicy(Customers, policy => Staff(policy).RequireRole(StaffRoles.Agent, StaffRoles.CreditManager, StaffRoles.Admin));
 
         services.Configure<RazorPagesOptions>(options =>
@@ -65,6 +69,7 @@ public static class BackOfficePolicies
             options.Conventions.AuthorizeFolder("/Settings", Configuration);
             options.Conventions.AuthorizeFolder("/Staff", Accounts);
             options.Conventions.AuthorizeFolder("/Customers", Customers);
+            options.Conventions.AuthorizeFolder("/Inbound", Inbound);
             options.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new RequireStaffTwoFactorFilter()));
         });
         return services;

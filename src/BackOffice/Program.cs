@@ -5,6 +5,7 @@ using Litiges.BackOffice.Api;
 using Litiges.Data;
 using Litiges.EInvoicing;
 using Litiges.Hosting;
+using Litiges.Inbound;
 using Litiges.Notifications;
 using Litiges.Settlements;
 using Litiges.Deadlines;
@@ -44,6 +45,7 @@ public sealed class Program
         builder.Services.AddHistorySealJob(builder.Configuration);
         builder.Services.AddInvoiceDayFolder(builder.Configuration);
         builder.Services.AddBlobCleanup(builder.Configuration);
+        builder.Services.AddLitigesInbound(builder.Configuration, pollMailbox: true);
         builder.Services.AddEInvoicing(builder.Configuration);
         builder.Services.AddIntegrationApi(builder.Configuration);
         var app = builder.Build();
@@ -62,6 +64,7 @@ public sealed class Program
 
         app.UseLitigesWeb();
         app.MapIntegrationApi();
+        app.MapSendGridInbound();
         await app.RunAsync();
         return 0;
     }

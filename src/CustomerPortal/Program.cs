@@ -1,6 +1,7 @@
 using Litiges.Accounts;
 using Litiges.Disputes;
 using Litiges.Hosting;
+using Litiges.Inbound;
 
 namespace Litiges.CustomerPortal;
 
@@ -19,6 +20,9 @@ public sealed class Program
 
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLitigesWeb(UserKind.Customer);
+
+        // Reply addresses for the e-mails the portal queues; the back office reads the mailbox.
+        builder.Services.AddLitigesInbound(builder.Configuration, pollMailbox: false);
         var app = builder.Build();
         app.UseLitigesWeb();
         await app.RunAsync();

@@ -86,6 +86,10 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<EInvoicing.SellerStatusMessage> SellerStatusMessages => Set<EInvoicing.SellerStatusMessage>();
 
+    public DbSet<Inbound.InboundMail> InboundMails => Set<Inbound.InboundMail>();
+
+    public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();

@@ -22,16 +22,25 @@ public sealed class DisputeCommands(LitigesDbContext db, TimeProvider clock, ISt
 {
     /// <param name="seenVersion">The version shown when the user opened the page (a hidden field).</param>
     /// <param name="seenHistory">How many history entries the user saw, to tell what changed meanwhile.</param>
-    public async Task<CommandOutcome> RunAsync(
+    public Task<CommandOutcome> RunAsync(
         ClaimsPrincipal user,
         int disputeId,
         int seenVersion,
         int seenHistory,
         Func<Dispute, Actor, DateTimeOffset, Task> act,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        RunAsync(db.Disputes.VisibleTo(user), user.ToActor(), disputeId, seenVersion, seenHistory, act, cancellationToken);
+
+    /// <summary>
+    /// The same for someone who is not signed in: a sender of an e-mail reply, already checked
+    /// to be a contact of the dispute's company by whoever calls this.
+    /// </summary>
+    public Task<CommandOutcome> RunAsync(Actor actor, int disputeId, int seenVersion, int seenHistory, Func<Dispute, Actor, DateTimeOffset, Task> act, CancellationToken cancellationToken = default) =>
+        RunAsync(db.Disputes.Where(d => actor.CustomerAccountId == null || d.CustomerAccountId == actor.CustomerAccountId), actor, disputeId, seenVersion, seenHistory, act, cancellationToken);
+
+    private async Task<CommandOutcome> RunAsync(IQueryable<Dispute> visible, Actor actor, int disputeId, int seenVersion, int seenHistory, Func<Dispute, Actor, DateTimeOffset, Task> act, CancellationToken cancellationToken)
     {
-        var dispute = await db.Disputes
-            .VisibleTo(user)
+        var dispute = await visible
             .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks)
             .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.Lines)
             .Include(d => d.Pauses)
@@ -52,7 +61,7 @@ public sealed class DisputeCommands(LitigesDbContext db, TimeProvider clock, ISt
         {
             var now = clock.GetUtcNow();
             var before = dispute.Status;
-            await act(dispute, user.ToActor(), now);
+            await act(dispute, actor, now);
             await Integration.WebhookEvents.RaiseStatusChangedAsync(db, dispute, before, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return new CommandOutcome(true, true, null, []);

@@ -47,6 +47,7 @@ public static class LitigesWeb
         services.AddSingleton(new AppIdentity(appKind));
         services.AddSingleton(new VirusScanning(builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(configuration["Evidence:ClamAv:Host"])));
         services.AddScoped<Disputes.DisputeCommands>();
+        services.AddScoped<Disputes.DisputeEvidenceIntake>();
         services.AddScoped<Disputes.DisputeFiling>();
         services.AddScoped<Storage.StagedEvidence>();
         services.AddScoped<PersonalData>();

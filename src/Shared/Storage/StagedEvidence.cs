@@ -10,15 +10,16 @@ using Microsoft.Extensions.Localization;
 namespace Litiges.Storage;
 
 /// <summary>
-/// Files uploaded while a dispute is being filled in (by a customer on the portal, or by staff
-/// opening one for a customer), before it exists: each is already in blob
+/// Files uploaded while a dispute is being filled in, before it exists: each is already in blob
 /// storage, and the form carries a ticket for it — the stored file's facts, protected so that they
 /// cannot be forged or used by another user, and valid for a day. Each file is also recorded
 /// server-side (<see cref="StagedBlob"/>): the user's quota counts those records, not the tickets
 /// the form sends back, and the filing that claims a file removes its record.
 /// </summary>
-public sealed class StagedEvidence(LitigesDbContext db, IDataProtectionProvider dataProtection, TimeProvider clock)
+public sealed class StagedEvidence(LitigesDbContext db, EvidenceIntake intake, IDataProtectionProvider dataProtection, TimeProvider clock)
 {
+    public EvidenceOptions Limits => intake.Limits;
+
     /// <summary>How long a ticket is valid; the blob clean-up's grace period must be longer.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
 
@@ -58,13 +59,13 @@ public sealed class StagedEvidence(LitigesDbContext db, IDataProtectionProvider 
     /// user's staged quota (counting every file they staged and no dispute claimed), records it,
     /// and gives its ticket; or says, in the user's words, why it was refused, leaving nothing.
     /// </summary>
-    /// <param name="fileName">The name the browser sent.</param>
-    /// <param name="content">The file's bytes, read once, to the end.</param>
     /// <param name="position">The file's rank in its request, from 1.</param>
-    public async Task<StagedUpload> StageAsync(EvidenceIntake intake, string? fileName, Stream content, int position, IEnumerable<string> heldTickets, string userId, IStringLocalizer t, CancellationToken cancellationToken)
+    /// <param name="clientFileName">The name the browser sent.</param>
+    /// <param name="content">The file's bytes, read once.</param>
+    public async Task<StagedUpload> StageAsync(string? clientFileName, Stream content, int position, IEnumerable<string> heldTickets, string userId, IStringLocalizer t, CancellationToken cancellationToken)
     {
         var limits = intake.Limits;
-        var name = FileNames.Sanitize(fileName);
+        var name = FileNames.Sanitize(clientFileName);
         if (position > limits.MaxFilesPerRequest)
         {
             return Refused(t["Error.Upload.TooManyFilesPerRequest", name, limits.MaxFilesPerRequest]);
@@ -79,7 +80,7 @@ public sealed class StagedEvidence(LitigesDbContext db, IDataProtectionProvider 
         StoredFile stored;
         try
         {
-            stored = await intake.StoreAsync(fileName, content, held.Sum(f => f.Length), cancellationToken, await StagedBytesAsync(userId, cancellationToken));
+            stored = await intake.StoreAsync(clientFileName, content, held.Sum(f => f.Length), cancellationToken, await StagedBytesAsync(userId, cancellationToken));
         }
         catch (DomainException refused)
         {
@@ -120,7 +121,7 @@ public sealed class StagedEvidence(LitigesDbContext db, IDataProtectionProvider 
     /// The user took a file back before filing: its record and its blob go, but only while it is
     /// theirs and still staged (a file a dispute claimed has no record any more).
     /// </summary>
-    public async Task DiscardAsync(EvidenceIntake intake, StoredFile file, string userId, CancellationToken cancellationToken)
+    public async Task DiscardAsync(StoredFile file, string userId, CancellationToken cancellationToken)
     {
         if (await db.StagedBlobs.Where(s => s.BlobName == file.BlobName && s.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0)
         {
@@ -138,12 +139,3 @@ public sealed class StagedEvidence(LitigesDbContext db, IDataProtectionProvider 
 
 /// <summary>A file stored with its ticket, or the reason it was refused.</summary>
 public sealed record StagedUpload(StoredFile? File, string? Ticket, string? Error);
-
-/// <summary>What an upload script is told about one file (JSON).</summary>
-public sealed record UploadResult(bool Ok, string Name, string? Size, string? Ticket, string? Message, string? Url)
-{
-    public static UploadResult Stored(StoredFile file, string? ticket, string? url = null) =>
-        new(true, file.FileName, new FileSize(file.Length).ToString(), ticket, null, url);
-
-    public static UploadResult Refused(string name, string message) => new(false, name, null, null, message, null);
-}

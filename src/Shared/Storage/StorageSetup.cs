@@ -41,6 +41,7 @@ public static class StorageSetup
         services.AddOptions<ClamAvOptions>().Bind(configuration.GetSection("Evidence:ClamAv"));
         services.AddSingleton<ClamAvScanner>();
         services.AddScoped<EvidenceIntake>();
+        services.AddScoped<StagedEvidence>();
         return services;
     }
 }

@@ -35,6 +35,9 @@ public sealed class EndpointAccessTests(SqliteFixture fixture) : IClassFixture<S
     [
         "GET /api/{documentName}/openapi.json",
         "GET /api/{**path}", "POST /api/{**path}",
+
+        // SendGrid Inbound Parse: authenticated by the secret in its path, a 404 without it.
+        "POST /inbound/sendgrid/{secret}",
     ];
 
     /// <summary>
@@ -50,7 +53,7 @@ public sealed class EndpointAccessTests(SqliteFixture fixture) : IClassFixture<S
 
     private static readonly string[] OwnAntiforgeryInBackOffice =
     [
-        "/Imports/Invoices",
+        "/Imports/Invoices", "/inbound/sendgrid/{secret}",
         "/Error", "/health",
     ];
 

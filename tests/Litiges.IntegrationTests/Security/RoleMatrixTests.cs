@@ -60,6 +60,7 @@ public sealed class RoleMatrixTests(SqliteFixture fixture) : IClassFixture<Sqlit
         ["/Staff/Audit"] = [Forbidden, Forbidden, Forbidden, Forbidden, Ok],
         ["/Staff/Privacy"] = [Forbidden, Forbidden, Forbidden, Forbidden, Ok],
         ["/Outbox"] = [Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ["/Inbound"] = [Ok, Forbidden, Ok, Forbidden, Forbidden],
         ["/Dashboard"] = [Forbidden, Forbidden, Ok, Forbidden, Ok],
         ["/Customers"] = [Ok, Forbidden, Ok, Forbidden, Ok],
         ["/Customers/Details/{id:int}"] = [Ok, Forbidden, Ok, Forbidden, Ok],

@@ -152,11 +152,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     /// Adds a staff member's piece of evidence, internal unless shared at once: the file is checked
     /// and streamed to blob storage with its SHA-256, then attached; a refused attach deletes the blob.
     /// </summary>
-    public async Task<IActionResult> OnPostUploadAsync(int id, IFormFile? upload, bool shareWithCustomer, [FromServices] EvidenceIntake intake)
+    public async Task<IActionResult> OnPostUploadAsync(int id, IFormFile? upload, bool shareWithCustomer, [FromServices] DisputeEvidenceIntake intake)
     {
         var cancellationToken = HttpContext.RequestAborted;
-        var soFar = await Db.Disputes.AsNoTracking().VisibleTo(User).Where(d => d.Id == id).Select(d => new { d.EvidenceBytes, d.EvidenceCount }).SingleOrDefaultAsync(cancellationToken);
-        if (soFar is null)
+        if (!await Db.Disputes.AsNoTracking().VisibleTo(User).AnyAsync(d => d.Id == id, cancellationToken))
         {
             return NotFound();
         }
@@ -166,31 +165,17 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(id, Texts["Details.ChooseFile"]);
         }
 
-        var limits = intake.Limits;
-        var name = FileNames.Sanitize(upload.FileName);
-        if (Request.Form.Files.Count > limits.MaxFilesPerRequest)
+        // Only the chosen file is read, but every file the request carries counts against its limit.
+        var batch = new EvidenceBatch(Request.Form.Files.Count - 1);
+        StoredFile? stored;
+        await using (var content = upload.OpenReadStream())
         {
-            return await RedisplayAsync(id, Texts["Error.Upload.TooManyFilesPerRequest", name, limits.MaxFilesPerRequest]);
+            stored = await intake.TakeAsync(batch, id, upload.FileName, content, EvidenceChannel.Staff, cancellationToken);
         }
 
-        if (soFar.EvidenceCount >= limits.MaxFilesPerDispute)
+        if (stored is null)
         {
-            return await RedisplayAsync(id, Texts["Error.Evidence.TooManyFiles", name, limits.MaxFilesPerDispute]);
-        }
-
-        StoredFile stored;
-        try
-        {
-            await using var content = upload.OpenReadStream();
-            stored = await intake.StoreAsync(upload.FileName, content, soFar.EvidenceBytes, cancellationToken);
-        }
-        catch (DomainException refused)
-        {
-            return await RedisplayAsync(id, Texts.Message(refused));
-        }
-        catch (StorageUnavailableException)
-        {
-            return await RedisplayAsync(id, Texts["Details.StorageUnavailable"]);
+            return await RedisplayAsync(id, batch.Errors[0]);
         }
 
         var visibility = shareWithCustomer ? EvidenceVisibility.Shared : EvidenceVisibility.Internal;
@@ -199,10 +184,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             "Details.EvidenceUploaded",
             (dispute, actor, now) =>
             {
-                dispute.AttachEvidence(actor, stored, visibility, limits.MaxDisputeBytes, now, limits.MaxFilesPerDispute);
+                intake.AttachAll(dispute, actor, [stored], visibility, now);
                 return Task.CompletedTask;
             },
-            undo: () => intake.DiscardAsync([stored.BlobName]));
+            undo: () => intake.DiscardAsync([stored]));
     }
 
     protected override async Task<Dispute?> LoadAsync(int id, CancellationToken cancellationToken)

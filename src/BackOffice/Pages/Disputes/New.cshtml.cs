@@ -461,7 +461,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         foreach (var upload in uploads.Where(u => u.Length > 0))
         {
             await using var content = upload.OpenReadStream();
-            var staged = await stagedFiles.StageAsync(intake, upload.FileName, content, ++position, Input.Files, User.UserId(), t, cancellationToken);
+            var staged = await stagedFiles.StageAsync(upload.FileName, content, ++position, Input.Files, User.UserId(), t, cancellationToken);
             if (staged.Ticket is not null)
             {
                 Input.Files.Add(staged.Ticket);

@@ -26,10 +26,8 @@ namespace Litiges.CustomerPortal.Pages.Disputes;
 /// </summary>
 [StreamedUploads]
 [EnableRateLimiting(RateLimits.Upload)]
-public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, EvidenceIntake intake, IOptions<DisputeOptions> rules, TimeProvider clock, IStringLocalizer t) : PageModel
+public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, DisputeEvidenceIntake intake, IOptions<DisputeOptions> rules, TimeProvider clock, IStringLocalizer t) : PageModel
 {
-    private const int AttachAttempts = 3;
-
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -84,7 +82,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         if (fileErrors.Count > 0 || string.IsNullOrEmpty(text))
         {
             // Files refused: the good ones are added now, the message waits for the user to look again.
-            if (stored.Count > 0 && await AttachAsync(disputeId, stored, cancellationToken) is { } failure)
+            if (stored.Count > 0 && await intake.AttachAsync(User, disputeId, stored, cancellationToken) is { } failure)
             {
                 return await RedisplayAsync(disputeId, failure);
             }
@@ -100,7 +98,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
         var outcome = await RunAsync(disputeId, stored, async (dispute, actor, now) =>
         {
-            AttachAll(dispute, actor, stored, now, Limits);
+            intake.AttachAll(dispute, actor, stored, EvidenceVisibility.Shared, now);
             if (dispute.Status == DisputeStatus.AwaitingCustomer)
             {
                 dispute.ReplyToRequest(actor, text, now);
@@ -131,7 +129,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         var (stored, fileErrors) = await ReadFormAsync(disputeId, reopening: true, cancellationToken);
         if (fileErrors.Count > 0)
         {
-            await intake.DiscardAsync(stored.Select(f => f.BlobName));
+            await intake.DiscardAsync(stored);
             FileErrors = fileErrors;
 
             // Refused because the dispute changed meanwhile (staff reopened or closed it): say what changed, as a refused save does.
@@ -149,7 +147,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         var outcome = await RunAsync(disputeId, stored, async (dispute, actor, now) =>
         {
             dispute.Reopen(actor, reason, rules.Value.ReopenWindow, now);
-            AttachAll(dispute, actor, stored, now, Limits);
+            intake.AttachAll(dispute, actor, stored, EvidenceVisibility.Shared, now);
             var company = await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == dispute.CustomerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
             await Notices.ToHandlersAndRolesAsync(db, dispute, "DisputeReopened", [StaffRoles.CreditManager], actor, now, BackOfficeLink(dispute), dispute.Reference, actor.DisplayName, company, reason, stored.Count);
             await Notices.ToActorAsync(db, "ReopeningReceived", actor, now, PortalLink(dispute), actor.DisplayName, dispute.Reference, reason, stored.Count);
@@ -171,20 +169,23 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
 
         var results = new List<UploadResult>();
-        var position = 0;
+        var batch = new EvidenceBatch();
         await StreamedForm.ReadAsync(
             HttpContext,
             async file =>
             {
                 var name = FileNames.Sanitize(file.FileName);
-                var (stored, error) = await StoreAsync(disputeId, file, ++position, [], reopening: false, cancellationToken);
+
+                var stored = await intake.TakeAsync(batch, disputeId, file.FileName, file.Content, EvidenceChannel.Customer, cancellationToken);
                 if (stored is null)
                 {
-                    results.Add(UploadResult.Refused(name, error!));
+                    results.Add(UploadResult.Refused(name, batch.Errors[^1]));
                     return;
                 }
 
-                var failure = await AttachAsync(disputeId, [stored], cancellationToken);
+                // Attached at once: from now on the dispute's own counts include it.
+                batch.Attached(stored);
+                var failure = await intake.AttachAsync(User, disputeId, [stored], cancellationToken);
                 if (failure is not null)
                 {
                     results.Add(UploadResult.Refused(name, failure));
@@ -267,14 +268,6 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         return await AfterAsync(disputeId, outcome, "Portal.Dispute.ProposalDeclined");
     }
 
-    private static void AttachAll(Dispute dispute, Actor actor, IEnumerable<StoredFile> files, DateTimeOffset now, EvidenceOptions limits)
-    {
-        foreach (var file in files)
-        {
-            dispute.AttachEvidence(actor, file, EvidenceVisibility.Shared, limits.MaxDisputeBytes, now, limits.MaxFilesPerDispute);
-        }
-    }
-
     private Task<CommandOutcome> RunAsync(int disputeId, List<StoredFile> stored, Action<Dispute, Actor, DateTimeOffset> act) =>
         RunAsync(disputeId, stored, (dispute, actor, now) =>
         {
@@ -287,7 +280,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     {
         if (!ModelState.IsValid)
         {
-            await intake.DiscardAsync(stored.Select(f => f.BlobName));
+            await intake.DiscardAsync(stored);
             return new CommandOutcome(true, false, null, []);
         }
 
@@ -296,125 +289,43 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             var outcome = await commands.RunAsync(User, disputeId, Input.Version, Input.Seen, act, HttpContext.RequestAborted);
             if (!outcome.Succeeded)
             {
-                await intake.DiscardAsync(stored.Select(f => f.BlobName));
+                await intake.DiscardAsync(stored);
             }
 
             return outcome;
         }
         catch (Exception) when (stored.Count > 0)
         {
-            await intake.DiscardAsync(stored.Select(f => f.BlobName));
+            await intake.DiscardAsync(stored);
             throw;
         }
     }
 
     /// <summary>
-    /// Adds stored files to the dispute as it is now (adding a file decides nothing, so no stale
-    /// check), trying again when another upload saved first. Returns why it failed, or null.
-    /// </summary>
-    private async Task<string?> AttachAsync(int disputeId, IReadOnlyList<StoredFile> files, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var seen = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => new { d.Version, d.HistoryCount }).SingleAsync(cancellationToken);
-            CommandOutcome outcome;
-            try
-            {
-                outcome = await commands.RunAsync(User, disputeId, seen.Version, seen.HistoryCount, (dispute, actor, now) => AttachAll(dispute, actor, files, now, Limits), cancellationToken);
-            }
-            catch (Exception)
-            {
-                await intake.DiscardAsync(files.Select(f => f.BlobName));
-                throw;
-            }
-
-            if (outcome.Succeeded)
-            {
-                return null;
-            }
-
-            var now = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => d.Version).SingleAsync(cancellationToken);
-            if (now == seen.Version || attempt == AttachAttempts)
-            {
-                await intake.DiscardAsync(files.Select(f => f.BlobName));
-                return outcome.Message ?? t["Portal.Upload.Failed"];
-            }
-        }
-    }
-
-    /// <summary>
-    /// Reads a streamed form: each file is checked and stored as it arrives (the refused ones leave a
-    /// message), then the text fields are bound to <see cref="Input"/>. A failed read keeps no file.
+    /// Reads a streamed form: each file goes through the evidence intake as it arrives (the refused
+    /// ones leave a message), then the text fields are bound to <see cref="Input"/>. A failed read keeps no file.
     /// </summary>
     private async Task<(List<StoredFile> Stored, List<string> Errors)> ReadFormAsync(int disputeId, bool reopening, CancellationToken cancellationToken)
     {
-        var stored = new List<StoredFile>();
-        var errors = new List<string>();
-        var position = 0;
+        var batch = new EvidenceBatch();
         if (!StreamedForm.IsMultipart(Request))
         {
-            return (stored, errors);
+            return ([], []);
         }
 
         try
         {
             var form = await StreamedForm.ReadAsync(
                 HttpContext,
-                async file =>
-                {
-                    var (storedFile, error) = await StoreAsync(disputeId, file, ++position, stored, reopening, cancellationToken);
-                    if (storedFile is not null)
-                    {
-                        stored.Add(storedFile);
-                    }
-                    else
-                    {
-                        errors.Add(error!);
-                    }
-                },
+                file => intake.TakeAsync(batch, disputeId, file.FileName, file.Content, reopening ? EvidenceChannel.Reopening : EvidenceChannel.Customer, cancellationToken),
                 cancellationToken);
             await TryUpdateModelAsync(Input, "Input", form.Values);
-            return (stored, errors);
+            return ([.. batch.Stored], [.. batch.Errors]);
         }
-        catch (Exception) when (stored.Count > 0)
+        catch (Exception) when (batch.Stored.Count > 0)
         {
-            await intake.DiscardAsync(stored.Select(f => f.BlobName));
+            await intake.DiscardAsync(batch.Stored);
             throw;
-        }
-    }
-
-    // Stores one file if the dispute still takes files (open, or ended and being reopened), counting
-    // the files of the request (its rank is position) and what the dispute and this request already hold.
-    private async Task<(StoredFile? File, string? Error)> StoreAsync(int disputeId, StreamedFile file, int position, List<StoredFile> addedByThisRequest, bool reopening, CancellationToken cancellationToken)
-    {
-        var name = FileNames.Sanitize(file.FileName);
-        if (position > Limits.MaxFilesPerRequest)
-        {
-            return (null, t["Error.Upload.TooManyFilesPerRequest", name, Limits.MaxFilesPerRequest]);
-        }
-
-        var dispute = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).Select(d => new { d.Status, d.EvidenceBytes, d.EvidenceCount }).SingleAsync(cancellationToken);
-        if (reopening ? !dispute.Status.IsReopenable() : !dispute.Status.IsOpen())
-        {
-            return (null, t[dispute.Status.IsOpen() ? "Portal.Reopening.AlreadyOpen" : "Portal.Upload.DisputeClosed", name]);
-        }
-
-        if (dispute.EvidenceCount + addedByThisRequest.Count >= Limits.MaxFilesPerDispute)
-        {
-            return (null, t["Error.Evidence.TooManyFiles", name, Limits.MaxFilesPerDispute]);
-        }
-
-        try
-        {
-            return (await intake.StoreAsync(file.FileName, file.Content, dispute.EvidenceBytes + addedByThisRequest.Sum(f => f.Length), cancellationToken), null);
-        }
-        catch (DomainException refused)
-        {
-            return (null, t.Message(refused));
-        }
-        catch (StorageUnavailableException)
-        {
-            return (null, t["Portal.Upload.StoreUnavailable", name]);
         }
     }
 

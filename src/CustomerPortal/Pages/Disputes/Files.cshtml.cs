@@ -16,7 +16,7 @@ namespace Litiges.CustomerPortal.Pages.Disputes;
 /// </summary>
 [StreamedUploads]
 [EnableRateLimiting(RateLimits.Upload)]
-public sealed class FilesModel(EvidenceIntake intake, StagedEvidence staged, IStringLocalizer t) : PageModel
+public sealed class FilesModel(StagedEvidence staged, IStringLocalizer t) : PageModel
 {
     public IActionResult OnGet() => NotFound();
 
@@ -38,7 +38,7 @@ public sealed class FilesModel(EvidenceIntake intake, StagedEvidence staged, ISt
                 async file =>
                 {
                     var held = (file.Form.Fields.TryGetValue("Input.Files", out var posted) ? posted.OfType<string>() : []).Concat(newTickets);
-                    var result = await staged.StageAsync(intake, file.FileName, file.Content, ++position, held, User.UserId(), t, cancellationToken);
+                    var result = await staged.StageAsync(file.FileName, file.Content, ++position, held, User.UserId(), t, cancellationToken);
                     if (result is { File: { } stored, Ticket: { } ticket })
                     {
                         newTickets.Add(ticket);
@@ -53,7 +53,7 @@ public sealed class FilesModel(EvidenceIntake intake, StagedEvidence staged, ISt
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            var message = t["Portal.Upload.RequestTooLarge", new FileSize(intake.Limits.MaxRequestBytes)].Value;
+            var message = t["Portal.Upload.RequestTooLarge", new FileSize(staged.Limits.MaxRequestBytes)].Value;
             return StatusCode(StatusCodes.Status413PayloadTooLarge, new { files = new[] { UploadResult.Refused(string.Empty, message) } });
         }
 
@@ -67,7 +67,7 @@ public sealed class FilesModel(EvidenceIntake intake, StagedEvidence staged, ISt
         var ticket = form is null ? Request.Form["ticket"].ToString() : form["ticket"];
         if (staged.Read(ticket, User.UserId()) is { } file)
         {
-            await staged.DiscardAsync(intake, file, User.UserId(), cancellationToken);
+            await staged.DiscardAsync(file, User.UserId(), cancellationToken);
         }
 
         return new JsonResult(new { ok = true });

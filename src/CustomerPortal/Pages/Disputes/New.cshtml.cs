@@ -25,7 +25,7 @@ namespace Litiges.CustomerPortal.Pages.Disputes;
 /// </summary>
 [StreamedUploads]
 [EnableRateLimiting(RateLimits.Filing)]
-public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedEvidence stagedFiles, IStringLocalizer t) : PageModel
+public sealed class NewModel(LitigesDbContext db, StagedEvidence stagedFiles, IStringLocalizer t) : PageModel
 {
     public const int Steps = 4;
 
@@ -44,7 +44,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
 
     public IReadOnlyList<string> FileErrors { get; private set; } = [];
 
-    public EvidenceOptions Limits => intake.Limits;
+    public EvidenceOptions Limits => stagedFiles.Limits;
 
     /// <summary>Opens the form on the invoices named in the link (ids or numbers): <c>/Disputes/New?invoice=FA-2026-0042</c>.</summary>
     public async Task<IActionResult> OnGetAsync([FromQuery(Name = "invoice")] string[] invoice, CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
                 {
                     // The tickets held come before the file input in the form, so they are known here.
                     var held = (file.Form.Fields.TryGetValue("Input.Files", out var posted) ? posted.OfType<string>() : []).Concat(newTickets);
-                    var staged = await stagedFiles.StageAsync(intake, file.FileName, file.Content, ++position, held, User.UserId(), t, cancellationToken);
+                    var staged = await stagedFiles.StageAsync(file.FileName, file.Content, ++position, held, User.UserId(), t, cancellationToken);
                     if (staged.Ticket is not null)
                     {
                         newTickets.Add(staged.Ticket);
@@ -430,7 +430,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         var file = Files[index];
         Input.Files.RemoveAll(ticket => ticket == file.Ticket);
         Files = [.. Files.Where(f => f.Ticket != file.Ticket)];
-        await stagedFiles.DiscardAsync(intake, file.File, User.UserId(), cancellationToken);
+        await stagedFiles.DiscardAsync(file.File, User.UserId(), cancellationToken);
     }
 
     private async Task<int?> FindInvoiceAsync(string key, CancellationToken cancellationToken)
