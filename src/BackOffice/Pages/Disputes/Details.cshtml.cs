@@ -97,11 +97,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     public IActionResult OnPost(int id) => RedirectToPage(new { id });
 
     public Task<IActionResult> OnPostAcknowledgeAsync(int id) =>
-        RunAsync(id, "Details.Acknowledged", async (dispute, actor, now) =>
+        RunAsync(id, "Details.Acknowledged", (dispute, actor, now) =>
         {
             dispute.Acknowledge(actor, now);
-            var deadlines = dispute.Deadlines(now);
-            await Notices.ToCustomerAsync(db, dispute, "DisputeAcknowledged", now, PortalLink(dispute), dispute.Reference, BusinessDate.Of(Due(deadlines, DeadlineKind.Resolve)), BusinessDate.Of(Due(deadlines, DeadlineKind.HardLimit)));
+            return Task.CompletedTask;
         });
 
     public Task<IActionResult> OnPostAssignToMeAsync(int id) =>
@@ -119,10 +118,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(id, t["Details.ChooseOwner"]);
         }
 
-        return await RunAsync(id, "Details.OwnerAssigned", async (dispute, actor, now) =>
+        return await RunAsync(id, "Details.OwnerAssigned", (dispute, actor, now) =>
         {
             dispute.AssignOwner(actor, owner.Id, owner.Name, now);
-            await Notices.ToStaffAsync(db, "DisputeAssigned", owner.Id, actor, now, StaffLink(dispute), dispute.Reference, actor.DisplayName);
+            return Task.CompletedTask;
         });
     }
 
@@ -141,18 +140,18 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         });
 
     public Task<IActionResult> OnPostRequestInformationAsync(int id) =>
-        RunAsync(id, "Details.InformationRequested", async (dispute, actor, now) =>
+        RunAsync(id, "Details.InformationRequested", (dispute, actor, now) =>
         {
             dispute.RequestInformation(actor, Text ?? string.Empty, now);
-            await Notices.ToCustomerAsync(db, dispute, "DisputeQuestion", now, PortalLink(dispute), dispute.Reference, dispute.Messages[^1].Body);
+            return Task.CompletedTask;
         });
 
     /// <summary>Answers the customer in the thread, without changing the state.</summary>
     public Task<IActionResult> OnPostAnswerAsync(int id) =>
-        RunAsync(id, "Details.Answered", async (dispute, actor, now) =>
+        RunAsync(id, "Details.Answered", (dispute, actor, now) =>
         {
             dispute.PostMessage(actor, Text ?? string.Empty, now);
-            await Notices.ToCustomerAsync(db, dispute, "DisputeAnswered", now, PortalLink(dispute), dispute.Reference, dispute.Messages[^1].Body);
+            return Task.CompletedTask;
         });
 
     public Task<IActionResult> OnPostNoteAsync(int id) =>
@@ -179,28 +178,20 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(id, t.Message(refused));
         }
 
-        return await RunAsync(id, "Details.SettlementProposed", async (dispute, actor, now) =>
+        return await RunAsync(id, "Details.SettlementProposed", (dispute, actor, now) =>
         {
-            var proposal = dispute.ProposeSettlement(actor, draft, limits, SettlementSettings.WriteOffThreshold(configuration), now);
-            if (proposal.Status == ProposalStatus.Proposed)
-            {
-                await Notices.ToCustomerAsync(db, dispute, "SettlementProposed", now, PortalLink(dispute), dispute.Reference, proposal.Summary);
-            }
-            else if (proposal.Status == ProposalStatus.AwaitingApproval)
-            {
-                var roles = limits.RolesCovering(proposal.Value).Select(r => r.ToString());
-                await Notices.ToRolesAsync(db, "ApprovalRequested", roles, actor, now, BackOfficeLink(Url.Page("/Settlements/Approvals")!), dispute.Reference, proposal.Summary, actor.DisplayName, new Finance.Money(proposal.Value, proposal.Currency));
-            }
+            dispute.ProposeSettlement(actor, draft, limits, SettlementSettings.WriteOffThreshold(configuration), now);
+            return Task.CompletedTask;
         });
     }
 
     public async Task<IActionResult> OnPostApproveSettlementAsync(int id)
     {
         var limits = await LimitsAsync();
-        return await RunAsync(id, "Settlements.Approved", async (dispute, actor, now) =>
+        return await RunAsync(id, "Settlements.Approved", (dispute, actor, now) =>
         {
             dispute.ApproveSettlement(actor, ProposalId ?? 0, limits, now);
-            await Notices.ToCustomerAsync(db, dispute, "SettlementProposed", now, PortalLink(dispute), dispute.Reference, dispute.ActiveProposal!.Summary);
+            return Task.CompletedTask;
         });
     }
 
@@ -216,11 +207,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
     /// <summary>The gesture, schedule or write-off the customer accepted has been carried out.</summary>
     public Task<IActionResult> OnPostCompleteSettlementAsync(int id) =>
-        RunAsync(id, "Settlements.Completed", async (dispute, actor, now) =>
+        RunAsync(id, "Settlements.Completed", (dispute, actor, now) =>
         {
-            var summary = dispute.ActiveProposal?.Summary ?? string.Empty;
             dispute.CompleteSettlement(actor, now);
-            await Notices.ToCustomerAsync(db, dispute, "DisputeResolved", now, PortalLink(dispute), dispute.Reference, summary);
+            return Task.CompletedTask;
         });
 
     /// <summary>Finance issues the credit notes of an accepted credit-note proposal (numbers, PDF, UBL).</summary>
@@ -251,10 +241,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     }
 
     public Task<IActionResult> OnPostRejectAsync(int id) =>
-        RunAsync(id, "Details.Rejected", async (dispute, actor, now) =>
+        RunAsync(id, "Details.Rejected", (dispute, actor, now) =>
         {
             dispute.Reject(actor, Text ?? string.Empty, now);
-            await Notices.ToCustomerAsync(db, dispute, "DisputeRejected", now, PortalLink(dispute), dispute.Reference, dispute.RejectionReason ?? string.Empty);
+            return Task.CompletedTask;
         });
 
     public Task<IActionResult> OnPostCloseAsync(int id) =>
@@ -353,19 +343,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(id, t["Details.TaskIncomplete"]);
         }
 
-        return await RunAsync(id, "Details.TaskOpened", async (dispute, actor, now) =>
+        return await RunAsync(id, "Details.TaskOpened", (dispute, actor, now) =>
         {
-            var task = dispute.OpenTask(actor, NewTask.Title ?? string.Empty, NewTask.DepartmentId, assignee?.Id, assignee?.Name, NewTask.DueOn.Value, cash, now);
-            object[] arguments = [dispute.Reference, task.Title, task.DueOn, new Finance.Money(task.CashAtStake, dispute.Currency), actor.DisplayName];
-            if (assignee is not null)
-            {
-                await Notices.ToStaffAsync(db, "TaskAssigned", assignee.Id, actor, now, TasksLink(), arguments);
-            }
-
-            if (task.DepartmentId is { } department)
-            {
-                await Notices.ToDepartmentAsync(db, "TaskAssigned", department, actor, now, TasksLink(), arguments);
-            }
+            dispute.OpenTask(actor, NewTask.Title ?? string.Empty, NewTask.DepartmentId, assignee?.Id, assignee?.Name, NewTask.DueOn.Value, cash, now);
+            return Task.CompletedTask;
         });
     }
 
@@ -494,18 +475,6 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
     private async Task<DelegationLimits> LimitsAsync() =>
         new(await db.DelegationLimits.AsNoTracking().ToListAsync(HttpContext.RequestAborted));
-
-    private static DateTimeOffset Due(IReadOnlyList<DeadlineStatus> deadlines, DeadlineKind kind) => deadlines.Single(d => d.Kind == kind).Due;
-
-    private string StaffLink(Dispute dispute) => Links.BackOfficeDispute(dispute.Id);
-
-    private string TasksLink() => BackOfficeLink(Url.Page("/Tasks/Index")!);
-
-    private string BackOfficeLink(string path) => Links.BackOffice(path);
-
-    private string PortalLink(Dispute dispute) => Links.PortalDispute(dispute.Reference);
-
-    private PublicLinks Links => HttpContext.RequestServices.GetRequiredService<PublicLinks>();
 
     public sealed class TaskInput
     {
