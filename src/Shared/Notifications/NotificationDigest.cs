@@ -54,7 +54,7 @@ public sealed class NotificationDigest(
             return 0;
         }
 
-        var cutoff = new DateTimeOffset(cutoffLocal, paris.GetUtcOffset(cutoffLocal));
+        var cutoff = new DateTimeOffset(cutoffLocal, paris.GetUtcOffset(cutoffLocal)).ToUniversalTime();
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
         var recipients = await db.Outbox.AsNoTracking()
