@@ -39,6 +39,7 @@ public sealed class Program
 
         // Deadlines are watched from the back office only (Deadlines:Watcher), whatever the number of instances.
         builder.Services.AddDeadlineWatcher(builder.Configuration);
+        builder.Services.AddNotificationDigest(builder.Configuration);
         builder.Services.AddPreDueReminders(builder.Configuration);
         builder.Services.AddScheduleFollowUp(builder.Configuration);
         builder.Services.AddKpiReport(builder.Configuration);

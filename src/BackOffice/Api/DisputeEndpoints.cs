@@ -130,7 +130,7 @@ internal static class DisputeEndpoints
         FilingResult result;
         try
         {
-            result = await filing.FileAsync(Actor.SystemActor(http.User.ApiClientName()), customer.Id, request, notice: null, cancellationToken);
+            result = await filing.FileAsync(Actor.SystemActor(http.User.ApiClientName()), customer.Id, request, cancellationToken);
         }
         catch (DomainException refused)
         {

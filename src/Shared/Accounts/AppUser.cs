@@ -53,9 +53,51 @@ public sealed class AppUser : IdentityUser
 
     public bool HasMuted(string kind) => MutedNotifications.Split(',', StringSplitOptions.RemoveEmptyEntries).Contains(kind);
 
-    /// <summary>Replaces the set of muted kinds; essential kinds are never muted (the caller passes only optional ones).</summary>
+    /// <summary>
+    /// Replaces the set of muted optional kinds (the checkboxes); essential kinds are never muted
+    /// (the caller passes only optional ones) and the staff's per-event choices are kept.
+    /// </summary>
     public void MuteNotifications(IEnumerable<string> kinds) =>
-        MutedNotifications = string.Join(',', kinds.Distinct().Order(StringComparer.Ordinal));
+        MutedNotifications = string.Join(',', MutedNotifications.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Where(kind => !Notifications.NotificationKinds.IsOptional(kind))
+            .Concat(kinds)
+            .Distinct()
+            .Order(StringComparer.Ordinal));
+
+    /// <summary>Kinds of staff notices the user reads in the daily digest rather than at once, comma-separated.</summary>
+    public string DigestNotifications { get; private set; } = string.Empty;
+
+    /// <summary>How this user receives an e-mail of <paramref name="kind"/>: at once, in the daily digest, or not at all.</summary>
+    public Notifications.NotificationDelivery DeliveryOf(string kind) =>
+        HasMuted(kind) ? Notifications.NotificationDelivery.Off
+        : DigestNotifications.Split(',', StringSplitOptions.RemoveEmptyEntries).Contains(kind) ? Notifications.NotificationDelivery.Digest
+        : Notifications.NotificationDelivery.Immediately;
+
+    /// <summary>
+    /// A staff member's choice per kind of notice. Essential kinds cannot be turned off (an "off"
+    /// for one is read as "immediately"); kinds not named keep what they were.
+    /// </summary>
+    public void ChooseDeliveries(IReadOnlyDictionary<string, Notifications.NotificationDelivery> choices)
+    {
+        var muted = MutedNotifications.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var digest = DigestNotifications.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        foreach (var (kind, delivery) in choices)
+        {
+            muted.Remove(kind);
+            digest.Remove(kind);
+            if (delivery == Notifications.NotificationDelivery.Off && Notifications.NotificationKinds.StaffMayTurnOff(kind))
+            {
+                muted.Add(kind);
+            }
+            else if (delivery == Notifications.NotificationDelivery.Digest)
+            {
+                digest.Add(kind);
+            }
+        }
+
+        MutedNotifications = string.Join(',', muted.Order(StringComparer.Ordinal));
+        DigestNotifications = string.Join(',', digest.Order(StringComparer.Ordinal));
+    }
 
     public static AppUser NewCustomer(string email, string displayName, int customerAccountId, bool isAdmin, string language = "fr") =>
         new(email, displayName, UserKind.Customer, language)
@@ -155,6 +197,7 @@ public sealed class AppUser : IdentityUser
         LockoutEnd = DateTimeOffset.MaxValue;
         SecurityStamp = Guid.NewGuid().ToString("N");
         MutedNotifications = string.Empty;
+        DigestNotifications = string.Empty;
         IsActive = false;
         AnonymisedAt = at;
     }

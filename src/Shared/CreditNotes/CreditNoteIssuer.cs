@@ -19,7 +19,7 @@ namespace Litiges.CreditNotes;
 /// credit note is saved), rendered as PDF/A and as UBL, both stored with their SHA-256, the
 /// invoices' balances reduced, the dunning blocks lifted and the dispute resolved.
 /// </summary>
-public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOptions<SellerOptions> sellerOptions, IOptions<AutoIssueOptions> autoIssue, TimeProvider clock, PublicLinks links)
+public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOptions<SellerOptions> sellerOptions, IOptions<AutoIssueOptions> autoIssue, TimeProvider clock)
 {
     private const int Attempts = 10;
 
@@ -138,8 +138,7 @@ public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOpt
             }
 
             var before = dispute.Status;
-            dispute.CompleteSettlement(actor, now);
-            await QueueNoticesAsync(customer.Id, dispute.Id, notes, now, cancellationToken);
+            dispute.CompleteSettlement(actor, now, notes);
             foreach (var note in notes)
             {
                 await Integration.WebhookEvents.RaiseCreditNoteIssuedAsync(db, note, dispute.Reference, cancellationToken);
@@ -163,30 +162,6 @@ public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOpt
         await store.WriteAsync(name, buffer, contentType, cancellationToken);
         written.Add(name);
         return (name, hash);
-    }
-
-    private async Task QueueNoticesAsync(int customerAccountId, int disputeId, List<CreditNote> notes, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var dispute = await db.Disputes.AsNoTracking().SingleAsync(d => d.Id == disputeId && d.CustomerAccountId == customerAccountId, cancellationToken);
-        var users = await Notices.CustomerRecipientsAsync(db, dispute);
-        foreach (var note in notes)
-        {
-            foreach (var user in users)
-            {
-                var culture = Cultures.For(user.Language);
-                Outbox.QueueEmail(
-                    db,
-                    "CreditNoteIssued",
-                    user.Email,
-                    user.Language,
-                    now,
-                    links.PortalDispute(dispute.Reference),
-                    user.Name,
-                    note.Number,
-                    note.InvoiceNumber,
-                    Formats.AmountIn(note.TotalGross, note.Currency, culture));
-            }
-        }
     }
 
     private async Task ForgetAsync(List<string> written, CancellationToken cancellationToken)

@@ -49,6 +49,9 @@ public sealed class CustomerAccount : IVersioned
 
     public string Currency { get; private set; }
 
+    /// <summary>Whether the credit-note e-mail carries the UBL XML beside the PDF (for customers whose accounts payable read it).</summary>
+    public bool SendsUblWithCreditNotes { get; private set; }
+
     public int Version { get; private set; }
 
     void IVersioned.IncrementVersion() => Version++;
@@ -61,6 +64,8 @@ public sealed class CustomerAccount : IVersioned
         Address = address;
         Language = language is "fr" or "en" ? language : throw new DomainException("Customer.UnsupportedLanguage", language);
     }
+
+    public void SendUblWithCreditNotes(bool send) => SendsUblWithCreditNotes = send;
 
     /// <summary>Sets or clears (null) the delivery address; the same as the address counts as none.</summary>
     public void DeliverTo(PostalAddress? address) =>

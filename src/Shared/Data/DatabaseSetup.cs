@@ -72,9 +72,13 @@ public static class DatabaseSetup
     }
 
     // Role and API-key changes write their audit lines in the same save, whoever makes them; new
-    // dispute history entries are authenticated with the history key in the save that writes them.
+    // dispute history entries are authenticated with the history key in the save that writes them;
+    // the acts on disputes become their notices in the save that stores them.
     private static DbContextOptionsBuilder Audited(IServiceProvider services, DbContextOptionsBuilder options) =>
-        options.AddInterceptors(services.GetRequiredService<Audit.AuditRecorder>(), services.GetRequiredService<Audit.HistoryAuthenticator>());
+        options.AddInterceptors(
+            services.GetRequiredService<Audit.AuditRecorder>(),
+            services.GetRequiredService<Audit.HistoryAuthenticator>(),
+            new Notifications.DisputeNotices(services.GetService<Notifications.PublicLinks>()));
 
     private static string Required(string? connectionString) =>
         string.IsNullOrWhiteSpace(connectionString)

@@ -23,6 +23,7 @@ public sealed class Dispute : IVersioned
     private readonly List<DisputeTask> _tasks = [];
     private readonly List<DeadlineAlert> _deadlineAlerts = [];
     private readonly List<SettlementProposal> _proposals = [];
+    private readonly List<DisputeEvent> _events = [];
 
     private Dispute()
     {
@@ -154,6 +155,9 @@ public sealed class Dispute : IVersioned
 
     public bool IsOpen => Status.IsOpen();
 
+    /// <summary>The acts since the dispute was loaded that have not yet become notices, in the order they happened.</summary>
+    public IReadOnlyList<DisputeEvent> PendingEvents => _events;
+
     public Money Amount => new(DisputedAmount, Currency);
 
     void IVersioned.IncrementVersion() => Version++;
@@ -242,6 +246,7 @@ public sealed class Dispute : IVersioned
         dispute.DisputedAmount = dispute._items.Sum(i => i.Amount);
         dispute.PlaceBlocks(now, capToBalance: false);
         dispute.Record(actor, DisputeAction.Opened, DisputeStatus.Submitted, actor.IsStaff ? OpenedOnBehalf(actor, contact!, source, description) : description, isPublic: true, now);
+        dispute.Raise(DisputeEventKind.Filed, actor, now);
         return dispute;
     }
 
@@ -265,6 +270,7 @@ public sealed class Dispute : IVersioned
         Require(actor, DisputeAction.Acknowledged, [DisputeStatus.Submitted], DisputeRoles.Work);
         AcknowledgedAt = now;
         Move(actor, DisputeAction.Acknowledged, DisputeStatus.InReview, null, isPublic: true, now);
+        Raise(DisputeEventKind.Acknowledged, actor, now);
     }
 
     /// <summary>Sets or changes the reason code; the dispute goes to that code's department.</summary>
@@ -296,6 +302,7 @@ public sealed class Dispute : IVersioned
         OwnerUserId = ownerUserId;
         OwnerName = ownerName;
         Record(actor, DisputeAction.Assigned, Status, ownerName, isPublic: false, now);
+        Raise(DisputeEventKind.Assigned, actor, now, userId: ownerUserId);
     }
 
     public void ChangePriority(Actor actor, DisputePriority priority, DateTimeOffset now)
@@ -314,6 +321,7 @@ public sealed class Dispute : IVersioned
         FirstAnsweredAt ??= now;
         _pauses.Add(new SlaPauseRecord(now));
         Move(actor, DisputeAction.InformationRequested, DisputeStatus.AwaitingCustomer, question, isPublic: true, now);
+        Raise(DisputeEventKind.QuestionAsked, actor, now, text: question);
     }
 
     /// <summary>The customer answers the question: the dispute is back in review and its deadlines run again.</summary>
@@ -328,6 +336,7 @@ public sealed class Dispute : IVersioned
         }
 
         Move(actor, DisputeAction.CustomerReplied, DisputeStatus.InReview, answer, isPublic: true, now);
+        Raise(DisputeEventKind.CustomerAnswered, actor, now, text: answer);
     }
 
     /// <summary>A message in the thread that does not change the state (customer or customer service).</summary>
@@ -342,6 +351,7 @@ public sealed class Dispute : IVersioned
         }
 
         Record(actor, DisputeAction.MessagePosted, Status, body, isPublic: true, now);
+        Raise(actor.IsStaff ? DisputeEventKind.StaffAnswered : DisputeEventKind.CustomerAnswered, actor, now, text: body);
     }
 
     /// <summary>
@@ -386,6 +396,7 @@ public sealed class Dispute : IVersioned
             var roles = limits.RolesCovering(value);
             proposal.AwaitApproval(roles);
             Record(actor, DisputeAction.ApprovalRequested, Status, $"{proposal.Summary} ({string.Join(", ", roles)})", isPublic: false, now);
+            Raise(DisputeEventKind.ApprovalRequested, actor, now, text: proposal.Summary, proposal: proposal);
             return proposal;
         }
 
@@ -407,6 +418,8 @@ public sealed class Dispute : IVersioned
         Record(actor, DisputeAction.SettlementApproved, Status, proposal.Summary, isPublic: false, now);
         FirstAnsweredAt ??= now;
         Move(actor, DisputeAction.SettlementProposed, DisputeStatus.SettlementProposed, proposal.Summary, isPublic: true, now);
+        Raise(DisputeEventKind.SettlementApproved, actor, now, text: proposal.Summary, proposal: proposal);
+        Raise(DisputeEventKind.SettlementProposed, actor, now, text: proposal.Summary, proposal: proposal);
     }
 
     public void RefuseSettlement(Actor actor, int proposalId, string reason, DelegationLimits limits, DateTimeOffset now)
@@ -421,6 +434,7 @@ public sealed class Dispute : IVersioned
         reason = RequireText(reason, MaxMessageLength, "Settlement.RefusalReasonRequired");
         proposal.Refuse(actor, reason, now);
         Record(actor, DisputeAction.SettlementRefused, Status, reason, isPublic: false, now);
+        Raise(DisputeEventKind.SettlementRefused, actor, now, text: reason, proposal: proposal);
     }
 
     /// <summary>The customer accepts the proposal; accepting again has no further effect.</summary>
@@ -432,8 +446,14 @@ public sealed class Dispute : IVersioned
         }
 
         Require(actor, DisputeAction.SettlementAccepted, [DisputeStatus.SettlementProposed], ActorRole.Customer);
-        ActiveProposal?.RecordAnswer(actor, accepted: true, comment, fromAddress, now);
+        var proposal = ActiveProposal;
+        proposal?.RecordAnswer(actor, accepted: true, comment, fromAddress, now);
         Move(actor, DisputeAction.SettlementAccepted, DisputeStatus.Accepted, comment?.Trim(), isPublic: true, now);
+        Raise(DisputeEventKind.SettlementAccepted, actor, now, text: comment?.Trim(), proposal: proposal);
+        if (proposal is { Kind: SettlementKind.CreditNote })
+        {
+            Raise(DisputeEventKind.CreditNoteAwaited, actor, now, text: proposal.Summary, proposal: proposal);
+        }
     }
 
     /// <summary>
@@ -447,8 +467,10 @@ public sealed class Dispute : IVersioned
     public void DeclineSettlement(Actor actor, string? comment, DateTimeOffset now, string? fromAddress = null)
     {
         Require(actor, DisputeAction.SettlementDeclined, [DisputeStatus.SettlementProposed], ActorRole.Customer);
-        ActiveProposal?.RecordAnswer(actor, accepted: false, comment, fromAddress, now);
+        var proposal = ActiveProposal;
+        proposal?.RecordAnswer(actor, accepted: false, comment, fromAddress, now);
         Move(actor, DisputeAction.SettlementDeclined, DisputeStatus.InReview, comment?.Trim(), isPublic: true, now);
+        Raise(DisputeEventKind.SettlementDeclined, actor, now, text: comment?.Trim(), proposal: proposal);
     }
 
     /// <summary>Staff record that the customer declined the proposal by phone, e-mail or letter (see the acceptance).</summary>
@@ -460,7 +482,8 @@ public sealed class Dispute : IVersioned
     /// set up, the gesture granted, the residual written off) and resolves the dispute: the only
     /// way a dispute is resolved.
     /// </summary>
-    public void CompleteSettlement(Actor actor, DateTimeOffset now)
+    /// <param name="creditNotes">The credit notes just issued for it, which the customer receives instead of a plain resolution notice.</param>
+    public void CompleteSettlement(Actor actor, DateTimeOffset now, IReadOnlyList<CreditNotes.CreditNote>? creditNotes = null)
     {
         Require(actor, DisputeAction.Resolved, [DisputeStatus.Accepted], DisputeRoles.Complete);
         var proposal = ActiveProposal is { Status: ProposalStatus.Accepted } accepted ? accepted : throw new DomainException("Settlement.NothingAccepted");
@@ -474,6 +497,11 @@ public sealed class Dispute : IVersioned
         End(now);
         LiftBlocks(now);
         Move(actor, DisputeAction.Resolved, DisputeStatus.Resolved, proposal.Summary, isPublic: true, now);
+        Raise(DisputeEventKind.Resolved, actor, now, text: proposal.Summary);
+        if (creditNotes is { Count: > 0 })
+        {
+            _events[^1] = _events[^1] with { Kind = DisputeEventKind.CreditNotesIssued, CreditNotes = creditNotes };
+        }
     }
 
     /// <summary>The dispute is unfounded: the reason is required and told to the customer.</summary>
@@ -486,6 +514,7 @@ public sealed class Dispute : IVersioned
         End(now);
         LiftBlocks(now);
         Move(actor, DisputeAction.Rejected, DisputeStatus.Rejected, RejectionReason, isPublic: true, now);
+        Raise(DisputeEventKind.Rejected, actor, now, text: RejectionReason);
     }
 
     /// <summary>Closes a resolved or rejected dispute, recording the root cause for the dashboard.</summary>
@@ -510,6 +539,7 @@ public sealed class Dispute : IVersioned
         FinishPauses(now);
         LiftBlocks(now);
         Move(actor, DisputeAction.Withdrawn, DisputeStatus.Withdrawn, comment?.Trim(), isPublic: true, now);
+        Raise(DisputeEventKind.Withdrawn, actor, now, text: comment?.Trim());
     }
 
     /// <summary>Until when an ended dispute may be reopened: <paramref name="window"/> after its end; null when it cannot be (open, or withdrawn).</summary>
@@ -538,6 +568,7 @@ public sealed class Dispute : IVersioned
         ReopenCount++;
         PlaceBlocks(now, capToBalance: true);
         Move(actor, DisputeAction.Reopened, DisputeStatus.InReview, reason, isPublic: true, now);
+        Raise(DisputeEventKind.Reopened, actor, now, text: reason);
     }
 
     /// <summary>
@@ -612,6 +643,7 @@ public sealed class Dispute : IVersioned
         var task = new DisputeTask(title, departmentId, assigneeUserId, assigneeName, dueOn, cashAtStake, actor, now);
         _tasks.Add(task);
         Record(actor, DisputeAction.TaskOpened, Status, title, isPublic: false, now);
+        Raise(DisputeEventKind.TaskOpened, actor, now, text: title, task: task);
         return task;
     }
 
@@ -693,6 +725,9 @@ public sealed class Dispute : IVersioned
         // Every loaded entry chains, but the chain does not end where the dispute says: the last was rewritten.
         return previous == LastHistoryHash ? null : expected - 1;
     }
+
+    /// <summary>The pending acts have become notices (or, for demo data written in the past, are dropped).</summary>
+    internal void ClearEvents() => _events.Clear();
 
     private static void ValidateClaim(DisputeClaim claim, int customerAccountId, string currency)
     {
@@ -786,6 +821,9 @@ public sealed class Dispute : IVersioned
         }
     }
 
+    private void Raise(DisputeEventKind kind, Actor actor, DateTimeOffset now, string? text = null, SettlementProposal? proposal = null, DisputeTask? task = null, string? userId = null) =>
+        _events.Add(new DisputeEvent(kind, actor, now) { Text = text, Proposal = proposal, Task = task, UserId = userId });
+
     private void Move(Actor actor, DisputeAction action, DisputeStatus to, string? text, bool isPublic, DateTimeOffset now)
     {
         var from = Status;
@@ -829,6 +867,11 @@ public sealed class Dispute : IVersioned
 
         proposal.RecordReceivedAnswer(staff, answer, accepted, comment, now);
         Move(staff, action, accepted ? DisputeStatus.Accepted : DisputeStatus.InReview, answer.HistoryText(staff, comment), isPublic: true, now);
+        Raise(accepted ? DisputeEventKind.SettlementAccepted : DisputeEventKind.SettlementDeclined, staff, now, text: comment, proposal: proposal);
+        if (accepted && proposal.Kind == SettlementKind.CreditNote)
+        {
+            Raise(DisputeEventKind.CreditNoteAwaited, staff, now, text: proposal.Summary, proposal: proposal);
+        }
     }
 
     private void Offer(Actor actor, SettlementProposal proposal, DateTimeOffset now)
@@ -844,6 +887,7 @@ public sealed class Dispute : IVersioned
         }
 
         Move(actor, DisputeAction.SettlementProposed, DisputeStatus.SettlementProposed, proposal.Summary, isPublic: true, now);
+        Raise(DisputeEventKind.SettlementProposed, actor, now, text: proposal.Summary, proposal: proposal);
     }
 
     private string GestureCode() => FormattableString.Invariant($"GC-{Reference.Replace("LIT-", string.Empty, StringComparison.Ordinal)}-{_proposals.Count}");

@@ -35,9 +35,6 @@ public sealed record FilingRequest(
     public DisputeSource Source { get; init; } = DisputeSource.CustomerPortal;
 }
 
-/// <summary>The customer user who receives the filing confirmation, in their language ("fr" or "en").</summary>
-public sealed record FilingNotice(string Recipient, string RecipientName, string Language);
-
 /// <summary>An open dispute that already covers a line of an invoice, or the invoice as a whole (<see cref="LineId"/> null).</summary>
 public sealed record OpenCoverage(int InvoiceId, string InvoiceNumber, int? LineId, int? LineNumber, int DisputeId, string Reference);
 
@@ -51,11 +48,11 @@ public sealed record FilingResult(Dispute? Dispute, IReadOnlyList<OpenCoverage> 
 /// The one way a dispute is opened, whoever opens it (a customer on the portal, staff in the back
 /// office, the ERP through the API, a status of the e-invoicing platform): refuses what an open dispute already covers, takes the next reference, opens the
 /// dispute (the domain checks every amount to the cent against the invoices), attaches the
-/// evidence already streamed to storage, queues the e-mails and raises the
+/// evidence already streamed to storage, queues the notices (<see cref="DisputeNotices"/>) and raises the
 /// <see cref="WebhookEvent.DisputeOpened"/> webhook — all in one transaction, so that a refusal
 /// leaves nothing behind and no opening goes unannounced.
 /// </summary>
-public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, PublicLinks links, IOptions<EvidenceOptions> evidence)
+public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, IOptions<EvidenceOptions> evidence)
 {
     private const int Attempts = 3;
 
@@ -95,8 +92,8 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
             .Distinct()
             .ToList();
 
-    /// <summary>Opens a dispute for the customer account <paramref name="customerAccountId"/>; <paramref name="notice"/> names the customer user to confirm it to, if any.</summary>
-    public async Task<FilingResult> FileAsync(Actor actor, int customerAccountId, FilingRequest request, FilingNotice? notice, CancellationToken cancellationToken = default)
+    /// <summary>Opens a dispute for the customer account <paramref name="customerAccountId"/>; its notices leave with it (<see cref="DisputeNotices"/>).</summary>
+    public async Task<FilingResult> FileAsync(Actor actor, int customerAccountId, FilingRequest request, CancellationToken cancellationToken = default)
     {
         if (actor.Role == ActorRole.Customer && actor.CustomerAccountId != customerAccountId)
         {
@@ -107,7 +104,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
         {
             // The caller's transaction (the API's idempotency filter) holds the filing: it commits
             // or rolls back with it, and a conflict is the caller's to retry.
-            return await FileOnceAsync(actor, customerAccountId, request, notice, ownTransaction: false, cancellationToken);
+            return await FileOnceAsync(actor, customerAccountId, request, ownTransaction: false, cancellationToken);
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
@@ -115,7 +112,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
         {
             try
             {
-                return await strategy.ExecuteAsync(() => FileOnceAsync(actor, customerAccountId, request, notice, ownTransaction: true, cancellationToken));
+                return await strategy.ExecuteAsync(() => FileOnceAsync(actor, customerAccountId, request, ownTransaction: true, cancellationToken));
             }
             catch (DbUpdateConcurrencyException) when (attempt < Attempts)
             {
@@ -126,7 +123,7 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
         }
     }
 
-    private async Task<FilingResult> FileOnceAsync(Actor actor, int customerAccountId, FilingRequest request, FilingNotice? notice, bool ownTransaction, CancellationToken cancellationToken)
+    private async Task<FilingResult> FileOnceAsync(Actor actor, int customerAccountId, FilingRequest request, bool ownTransaction, CancellationToken cancellationToken)
     {
         if (ownTransaction)
         {
@@ -191,17 +188,9 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
         db.StagedBlobs.RemoveRange(staged);
 
         db.Disputes.Add(dispute);
-        if (notice is not null)
-        {
-            QueueConfirmation(dispute, invoices.Values, notice, now);
-        }
-
-        if (request.Source == DisputeSource.Api)
-        {
-            await AlertCustomerServiceAsync(dispute, customerAccountId, actor.DisplayName, now, cancellationToken);
-        }
-
         await db.SaveChangesAsync(cancellationToken);
+
+        // The second save (the dispute has its id now) also turns the opening into its notices.
 
         await AnnounceAsync(db, dispute, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -259,56 +248,4 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, Publi
             ?? candidates.FirstOrDefault()
             ?? throw new DomainException("Dispute.ReasonCodeInactive", code);
     }
-
-    private void QueueConfirmation(Dispute dispute, IEnumerable<Invoice> invoices, FilingNotice notice, DateTimeOffset now)
-    {
-        var culture = Localization.Cultures.For(notice.Language);
-        var deadlines = dispute.Deadlines(now).ToDictionary(d => d.Kind, d => LongDate(d.Due, culture));
-        Outbox.QueueEmail(
-            db,
-            "DisputeSubmitted",
-            notice.Recipient,
-            notice.Language,
-            now,
-            links.PortalDispute(dispute.Reference),
-            notice.RecipientName,
-            dispute.Reference,
-            new Money(dispute.DisputedAmount, dispute.Currency).Format(culture),
-            deadlines[DeadlineKind.Acknowledge],
-            deadlines[DeadlineKind.FirstAnswer],
-            deadlines[DeadlineKind.Resolve],
-            deadlines[DeadlineKind.HardLimit],
-            string.Join(", ", invoices.Select(i => i.Number).Order(StringComparer.Ordinal)));
-    }
-
-    // Every active agent hears of a dispute the ERP opened, in their own language, with a link to its file.
-    private async Task AlertCustomerServiceAsync(Dispute dispute, int customerAccountId, string clientName, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var customerName = await db.CustomerAccounts.Where(c => c.Id == customerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
-        var agents = await StaffRoles.ActiveMembers(db, StaffRoles.Agent)
-            .Select(u => new { u.Email, u.DisplayName, u.Language })
-            .ToListAsync(cancellationToken);
-        var invoices = string.Join(", ", dispute.Items.Select(i => i.Invoice!.Number).Distinct().Order(StringComparer.Ordinal));
-        foreach (var agent in agents)
-        {
-            var culture = Localization.Cultures.For(agent.Language);
-            Outbox.QueueEmail(
-                db,
-                "DisputeOpenedByApi",
-                agent.Email!,
-                agent.Language,
-                now,
-                links.BackOfficeDispute(dispute.Id),
-                agent.DisplayName,
-                dispute.Reference,
-                customerName,
-                new Money(dispute.DisputedAmount, dispute.Currency).Format(culture),
-                invoices,
-                clientName,
-                dispute.Description);
-        }
-    }
-
-    private static string LongDate(DateTimeOffset instant, CultureInfo culture) =>
-        TimeZoneInfo.ConvertTime(instant, FrenchBusinessCalendar.Instance.TimeZone).ToString("D", culture);
 }

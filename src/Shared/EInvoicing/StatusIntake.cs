@@ -183,7 +183,7 @@ public sealed class StatusIntake(LitigesDbContext db, TimeProvider clock, IOptio
                     ReasonCode = reasonCode.Code,
                     Source = DisputeSource.EInvoicingPlatform,
                 };
-                var filed = await filing.FileAsync(Platform, invoice.CustomerAccountId, request, notice: null, cancellationToken);
+                var filed = await filing.FileAsync(Platform, invoice.CustomerAccountId, request, cancellationToken);
                 if (!filed.Succeeded)
                 {
                     return new CdarProblem("EInvoicing.Park.AlreadyDisputed", invoice.Number, string.Join(", ", filed.Conflicts.Select(c => c.Reference).Distinct()));

@@ -27,7 +27,6 @@ public sealed class InboundMailbox(
     DisputeEvidenceIntake evidence,
     IBlobStore store,
     DisputeCommands commands,
-    PublicLinks links,
     TimeProvider clock,
     ILogger<InboundMailbox> logger)
 {
@@ -234,7 +233,7 @@ public sealed class InboundMailbox(
             CommandOutcome outcome;
             try
             {
-                outcome = await commands.RunAsync(actor, disputeId, seen.Version, seen.HistoryCount, async (dispute, who, now) =>
+                outcome = await commands.RunAsync(actor, disputeId, seen.Version, seen.HistoryCount, (dispute, who, now) =>
                 {
                     evidence.AttachAll(dispute, who, batch.Stored, EvidenceVisibility.Shared, now);
                     if (text.Length > 0)
@@ -249,7 +248,8 @@ public sealed class InboundMailbox(
                         }
                     }
 
-                    await Notices.ToHandlersAsync(db, dispute, "CustomerReplied", who, now, links.BackOfficeDispute(dispute.Id), dispute.Reference, who.DisplayName, text);
+                    // The handlers hear of the reply from the domain's CustomerAnswered, as for a portal reply.
+                    return Task.CompletedTask;
                 }, cancellationToken);
             }
             catch (DbUpdateException) when (handledBy is null)

@@ -134,7 +134,11 @@ public sealed class SmtpMailSender(SmtpSettings settings, TimeProvider? clock = 
     }
 }
 
-public sealed record MailSettings(string FromAddress, string FromName, string PublicPortalUrl, string PublicBackOfficeUrl);
+public sealed record MailSettings(string FromAddress, string FromName, string PublicPortalUrl, string PublicBackOfficeUrl)
+{
+    /// <summary>The domain of the Message-IDs we write (<c>Email:MessageIdDomain</c>), by default the sender's.</summary>
+    public string MessageIdDomain { get; init; } = FromAddress[(FromAddress.LastIndexOf('@') + 1)..];
+}
 
 public static class EmailSetup
 {
@@ -146,7 +150,10 @@ public static class EmailSetup
             section["FromAddress"] ?? "litiges@example.com",
             section["FromName"] ?? "Litiges",
             section["PortalUrl"] ?? "http://localhost:5080",
-            section["BackOfficeUrl"] ?? "http://localhost:5090"));
+            section["BackOfficeUrl"] ?? "http://localhost:5090")
+        {
+            MessageIdDomain = section["MessageIdDomain"] is { Length: > 0 } domain ? domain : (section["FromAddress"] ?? "litiges@example.com").Split('@')[^1],
+        });
         services.AddSingleton<PublicLinks>();
         var provider = section["Provider"] ?? "Pickup";
         switch (provider)

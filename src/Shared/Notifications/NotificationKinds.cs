@@ -24,7 +24,24 @@ public static partial class NotificationKinds
 
     /// <summary>The essential e-mails a staff member gets, listed on the preferences page.</summary>
     public static readonly IReadOnlyList<string> EssentialForStaff =
-        ["DisputeAssigned", "DisputeOpenedByApi", "PlatformStatusAlert", "TaskAssigned", "CustomerReplied", "DisputeReopened", "ApprovalRequested", "DeadlineBreached", "DeadlineEscalated", "InstalmentMissed", "HistorySealed", "ResetPassword", "AccountLocked"];
+        ["DisputeAssigned", "DisputeOpenedByApi", "PlatformStatusAlert", "TaskAssigned", "CustomerReplied", "DisputeReopened", "ApprovalRequested", "SettlementAccepted", "CreditNoteAwaited", "DeadlineBreached", "DeadlineEscalated", "InstalmentMissed", "HistorySealed", "ResetPassword", "AccountLocked"];
+
+    /// <summary>
+    /// The notices of acts on disputes that a staff member receives (docs/notifications.md), each
+    /// of which they may take at once or in the daily digest.
+    /// </summary>
+    public static readonly IReadOnlyList<string> StaffDisputeNotices =
+        ["DisputeFiled", "DisputeOpenedByApi", "DisputeAssigned", "CustomerReplied", "ApprovalRequested", "SettlementApproved", "SettlementRefused", "SettlementAccepted", "SettlementDeclined", "CreditNoteAwaited", "DisputeWithdrawn", "DisputeReopened", "TaskAssigned"];
+
+    /// <summary>
+    /// The staff notices that may also be turned off: news, not work. Work handed to someone (a
+    /// dispute, a task, an approval, a credit note to issue, a customer waiting for an answer or
+    /// contesting a decision, a settlement to carry out) always reaches them, at once or in the digest.
+    /// </summary>
+    public static readonly IReadOnlyList<string> StaffMayTurnOffList =
+        ["DisputeFiled", "SettlementApproved", "SettlementRefused", "SettlementDeclined", "DisputeWithdrawn"];
+
+    public static bool StaffMayTurnOff(string kind) => StaffMayTurnOffList.Contains(kind) || IsOptional(kind);
 
     /// <summary>Every e-mail the text catalogue has a template for (<c>Email.{Kind}.Subject</c>), in order.</summary>
     public static IReadOnlyList<string> EmailTemplates { get; } =
@@ -46,6 +63,28 @@ public static partial class NotificationKinds
     public static bool Mutes(string muted, string emailKind) =>
         PreferenceFor(emailKind) is { } preference && muted.Split(',', StringSplitOptions.RemoveEmptyEntries).Contains(preference);
 
+    /// <summary>How a staff member whose choices are <paramref name="recipient"/>'s receives an e-mail of <paramref name="emailKind"/>.</summary>
+    public static NotificationDelivery DeliveryFor(Recipient recipient, string emailKind)
+    {
+        if (!recipient.IsStaff || !StaffDisputeNotices.Contains(emailKind))
+        {
+            return Mutes(recipient.MutedNotifications, emailKind) ? NotificationDelivery.Off : NotificationDelivery.Immediately;
+        }
+
+        static bool Listed(string list, string kind) => list.Split(',', StringSplitOptions.RemoveEmptyEntries).Contains(kind);
+        return Listed(recipient.MutedNotifications, emailKind) && StaffMayTurnOff(emailKind) ? NotificationDelivery.Off
+            : Listed(recipient.DigestNotifications, emailKind) ? NotificationDelivery.Digest
+            : NotificationDelivery.Immediately;
+    }
+
     [GeneratedRegex(@"^Email\.(\w+)\.Subject$")]
     private static partial Regex TemplateKey();
+}
+
+/// <summary>When a staff member receives a kind of notice.</summary>
+public enum NotificationDelivery
+{
+    Immediately,
+    Digest,
+    Off,
 }

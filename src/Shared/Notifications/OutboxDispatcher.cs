@@ -1,11 +1,13 @@
-using System.Runtime.InteropServices;
+using System.Text;
 using Litiges.Data;
+using Litiges.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using MimeKit.Text;
 
 namespace Litiges.Notifications;
 
@@ -48,45 +50,66 @@ public sealed class OutboxDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<LitigesDbContext>();
         var now = clock.GetUtcNow();
         var due = await db.Outbox
-            .Where(m => m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .Where(m => m.Channel != NotificationChannel.Digest && m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
             .OrderBy(m => m.Id)
             .Take(settings.BatchSize)
             .ToListAsync(cancellationToken);
 
-        // Instances read the same due rows: each works them in its own order, so that two rarely
-        // reach for the same row at once (the loser of a claim only skips the row, but a round trip is lost).
-        Random.Shared.Shuffle(CollectionsMarshal.AsSpan(due));
+        // Instances read the same due rows: each works the recipients in its own order, so that two
+        // rarely reach for the same row at once (the loser of a claim only skips the row, but a round
+        // trip is lost). One recipient's messages go in the order they were queued, which is the order
+        // the acts happened (one save queues them in order); one that fails holds back the later ones.
+        var recipients = due.GroupBy(m => m.Recipient, StringComparer.OrdinalIgnoreCase).ToArray();
+        Random.Shared.Shuffle(recipients);
 
         var sent = 0;
-        foreach (var message in due)
+        foreach (var queue in recipients)
         {
-            message.Claim(_instance, now + settings.Lease);
-            try
+            foreach (var message in queue.OrderBy(m => m.Id))
             {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                db.Entry(message).State = EntityState.Detached;
-                continue;
-            }
+                if (!await DispatchOneAsync(db, scope.ServiceProvider, message, now, cancellationToken))
+                {
+                    break;
+                }
 
-            try
-            {
-                await DeliverAsync(message, cancellationToken);
-                message.MarkSent(clock.GetUtcNow());
-                sent++;
+                sent += message.SentAt is null ? 0 : 1;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Outbox message {Id} could not be delivered (attempt {Attempt}).", message.Id, message.Attempts + 1);
-                message.MarkAttemptFailed(ex.Message, clock.GetUtcNow(), settings.MaxAttempts);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
         }
 
         return (sent, due.Count >= settings.BatchSize);
+    }
+
+    // Claims, delivers and records one message; false when the recipient's later messages must wait.
+    private async Task<bool> DispatchOneAsync(LitigesDbContext db, IServiceProvider services, OutboxMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        message.Claim(_instance, now + settings.Lease);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another instance claimed it: it sends this recipient's messages now.
+            db.Entry(message).State = EntityState.Detached;
+            return false;
+        }
+
+        var delivered = true;
+        try
+        {
+            await DeliverAsync(message, services, cancellationToken);
+            message.MarkSent(clock.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Outbox message {Id} could not be delivered (attempt {Attempt}).", message.Id, message.Attempts + 1);
+            message.MarkAttemptFailed(ex.Message, clock.GetUtcNow(), settings.MaxAttempts);
+            delivered = message.FailedAt is not null; // parked: the later ones need not wait for it
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return delivered;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -123,11 +146,12 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    private async Task DeliverAsync(OutboxMessage message, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (message.Channel == NotificationChannel.Webhook)
         {
-            return new WebhookSender(scopes, clock).SendAsync(message, cancellationToken);
+            await new WebhookSender(scopes, clock).SendAsync(message, cancellationToken);
+            return;
         }
 
         if (message.Channel != NotificationChannel.Email)
@@ -135,13 +159,84 @@ public sealed class OutboxDispatcher(
             throw new NotSupportedException($"No sender for channel {message.Channel}.");
         }
 
+        var mime = await BuildMessageAsync(message, services.GetService<IBlobStore>(), cancellationToken);
+        await sender.SendAsync(mime, cancellationToken);
+    }
+
+    /// <summary>
+    /// The e-mail of an outbox row, as strict parsers want it: a plain-text and an HTML part in
+    /// UTF-8, quoted-printable (base64 for attachments), never raw 8-bit; a Message-ID stable for
+    /// the row, so that a retried send is recognised as the same message; and, for a dispute's
+    /// e-mails, In-Reply-To and References to the dispute's root id so that they thread together.
+    /// The Reply-To (the signed address that brings replies back to the dispute) is set here too.
+    /// </summary>
+    public async Task<MimeMessage> BuildMessageAsync(OutboxMessage message, IBlobStore? store, CancellationToken cancellationToken)
+    {
         var mime = new MimeMessage();
         mime.From.Add(new MailboxAddress(mail.FromName, mail.FromAddress));
         mime.To.Add(MailboxAddress.Parse(message.Recipient));
         mime.Subject = message.Subject;
-        var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
-        mime.Body = body.ToMessageBody();
+        mime.Date = message.CreatedAt;
+        mime.MessageId = FormattableString.Invariant($"litiges-{message.Id}@{mail.MessageIdDomain}");
+        if (message.DisputeId is { } disputeId)
+        {
+            var root = ThreadRoot(disputeId);
+            mime.InReplyTo = root;
+            mime.References.Add(root);
+        }
+
         mime.Headers.Add("X-Litiges-Kind", message.Kind);
-        return sender.SendAsync(mime, cancellationToken);
+
+        var text = new TextPart(TextFormat.Plain) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        text.SetText(Encoding.UTF8, message.TextBody);
+        MimeEntity body = text;
+        if (message.HtmlBody is { } htmlBody)
+        {
+            var html = new TextPart(TextFormat.Html) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+            html.SetText(Encoding.UTF8, htmlBody);
+            body = new MultipartAlternative { text, html };
+        }
+
+        if (message.AttachmentList.Count > 0)
+        {
+            var mixed = new Multipart("mixed") { body };
+            foreach (var attachment in message.AttachmentList)
+            {
+                mixed.Add(await AttachmentAsync(attachment, store, cancellationToken));
+            }
+
+            body = mixed;
+        }
+
+        mime.Body = body;
+        return mime;
+    }
+
+    /// <summary>The Message-ID every e-mail about a dispute refers to, so that mail clients thread them.</summary>
+    public string ThreadRoot(int disputeId) => FormattableString.Invariant($"dispute-{disputeId}@{mail.MessageIdDomain}");
+
+    // A missing document fails the attempt (and so retries, then parks): an e-mail that promises
+    // a credit note never leaves without it.
+    private static async Task<MimePart> AttachmentAsync(MailAttachment attachment, IBlobStore? store, CancellationToken cancellationToken)
+    {
+        var content = new MemoryStream();
+        await using (var blob = store is null ? null : await store.OpenReadAsync(attachment.BlobName, cancellationToken))
+        {
+            if (blob is null)
+            {
+                throw new InvalidOperationException($"The document {attachment.BlobName} attached to the e-mail is not in storage.");
+            }
+
+            await blob.CopyToAsync(content, cancellationToken);
+        }
+
+        content.Position = 0;
+        return new MimePart(ContentType.Parse(attachment.ContentType))
+        {
+            Content = new MimeContent(content),
+            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+            ContentTransferEncoding = ContentEncoding.Base64,
+            FileName = attachment.FileName,
+        };
     }
 }

@@ -5,7 +5,13 @@ public enum NotificationChannel
     Email,
     Sms,
     Webhook,
+
+    /// <summary>An e-mail its recipient chose to read in the daily digest: held until the digest takes it.</summary>
+    Digest,
 }
+
+/// <summary>A stored document an e-mail carries: the blob, the file name the reader sees, its type.</summary>
+public sealed record MailAttachment(string BlobName, string FileName, string ContentType);
 
 /// <summary>
 /// A message waiting to be delivered. It is written in the same transaction as the change that
@@ -64,7 +70,53 @@ public sealed class OutboxMessage : IVersioned
 
     public int Version { get; private set; }
 
+    /// <summary>The dispute the message is about, if any: its e-mails thread together in the reader's mail client.</summary>
+    public int? DisputeId { get; private set; }
+
+    /// <summary>
+    /// The documents the e-mail carries, one per line as "blob|file name|type". Only the names of
+    /// blobs already stored (immutable, hashed credit-note documents) are kept, not their bytes: the
+    /// row stays small, and the dispatcher reads the very document the customer can download.
+    /// </summary>
+    public string? Attachments { get; private set; }
+
+    public IReadOnlyList<MailAttachment> AttachmentList =>
+        Attachments is null ? [] : [.. Attachments.Split('\n').Select(line => line.Split('|')).Select(p => new MailAttachment(p[0], p[1], p[2]))];
+
     void IVersioned.IncrementVersion() => Version++;
+
+    public OutboxMessage AboutDispute(int disputeId)
+    {
+        DisputeId = disputeId;
+        return this;
+    }
+
+    public OutboxMessage Attach(MailAttachment attachment)
+    {
+        if (attachment.FileName.Contains('|', StringComparison.Ordinal) || attachment.FileName.Contains('\n', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("An attachment's name holds no '|' nor line break.", nameof(attachment));
+        }
+
+        var line = $"{attachment.BlobName}|{attachment.FileName}|{attachment.ContentType}";
+        Attachments = Attachments is null ? line : Attachments + "\n" + line;
+        return this;
+    }
+
+    /// <summary>Holds the e-mail for its recipient's daily digest instead of sending it now.</summary>
+    public OutboxMessage DeferToDigest()
+    {
+        Channel = Channel == NotificationChannel.Email ? NotificationChannel.Digest : throw new InvalidOperationException("Only an e-mail goes to the digest.");
+        return this;
+    }
+
+    /// <summary>The digest that carried this held e-mail was queued.</summary>
+    internal void MarkDigested(DateTimeOffset at)
+    {
+        SentAt = at;
+        LeaseOwner = null;
+        LeaseUntil = null;
+    }
 
     internal void Claim(string owner, DateTimeOffset until)
     {

@@ -20,6 +20,12 @@ public sealed class PublicLinks(MailSettings mail)
     /// <summary>A dispute's file in the back office, by its id.</summary>
     public string BackOfficeDispute(int disputeId) => BackOffice(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/Disputes/Details/{disputeId}"));
 
+    /// <summary>The queue of proposals waiting for an approval.</summary>
+    public string BackOfficeApprovals() => BackOffice("/Settlements/Approvals");
+
+    /// <summary>The tasks of the staff member who opens it.</summary>
+    public string BackOfficeTasks() => BackOffice("/Tasks");
+
     /// <summary>A page of the app that <paramref name="kind"/> of user signs in to.</summary>
     public string For(UserKind kind, string path) => kind == UserKind.Customer ? Portal(path) : BackOffice(path);
 

@@ -24,9 +24,17 @@ public sealed class SendGridMailSender(SendGridClientOptions options) : IMailSen
             mail.AddTo(new EmailAddress(to.Address, to.Name));
         }
 
-        foreach (var header in message.Headers.Where(h => h.Field.StartsWith("X-Litiges-", StringComparison.Ordinal)))
+        // SendGrid writes its own Message-ID; the threading headers and ours go as they are.
+        foreach (var header in message.Headers.Where(h => h.Field.StartsWith("X-Litiges-", StringComparison.Ordinal) || h.Id is HeaderId.InReplyTo or HeaderId.References))
         {
-            mail.AddHeader(header.Field, header.Value);
+            mail.AddHeader(header.Field, header.Value.Trim());
+        }
+
+        foreach (var part in message.Attachments.OfType<MimePart>().Where(p => p.Content is not null))
+        {
+            using var content = new MemoryStream();
+            await part.Content!.DecodeToAsync(content, cancellationToken);
+            mail.AddAttachment(part.FileName, Convert.ToBase64String(content.ToArray()), part.ContentType.MimeType);
         }
 
         var response = await _client.SendEmailAsync(mail, cancellationToken);

@@ -102,6 +102,21 @@ public sealed class DetailsModel(LitigesDbContext db, CustomerOnboarding onboard
         return RedirectToPage(new { id });
     }
 
+    /// <summary>Whether the company's credit-note e-mails carry the UBL XML beside the PDF.</summary>
+    public async Task<IActionResult> OnPostDocumentsAsync(int id, bool sendUbl, CancellationToken cancellationToken)
+    {
+        var customer = await db.CustomerAccounts.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (customer is null)
+        {
+            return NotFound();
+        }
+
+        customer.SendUblWithCreditNotes(sendUbl);
+        await db.SaveChangesAsync(cancellationToken);
+        TempData["Success"] = t["Account.PreferencesSaved"].Value;
+        return RedirectToPage(new { id });
+    }
+
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
     {
         var customer = await db.CustomerAccounts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);

@@ -54,11 +54,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     public IActionResult OnPost(int id) => RedirectToPage(new { id });
 
     public Task<IActionResult> OnPostAcknowledgeAsync(int id) =>
-        RunAsync(id, "Details.Acknowledged", async (dispute, actor, now) =>
+        RunAsync(id, "Details.Acknowledged", (dispute, actor, now) =>
         {
             dispute.Acknowledge(actor, now);
-            var deadlines = dispute.Deadlines(now);
-            await Notices.ToCustomerAsync(Db, dispute, "DisputeAcknowledged", now, PortalLink(dispute), dispute.Reference, BusinessDate.Of(Due(deadlines, DeadlineKind.Resolve)), BusinessDate.Of(Due(deadlines, DeadlineKind.HardLimit)));
+            return Task.CompletedTask;
         });
 
     public Task<IActionResult> OnPostAssignToMeAsync(int id) =>
@@ -76,10 +75,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(id, Texts["Details.ChooseOwner"]);
         }
 
-        return await RunAsync(id, "Details.OwnerAssigned", async (dispute, actor, now) =>
+        return await RunAsync(id, "Details.OwnerAssigned", (dispute, actor, now) =>
         {
             dispute.AssignOwner(actor, owner.Id, owner.Name, now);
-            await Notices.ToStaffAsync(Db, "DisputeAssigned", owner.Id, actor, now, StaffLink(dispute), dispute.Reference, actor.DisplayName);
+            return Task.CompletedTask;
         });
     }
 
@@ -98,18 +97,18 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         });
 
     public Task<IActionResult> OnPostRequestInformationAsync(int id) =>
-        RunAsync(id, "Details.InformationRequested", async (dispute, actor, now) =>
+        RunAsync(id, "Details.InformationRequested", (dispute, actor, now) =>
         {
             dispute.RequestInformation(actor, Text ?? string.Empty, now);
-            await Notices.ToCustomerAsync(Db, dispute, "DisputeQuestion", now, PortalLink(dispute), dispute.Reference, dispute.Messages[^1].Body);
+            return Task.CompletedTask;
         });
 
     /// <summary>Answers the customer in the thread, without changing the state.</summary>
     public Task<IActionResult> OnPostAnswerAsync(int id) =>
-        RunAsync(id, "Details.Answered", async (dispute, actor, now) =>
+        RunAsync(id, "Details.Answered", (dispute, actor, now) =>
         {
             dispute.PostMessage(actor, Text ?? string.Empty, now);
-            await Notices.ToCustomerAsync(Db, dispute, "DisputeAnswered", now, PortalLink(dispute), dispute.Reference, dispute.Messages[^1].Body);
+            return Task.CompletedTask;
         });
 
     public Task<IActionResult> OnPostNoteAsync(int id) =>
@@ -120,10 +119,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         });
 
     public Task<IActionResult> OnPostRejectAsync(int id) =>
-        RunAsync(id, "Details.Rejected", async (dispute, actor, now) =>
+        RunAsync(id, "Details.Rejected", (dispute, actor, now) =>
         {
             dispute.Reject(actor, Text ?? string.Empty, now);
-            await Notices.ToCustomerAsync(Db, dispute, "DisputeRejected", now, PortalLink(dispute), dispute.Reference, dispute.RejectionReason ?? string.Empty);
+            return Task.CompletedTask;
         });
 
     public Task<IActionResult> OnPostCloseAsync(int id) =>
@@ -221,14 +220,6 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             Clock.GetUtcNow());
         return dispute;
     }
-
-    private static DateTimeOffset Due(IReadOnlyList<DeadlineStatus> deadlines, DeadlineKind kind) => deadlines.Single(d => d.Kind == kind).Due;
-
-    private string StaffLink(Dispute dispute) => Links.BackOfficeDispute(dispute.Id);
-
-    private string PortalLink(Dispute dispute) => Links.PortalDispute(dispute.Reference);
-
-    private PublicLinks Links => HttpContext.RequestServices.GetRequiredService<PublicLinks>();
 
     /// <summary>The dispute as this page shows it, and what this user may do; the rules are the domain's (<see cref="DisputeRoles"/>).</summary>
     public sealed record DisputeFile(

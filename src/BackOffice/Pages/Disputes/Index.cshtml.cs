@@ -165,11 +165,7 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
         var refusals = new List<string>();
         foreach (var (id, version, seen) in rows)
         {
-            var outcome = await commands.RunAsync(User, id, version, seen, async (dispute, actor, now) =>
-            {
-                dispute.AssignOwner(actor, owner.Id, owner.Name, now);
-                await Notices.ToStaffAsync(db, "DisputeAssigned", owner.Id, actor, now, DisputeLink(dispute.Id), dispute.Reference, actor.DisplayName);
-            }, cancellationToken);
+            var outcome = await commands.RunAsync(User, id, version, seen, (dispute, actor, now) => dispute.AssignOwner(actor, owner.Id, owner.Name, now), cancellationToken);
 
             // Each row is its own unit of work: nothing of a refused row may ride on the next save.
             db.ChangeTracker.Clear();
@@ -382,7 +378,6 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
             : null;
     }
 
-    private string DisputeLink(int id) => HttpContext.RequestServices.GetRequiredService<PublicLinks>().BackOfficeDispute(id);
 
     /// <summary>The current filters (a status in place of the current one, if given), to come back to the same view.</summary>
     public Dictionary<string, string> RouteValues(DisputeStatus? status = null, bool keepStatus = true)

@@ -162,8 +162,8 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         FilingResult result;
         try
         {
-            // No confirmation e-mail from here: the notices of a staff filing come with the domain's events.
-            result = await filing.FileAsync(User.ToActor(), Customer!.Id, request, notice: null, cancellationToken);
+            // The notices of a staff filing come from the domain's Filed event, as for every filing.
+            result = await filing.FileAsync(User.ToActor(), Customer!.Id, request, cancellationToken);
         }
         catch (DomainException refused)
         {
@@ -488,7 +488,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
         var file = Files[index];
         Input.Files.RemoveAll(ticket => ticket == file.Ticket);
         Files = [.. Files.Where(f => f.Ticket != file.Ticket)];
-        await stagedFiles.DiscardAsync(intake, file.File, User.UserId(), cancellationToken);
+        await stagedFiles.DiscardAsync(file.File, User.UserId(), cancellationToken);
     }
 
     private static int? TryId(string go, string prefix) =>

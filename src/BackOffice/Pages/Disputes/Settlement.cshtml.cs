@@ -59,28 +59,20 @@ public sealed class SettlementModel(LitigesDbContext Db, DisputeCommands command
             return await RedisplayAsync(id, Texts.Message(refused));
         }
 
-        return await RunAsync(id, "Details.SettlementProposed", async (dispute, actor, now) =>
+        return await RunAsync(id, "Details.SettlementProposed", (dispute, actor, now) =>
         {
-            var proposal = dispute.ProposeSettlement(actor, draft, limits, SettlementSettings.WriteOffThreshold(configuration), now);
-            if (proposal.Status == ProposalStatus.Proposed)
-            {
-                await Notices.ToCustomerAsync(Db, dispute, "SettlementProposed", now, PortalLink(dispute), dispute.Reference, proposal.Summary);
-            }
-            else if (proposal.Status == ProposalStatus.AwaitingApproval)
-            {
-                var roles = limits.RolesCovering(proposal.Value).Select(r => r.ToString());
-                await Notices.ToRolesAsync(Db, "ApprovalRequested", roles, actor, now, BackOfficeLink(Url.Page("/Settlements/Approvals")!), dispute.Reference, proposal.Summary, actor.DisplayName, new Finance.Money(proposal.Value, proposal.Currency));
-            }
+            dispute.ProposeSettlement(actor, draft, limits, SettlementSettings.WriteOffThreshold(configuration), now);
+            return Task.CompletedTask;
         });
     }
 
     public async Task<IActionResult> OnPostApproveSettlementAsync(int id)
     {
         var limits = await LimitsAsync();
-        return await RunAsync(id, "Settlements.Approved", async (dispute, actor, now) =>
+        return await RunAsync(id, "Settlements.Approved", (dispute, actor, now) =>
         {
             dispute.ApproveSettlement(actor, ProposalId ?? 0, limits, now);
-            await Notices.ToCustomerAsync(Db, dispute, "SettlementProposed", now, PortalLink(dispute), dispute.Reference, dispute.ActiveProposal!.Summary);
+            return Task.CompletedTask;
         });
     }
 
@@ -96,11 +88,10 @@ public sealed class SettlementModel(LitigesDbContext Db, DisputeCommands command
 
     /// <summary>The gesture, schedule or write-off the customer accepted has been carried out.</summary>
     public Task<IActionResult> OnPostCompleteSettlementAsync(int id) =>
-        RunAsync(id, "Settlements.Completed", async (dispute, actor, now) =>
+        RunAsync(id, "Settlements.Completed", (dispute, actor, now) =>
         {
-            var summary = dispute.ActiveProposal?.Summary ?? string.Empty;
             dispute.CompleteSettlement(actor, now);
-            await Notices.ToCustomerAsync(Db, dispute, "DisputeResolved", now, PortalLink(dispute), dispute.Reference, summary);
+            return Task.CompletedTask;
         });
 
     /// <summary>Finance issues the credit notes of an accepted credit-note proposal (numbers, PDF, UBL).</summary>
@@ -150,12 +141,6 @@ public sealed class SettlementModel(LitigesDbContext Db, DisputeCommands command
 
     private async Task<DelegationLimits> LimitsAsync() =>
         new(await Db.DelegationLimits.AsNoTracking().ToListAsync(HttpContext.RequestAborted));
-
-    private string BackOfficeLink(string path) => Links.BackOffice(path);
-
-    private string PortalLink(Dispute dispute) => Links.PortalDispute(dispute.Reference);
-
-    private PublicLinks Links => HttpContext.RequestServices.GetRequiredService<PublicLinks>();
 
     /// <summary>The proposals of a dispute and what this user may do with each; the rules are the domain's (<see cref="DisputeRoles"/>).</summary>
     public sealed record SettlementFile(Dispute Dispute, Actor Actor, DelegationLimits Limits, IReadOnlyList<string> CreditNoteNumbers, DateOnly Today)

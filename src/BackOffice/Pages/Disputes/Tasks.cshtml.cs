@@ -56,19 +56,10 @@ public sealed class TasksModel(LitigesDbContext Db, DisputeCommands commands, Ti
             return await RedisplayAsync(id, Texts["Details.TaskIncomplete"]);
         }
 
-        return await RunAsync(id, "Details.TaskOpened", async (dispute, actor, now) =>
+        return await RunAsync(id, "Details.TaskOpened", (dispute, actor, now) =>
         {
-            var task = dispute.OpenTask(actor, NewTask.Title ?? string.Empty, NewTask.DepartmentId, assignee?.Id, assignee?.Name, NewTask.DueOn.Value, cash, now);
-            object[] arguments = [dispute.Reference, task.Title, task.DueOn, new Finance.Money(task.CashAtStake, dispute.Currency), actor.DisplayName];
-            if (assignee is not null)
-            {
-                await Notices.ToStaffAsync(Db, "TaskAssigned", assignee.Id, actor, now, TasksLink(), arguments);
-            }
-
-            if (task.DepartmentId is { } department)
-            {
-                await Notices.ToDepartmentAsync(Db, "TaskAssigned", department, actor, now, TasksLink(), arguments);
-            }
+            dispute.OpenTask(actor, NewTask.Title ?? string.Empty, NewTask.DepartmentId, assignee?.Id, assignee?.Name, NewTask.DueOn.Value, cash, now);
+            return Task.CompletedTask;
         });
     }
 
@@ -104,9 +95,6 @@ public sealed class TasksModel(LitigesDbContext Db, DisputeCommands commands, Ti
         return dispute;
     }
 
-    private string TasksLink() => Links.BackOffice(Url.Page("/Tasks/Index")!);
-
-    private PublicLinks Links => HttpContext.RequestServices.GetRequiredService<PublicLinks>();
 
     /// <summary>The tasks of a dispute and what this user may do with each; the rules are the domain's (<see cref="DisputeRoles"/>).</summary>
     public sealed record TaskFile(Dispute Dispute, IReadOnlyDictionary<int, LocalizedText> Departments, IReadOnlyList<StaffOption> Assignees, Actor Actor, DateOnly Today)

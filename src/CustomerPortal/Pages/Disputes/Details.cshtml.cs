@@ -96,7 +96,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return await RedisplayAsync(disputeId, fileErrors.Count == 0 ? t["Error.Dispute.MessageRequired"].Value : null);
         }
 
-        var outcome = await RunAsync(disputeId, stored, async (dispute, actor, now) =>
+        var outcome = await RunAsync(disputeId, stored, (dispute, actor, now) =>
         {
             intake.AttachAll(dispute, actor, stored, EvidenceVisibility.Shared, now);
             if (dispute.Status == DisputeStatus.AwaitingCustomer)
@@ -107,8 +107,6 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             {
                 dispute.PostMessage(actor, text, now);
             }
-
-            await Notices.ToHandlersAsync(db, dispute, "CustomerReplied", actor, now, BackOfficeLink(dispute), dispute.Reference, actor.DisplayName, text);
         });
         return await AfterAsync(disputeId, outcome, "Portal.Dispute.MessageSent");
     }
@@ -144,13 +142,10 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
 
         var reason = Input.Reason?.Trim() ?? string.Empty;
-        var outcome = await RunAsync(disputeId, stored, async (dispute, actor, now) =>
+        var outcome = await RunAsync(disputeId, stored, (dispute, actor, now) =>
         {
             dispute.Reopen(actor, reason, rules.Value.ReopenWindow, now);
             intake.AttachAll(dispute, actor, stored, EvidenceVisibility.Shared, now);
-            var company = await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == dispute.CustomerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
-            await Notices.ToHandlersAndRolesAsync(db, dispute, "DisputeReopened", [StaffRoles.CreditManager], actor, now, BackOfficeLink(dispute), dispute.Reference, actor.DisplayName, company, reason, stored.Count);
-            await Notices.ToActorAsync(db, "ReopeningReceived", actor, now, PortalLink(dispute), actor.DisplayName, dispute.Reference, reason, stored.Count);
         });
         return await AfterAsync(disputeId, outcome, "Portal.Reopening.Done");
     }
@@ -329,11 +324,6 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         }
     }
 
-    private string BackOfficeLink(Dispute dispute) => Links.BackOfficeDispute(dispute.Id);
-
-    private string PortalLink(Dispute dispute) => Links.PortalDispute(dispute.Reference);
-
-    private PublicLinks Links => HttpContext.RequestServices.GetRequiredService<PublicLinks>();
 
     private async Task<IActionResult> AfterAsync(int disputeId, CommandOutcome outcome, string doneKey)
     {

@@ -192,10 +192,6 @@ public sealed class NewModel(LitigesDbContext db, StagedEvidence stagedFiles, IS
             return Show(invalid.Value);
         }
 
-        var user = await db.Users.AsNoTracking()
-            .Where(u => u.Id == User.UserId())
-            .Select(u => new { u.Email, u.DisplayName, u.Language })
-            .SingleAsync(cancellationToken);
         var request = new FilingRequest(
             [.. Claims.Select(c => new FilingClaim(c.Invoice.Id, c.Line?.Id, c.Amount, c.Quantity))],
             Input.Problem!.Value,
@@ -203,12 +199,11 @@ public sealed class NewModel(LitigesDbContext db, StagedEvidence stagedFiles, IS
             Input.Outcome!.Value,
             new DisputeContact(Input.ContactName?.Trim(), Input.ContactEmail?.Trim(), NullIfEmpty(Input.ContactPhone)),
             [.. Files.Select(f => f.File)]);
-        var notice = new FilingNotice(user.Email!, user.DisplayName, user.Language);
 
         FilingResult result;
         try
         {
-            result = await filing.FileAsync(User.ToActor(), User.CustomerAccountId(), request, notice, cancellationToken);
+            result = await filing.FileAsync(User.ToActor(), User.CustomerAccountId(), request, cancellationToken);
         }
         catch (DomainException refused)
         {

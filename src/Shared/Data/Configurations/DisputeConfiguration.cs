@@ -25,6 +25,7 @@ internal sealed class DisputeConfiguration : IEntityTypeConfiguration<Dispute>
         builder.Property(d => d.Version).IsConcurrencyToken();
         builder.Ignore(d => d.IsOpen);
         builder.Ignore(d => d.Amount);
+        builder.Ignore(d => d.PendingEvents);
 
         builder.HasOne<CustomerAccount>().WithMany().HasForeignKey(d => d.CustomerAccountId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<ReasonCode>().WithMany().HasForeignKey(d => d.ReasonCode).OnDelete(DeleteBehavior.Restrict);

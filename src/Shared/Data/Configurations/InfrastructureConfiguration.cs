@@ -30,6 +30,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.LeaseOwner).HasMaxLength(100);
         builder.Property(m => m.Version).IsConcurrencyToken();
         builder.HasIndex(m => new { m.SentAt, m.FailedAt, m.NextAttemptAt });
+        builder.Ignore(m => m.AttachmentList);
     }
 }
 

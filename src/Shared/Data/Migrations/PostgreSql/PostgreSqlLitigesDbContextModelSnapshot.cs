@@ -43,6 +43,10 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.Property<int?>("DepartmentId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("DigestNotifications")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -332,6 +336,9 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("SendsUblWithCreditNotes")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Siren")
                         .IsRequired()
@@ -1517,6 +1524,9 @@ namespace Litiges.Data.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Attachments")
+                        .HasColumnType("text");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
@@ -1527,6 +1537,9 @@ namespace Litiges.Data.Migrations.PostgreSql
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DisputeId")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("FailedAt")
                         .HasColumnType("timestamp with time zone");

@@ -43,6 +43,10 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.Property<int?>("DepartmentId")
                         .HasColumnType("int");
 
+                    b.Property<string>("DigestNotifications")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -333,6 +337,9 @@ namespace Litiges.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<bool>("SendsUblWithCreditNotes")
+                        .HasColumnType("bit");
 
                     b.Property<string>("Siren")
                         .IsRequired()
@@ -1519,6 +1526,9 @@ namespace Litiges.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Attachments")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
 
@@ -1529,6 +1539,9 @@ namespace Litiges.Data.Migrations.SqlServer
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("DisputeId")
+                        .HasColumnType("int");
 
                     b.Property<DateTimeOffset?>("FailedAt")
                         .HasColumnType("datetimeoffset");

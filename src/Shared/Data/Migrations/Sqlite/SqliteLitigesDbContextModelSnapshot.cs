@@ -38,6 +38,10 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Property<int?>("DepartmentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DigestNotifications")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -321,6 +325,9 @@ namespace Litiges.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("SendsUblWithCreditNotes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Siren")
                         .IsRequired()
@@ -1466,6 +1473,9 @@ namespace Litiges.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Attachments")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
@@ -1475,6 +1485,9 @@ namespace Litiges.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DisputeId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("FailedAt")

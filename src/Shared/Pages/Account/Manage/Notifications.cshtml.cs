@@ -7,7 +7,11 @@ using Microsoft.Extensions.Localization;
 
 namespace Litiges.Pages.Account.Manage;
 
-/// <summary>Each user turns off the messages that are not essential; essential ones always leave.</summary>
+/// <summary>
+/// Each user turns off the messages that are not essential; essential ones always leave. Staff
+/// also choose, per event on their disputes, to get it at once, in the daily digest, or (news,
+/// not work) not at all.
+/// </summary>
 public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocalizer t) : PageModel
 {
     public IReadOnlyList<string> Kinds => NotificationKinds.Optional;
@@ -16,6 +20,9 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocali
 
     /// <summary>What always leaves, for this kind of user: listed so that nobody expects to turn it off.</summary>
     public IReadOnlyList<string> Essential { get; private set; } = [];
+
+    /// <summary>The staff's per-event choices; empty for a customer.</summary>
+    public IReadOnlyDictionary<string, NotificationDelivery> Deliveries { get; private set; } = new Dictionary<string, NotificationDelivery>();
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -27,10 +34,16 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocali
 
         Muted = Kinds.Where(user.HasMuted).ToHashSet();
         Essential = user.Kind == UserKind.Staff ? NotificationKinds.EssentialForStaff : NotificationKinds.EssentialForCustomers;
+        if (user.Kind == UserKind.Staff)
+        {
+            Deliveries = NotificationKinds.StaffDisputeNotices.ToDictionary(kind => kind, user.DeliveryOf);
+        }
+
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string[] enabled)
+    /// <param name="delivery">Per staff event, "Immediately", "Digest" or "Off"; a value that is none of these is ignored.</param>
+    public async Task<IActionResult> OnPostAsync(string[] enabled, Dictionary<string, string>? delivery)
     {
         var user = await users.GetUserAsync(User);
         if (user is null)
@@ -39,6 +52,20 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocali
         }
 
         user.MuteNotifications(Kinds.Where(kind => !enabled.Contains(kind)));
+        if (user.Kind == UserKind.Staff && delivery is not null)
+        {
+            var choices = new Dictionary<string, NotificationDelivery>();
+            foreach (var kind in NotificationKinds.StaffDisputeNotices)
+            {
+                if (delivery.TryGetValue(kind, out var chosen) && Enum.TryParse<NotificationDelivery>(chosen, out var parsed) && Enum.IsDefined(parsed))
+                {
+                    choices[kind] = parsed;
+                }
+            }
+
+            user.ChooseDeliveries(choices);
+        }
+
         var result = await users.UpdateAsync(user);
         TempData[result.Succeeded ? "Success" : "Error"] = t[result.Succeeded ? "Account.PreferencesSaved" : "Identity.ConcurrencyFailure"].Value;
         return RedirectToPage();
