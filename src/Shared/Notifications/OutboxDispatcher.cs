@@ -58,7 +58,9 @@ public sealed class OutboxDispatcher(
         // Instances read the same due rows: each works the recipients in its own order, so that two
         // rarely reach for the same row at once (the loser of a claim only skips the row, but a round
         // trip is lost). One recipient's messages go in the order they were queued, which is the order
-        // the acts happened (one save queues them in order); one that fails holds back the later ones.
+        // the acts happened (one save queues them in order). One that fails does not hold back the
+        // later ones: a single bad message (a missing attachment) must not silence a person's e-mail
+        // for the hours its retries take; it arrives late, after them, and its retry says so in the log.
         var recipients = due.GroupBy(m => m.Recipient, StringComparer.OrdinalIgnoreCase).ToArray();
         Random.Shared.Shuffle(recipients);
 
@@ -79,7 +81,8 @@ public sealed class OutboxDispatcher(
         return (sent, due.Count >= settings.BatchSize);
     }
 
-    // Claims, delivers and records one message; false when the recipient's later messages must wait.
+    // Claims, delivers and records one message; false when another instance claimed it (that one
+    // then sends this recipient's messages).
     private async Task<bool> DispatchOneAsync(LitigesDbContext db, IServiceProvider services, OutboxMessage message, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -95,7 +98,6 @@ public sealed class OutboxDispatcher(
             return false;
         }
 
-        var delivered = true;
         try
         {
             await DeliverAsync(message, services, cancellationToken);
@@ -105,11 +107,10 @@ public sealed class OutboxDispatcher(
         {
             logger.LogWarning(ex, "Outbox message {Id} could not be delivered (attempt {Attempt}).", message.Id, message.Attempts + 1);
             message.MarkAttemptFailed(ex.Message, clock.GetUtcNow(), settings.MaxAttempts);
-            delivered = message.FailedAt is not null; // parked: the later ones need not wait for it
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return delivered;
+        return true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

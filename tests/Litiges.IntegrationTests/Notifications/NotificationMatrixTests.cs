@@ -113,7 +113,7 @@ public abstract class NotificationMatrixTests<TFixture>(TFixture fixture) : Back
         var credit = await StaffAsync(CreditManager);
         var proposalId = await Fixture.WithDbAsync(db => db.Disputes.Where(d => d.Id == id).SelectMany(d => d.Proposals).Select(p => p.Id).SingleAsync());
 
-        var approved = await ClickAsync(credit, await credit.GetPageAsync(Url(id)), Url(id), "ApproveSettlement", new Dictionary<string, string> { ["ProposalId"] = proposalId.ToString(CultureInfo.InvariantCulture) });
+        var approved = await ClickAsync(credit, await credit.GetPageAsync(SettlementUrl(id)), SettlementUrl(id), "ApproveSettlement", new Dictionary<string, string> { ["ProposalId"] = proposalId.ToString(CultureInfo.InvariantCulture) });
 
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         Assert.Equal(Agent, Assert.Single(await MailsAsync("SettlementApproved", reference)).Recipient);
@@ -127,7 +127,7 @@ public abstract class NotificationMatrixTests<TFixture>(TFixture fixture) : Back
         var credit = await StaffAsync(CreditManager);
         var proposalId = await Fixture.WithDbAsync(db => db.Disputes.Where(d => d.Id == id).SelectMany(d => d.Proposals).Select(p => p.Id).SingleAsync());
 
-        await ClickAsync(credit, await credit.GetPageAsync(Url(id)), Url(id), "RefuseSettlement", new Dictionary<string, string> { ["ProposalId"] = proposalId.ToString(CultureInfo.InvariantCulture), ["Text"] = "Trop généreux" });
+        await ClickAsync(credit, await credit.GetPageAsync(SettlementUrl(id)), SettlementUrl(id), "RefuseSettlement", new Dictionary<string, string> { ["ProposalId"] = proposalId.ToString(CultureInfo.InvariantCulture), ["Text"] = "Trop généreux" });
 
         var mail = Assert.Single(await MailsAsync("SettlementRefused", reference));
         Assert.Equal(Agent, mail.Recipient);
@@ -274,7 +274,7 @@ public abstract class NotificationMatrixTests<TFixture>(TFixture fixture) : Back
         var id = await NewDisputeAsync(DisputeStatus.InReview, amount: 900m);
         var reference = (await LoadAsync(id)).Reference;
         var agent = await StaffAsync(Agent);
-        var proposed = await ClickAsync(agent, await agent.GetPageAsync(Url(id)), Url(id), "Propose", new Dictionary<string, string>
+        var proposed = await ClickAsync(agent, await agent.GetPageAsync(SettlementUrl(id)), SettlementUrl(id), "Propose", new Dictionary<string, string>
         {
             ["Settlement.Summary"] = "Geste de 700 €",
             ["Settlement.GestureAmount"] = "700",
