@@ -161,6 +161,17 @@ public sealed class OutboxDispatcher(
         }
 
         var mime = await BuildMessageAsync(message, services.GetService<IBlobStore>(), cancellationToken);
+
+        // A customer's e-mail about a dispute answers to a signed address of that dispute and that
+        // customer: the reply comes back as their message on it (Inbound). Staff e-mails keep the
+        // plain sender, as staff answer in the back office.
+        if (message.DisputeId is { } disputeId
+            && NotificationKinds.EssentialForCustomers.Contains(message.Kind)
+            && services.GetService<Inbound.ReplyAddress>() is { Configured: true } replies)
+        {
+            mime.ReplyTo.Add(MailboxAddress.Parse(replies.For(disputeId, message.Recipient)));
+        }
+
         await sender.SendAsync(mime, cancellationToken);
     }
 
@@ -169,7 +180,6 @@ public sealed class OutboxDispatcher(
     /// UTF-8, quoted-printable (base64 for attachments), never raw 8-bit; a Message-ID stable for
     /// the row, so that a retried send is recognised as the same message; and, for a dispute's
     /// e-mails, In-Reply-To and References to the dispute's root id so that they thread together.
-    /// The Reply-To (the signed address that brings replies back to the dispute) is set here too.
     /// </summary>
     public async Task<MimeMessage> BuildMessageAsync(OutboxMessage message, IBlobStore? store, CancellationToken cancellationToken)
     {

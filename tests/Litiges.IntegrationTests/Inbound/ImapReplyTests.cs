@@ -258,6 +258,56 @@ public abstract class ImapReplyTests<TFixture>(TFixture fixture)
         Assert.Single((await ConversationAsync(dispute)).Messages, m => m == "Réponse via SendGrid.");
     }
 
+    /// <summary>
+    /// The whole loop: the question e-mailed to the customer answers to the dispute's signed address,
+    /// and the customer's reply to it, read from the mailbox, lands on the dispute. A staff e-mail
+    /// about the same dispute keeps the plain sender (staff answer in the back office).
+    /// </summary>
+    [Fact]
+    public async Task A_reply_to_the_customers_notice_lands_on_its_dispute()
+    {
+        var dispute = await NewDisputeAsync();
+        var ids = await Fixture.WithDbAsync(async db =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            var question = Litiges.Notifications.Outbox.QueueEmail(db, "DisputeQuestion", "alice@alpha.test", "fr", now, "https://portal.test/", "LIT-X", "Le bon signé ?", "F-1").AboutDispute(dispute);
+            var staff = Litiges.Notifications.Outbox.QueueEmail(db, "CustomerReplied", "agent@staff.test", "fr", now, "https://backoffice.test/", "LIT-X", "Alice", "Réponse").AboutDispute(dispute);
+            await db.SaveChangesAsync();
+            return (Question: question.Id, Staff: staff.Id);
+        });
+        var sent = new List<MimeMessage>();
+        var dispatcher = Litiges.IntegrationTests.Notifications.OutboxDriver.Dispatcher(Fixture.Mail.Services, new Capture(sent), TimeProvider.System);
+        await Litiges.IntegrationTests.Notifications.OutboxDriver.DispatchAllAsync(dispatcher);
+
+        var question = sent.Single(m => m.MessageId == $"litiges-{ids.Question}@{MessageIdDomain(m)}");
+        var staffMail = sent.Single(m => m.MessageId == $"litiges-{ids.Staff}@{MessageIdDomain(m)}");
+        Assert.Empty(staffMail.ReplyTo);
+        var replyTo = Assert.Single(question.ReplyTo.Mailboxes).Address;
+        Assert.NotEqual(InboundAddressOnly, replyTo);
+        Assert.Equal(dispute, Fixture.Mail.Services.GetRequiredService<ReplyAddress>().TryRead(replyTo, "alice@alpha.test")!.DisputeId);
+
+        var reply = Reply("alice@alpha.test", "Alice Alpha", replyTo, "Le voici, signé par le chauffeur.\n\n> Le bon signé ?\n");
+        var report = await DeliverAsync(reply);
+
+        Assert.Equal(1, report.Attached);
+        Assert.Contains("Le voici, signé par le chauffeur.", (await ConversationAsync(dispute)).Messages);
+    }
+
+    private static string MessageIdDomain(MimeMessage message) => message.MessageId![(message.MessageId!.IndexOf('@', StringComparison.Ordinal) + 1)..];
+
+    private sealed class Capture(List<MimeMessage> sent) : Litiges.Notifications.IMailSender
+    {
+        public Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            lock (sent)
+            {
+                sent.Add(message);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
     private const string InboundAddressOnly = ImapFixture.InboundAddress;
 
     private string To(int disputeId, string recipient) =>
