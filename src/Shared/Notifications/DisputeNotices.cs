@@ -1,4 +1,5 @@
 using System.Globalization;
+using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
@@ -195,18 +196,23 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
                 }
             }
 
+            // Staff: whoever works it (its department), and the agents who must acknowledge it
+            // within the first deadline, unless it already has an owner.
             var amount = new Money(dispute.DisputedAmount, dispute.Currency);
-            if (dispute.Source == DisputeSource.Api)
+            var staff = (await Notices.HandlersOf(db, dispute, cancellationToken))
+                .Concat(dispute.OwnerUserId is null ? await Notices.StaffAsync(db, new StaffAudience([], null, [StaffRoles.Agent]), cancellationToken) : [])
+                .DistinctBy(r => r.Email, StringComparer.OrdinalIgnoreCase);
+            foreach (var recipient in staff)
             {
-                foreach (var handler in await Notices.HandlersOf(db, dispute, cancellationToken))
+                if (dispute.Source == DisputeSource.Api)
                 {
-                    Queue("DisputeOpenedByApi", handler, BackOffice, handler.Name, Reference, company, amount, invoices, Actor.DisplayName, dispute.Description);
+                    Queue("DisputeOpenedByApi", recipient, BackOffice, recipient.Name, Reference, company, amount, invoices, Actor.DisplayName, dispute.Description);
                 }
-
-                return;
+                else
+                {
+                    Queue("DisputeFiled", recipient, BackOffice, Reference, company, amount, invoices, Actor.DisplayName, dispute.Description);
+                }
             }
-
-            await HandlersAsync("DisputeFiled", Reference, company, amount, invoices, Actor.DisplayName, dispute.Description);
         }
 
         private IEnumerable<object> SubmittedArguments(Recipient recipient, string invoices)

@@ -30,15 +30,18 @@ public abstract class NotificationMatrixTests<TFixture>(TFixture fixture) : Back
     private const string PortalBase = "http://localhost:5080/";
 
     [Fact]
-    public async Task A_portal_filing_gives_the_customer_a_receipt_and_tells_the_disputes_department()
+    public async Task A_portal_filing_gives_the_customer_a_receipt_and_tells_the_disputes_department_and_the_agents()
     {
         var (reference, id) = await FileAsCustomerAsync();
 
         var receipt = Assert.Single(await MailsAsync("DisputeSubmitted", reference));
         Assert.Equal("alice@alpha.test", receipt.Recipient);
         Assert.Contains(PortalBase + "Disputes/Details/" + reference, receipt.TextBody, StringComparison.Ordinal);
-        var staff = Assert.Single(await MailsAsync("DisputeFiled", reference));
-        Assert.Equal(Resolver, staff.Recipient);
+        // The department that works it, and the agents who must acknowledge it: each once.
+        var told = await MailsAsync("DisputeFiled", reference);
+        Assert.Contains(told, m => m.Recipient == Agent);
+        Assert.Equal(told.Count, told.Select(m => m.Recipient).Distinct().Count());
+        var staff = Assert.Single(told, m => m.Recipient == Resolver);
         Assert.StartsWith("Nouveau litige " + reference, staff.Subject, StringComparison.Ordinal);
         Assert.Contains(BackOfficeBase + "Disputes/Details/" + id, staff.TextBody, StringComparison.Ordinal);
         Assert.Equal(id, staff.DisputeId);
@@ -56,7 +59,7 @@ public abstract class NotificationMatrixTests<TFixture>(TFixture fixture) : Back
         var mail = Assert.Single(await MailsAsync("DisputeAcknowledged", reference));
         Assert.Equal("alice@alpha.test", mail.Recipient);
         Assert.Contains(PortalBase + "Disputes/Details/" + reference, mail.TextBody, StringComparison.Ordinal);
-        Assert.DoesNotContain(await AllMailsAsync(reference), m => m.Recipient == Agent);
+        Assert.DoesNotContain(await AllMailsAsync(reference), m => m.Recipient == Agent && m.Kind != "DisputeFiled");
     }
 
     [Fact]
