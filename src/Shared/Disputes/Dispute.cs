@@ -497,10 +497,14 @@ public sealed class Dispute : IVersioned
         End(now);
         LiftBlocks(now);
         Move(actor, DisputeAction.Resolved, DisputeStatus.Resolved, proposal.Summary, isPublic: true, now);
-        Raise(DisputeEventKind.Resolved, actor, now, text: proposal.Summary);
         if (creditNotes is { Count: > 0 })
         {
-            _events[^1] = _events[^1] with { Kind = DisputeEventKind.CreditNotesIssued, CreditNotes = creditNotes };
+            // The customer gets the credit notes themselves instead of a plain resolution notice.
+            _events.Add(new DisputeEvent(DisputeEventKind.CreditNotesIssued, actor, now) { Text = proposal.Summary, CreditNotes = creditNotes });
+        }
+        else
+        {
+            Raise(DisputeEventKind.Resolved, actor, now, text: proposal.Summary);
         }
     }
 
