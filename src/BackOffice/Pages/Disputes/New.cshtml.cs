@@ -22,8 +22,7 @@ namespace Litiges.BackOffice.Pages.Disputes;
 /// </summary>
 public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedEvidence stagedFiles, IStringLocalizer t) : PageModel
 {
-    /// <summary>The value of the contact choice for someone who has no portal user.</summary>
-    public const string OtherContact = "other";
+    public const string OtherContact = CustomerContacts.Other;
 
     private const int MaxMatches = 20;
 
@@ -418,11 +417,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
             return;
         }
 
-        PortalUsers = await db.Users.AsNoTracking()
-            .Where(u => u.Kind == UserKind.Customer && u.CustomerAccountId == Customer.Id && u.IsActive)
-            .OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
-            .Select(u => new ContactView(u.Id, u.DisplayName, u.Email!))
-            .ToListAsync(cancellationToken);
+        PortalUsers = await CustomerContacts.OfAsync(db, Customer.Id, cancellationToken);
         await LoadInvoicesAsync([.. Input.Invoices.Select(i => i.InvoiceId).Distinct()], cancellationToken);
 
         // An invoice that is no longer this customer's open invoice leaves the form.
@@ -556,8 +551,6 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
     }
 
     public sealed record CustomerView(int Id, string Number, string Name);
-
-    public sealed record ContactView(string UserId, string Name, string Email);
 
     public sealed record InvoiceMatch(int Id, string Number, DateOnly IssueDate, DateOnly DueDate, string Currency, decimal OpenBalance, decimal Dunnable);
 

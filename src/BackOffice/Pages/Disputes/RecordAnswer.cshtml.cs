@@ -19,8 +19,7 @@ namespace Litiges.BackOffice.Pages.Disputes;
 /// </summary>
 public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands commands, EvidenceIntake intake, IStringLocalizer t) : PageModel
 {
-    /// <summary>The value of the contact choice for someone who has no portal user.</summary>
-    public const string OtherContact = "other";
+    public const string OtherContact = CustomerContacts.Other;
 
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -179,11 +178,7 @@ public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands comma
             return false;
         }
 
-        PortalUsers = await db.Users.AsNoTracking()
-            .Where(u => u.Kind == UserKind.Customer && u.CustomerAccountId == Case.CustomerAccountId && u.IsActive)
-            .OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
-            .Select(u => new ContactView(u.Id, u.DisplayName, u.Email!))
-            .ToListAsync(cancellationToken);
+        PortalUsers = await CustomerContacts.OfAsync(db, Case.CustomerAccountId, cancellationToken);
         return true;
     }
 
@@ -218,6 +213,4 @@ public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands comma
     public sealed record DisputeView(int Id, string Reference, int CustomerAccountId, string Customer, DisputeStatus Status, int Version, int HistoryCount, long EvidenceBytes, string? ContactName, string? ContactEmail, ProposalView? Proposal);
 
     public sealed record ProposalView(SettlementKind Kind, string Summary, decimal Value, string Currency, string ProposedByName, DateTimeOffset ProposedAt);
-
-    public sealed record ContactView(string UserId, string Name, string Email);
 }
