@@ -149,6 +149,38 @@ public abstract class FilingTests<TFixture>(TFixture fixture) : IClassFixture<TF
     }
 
     [Fact]
+    public async Task Lines_ticked_under_the_whole_invoice_are_refused_and_the_running_total_says_what_the_lines_claim()
+    {
+        var (invoiceId, number) = await TestData.NewInvoiceAsync(fixture, fixture.Data.AlphaId);
+        var alice = await PortalBrowser.SignInAsync(fixture.Portal, "alice@alpha.test");
+        var url = $"/Disputes/New?invoice={invoiceId}";
+        var page = await alice.GetPageAsync(url);
+
+        // The form opens on the whole invoice, its open balance claimed, and says so under the step.
+        Assert.Equal("1 309,20 €", Normalize(page.QuerySelector("#running-total")!.TextContent.Trim()));
+
+        // Without the page's script, a customer ticks line 1 and leaves "the whole invoice" chosen:
+        // the server does not guess which one was meant (it used to claim the whole invoice).
+        var refused = await Browser.ParseAsync(await alice.SubmitAsync(PortalBrowser.Form(page), url, new Dictionary<string, string?>(Problem)
+        {
+            ["Input.Invoices[0].Lines[0].Selected"] = "true",
+        }, "Submit"));
+        Assert.Equal(1, VisibleStep(refused));
+        var message = refused.QuerySelector("[data-valmsg-for='Input.Invoices[0].Scope']")!.TextContent;
+        Assert.Contains($"Vous avez coché des lignes de la facture {number}", message, StringComparison.Ordinal);
+        Assert.Contains(message, refused.QuerySelector(".validation-summary-errors, [role=alert]")!.TextContent, StringComparison.Ordinal);
+        Assert.False(await fixture.WithDbAsync(db => db.DisputedItems.AnyAsync(i => i.InvoiceId == invoiceId)));
+
+        // "Some lines" chosen: the next step's running total is line 1 (10 x 100 € + 20 % VAT), not the invoice.
+        var next = await Browser.ParseAsync(await alice.SubmitAsync(PortalBrowser.Form(refused), url, new Dictionary<string, string?>
+        {
+            ["Input.Invoices[0].Scope"] = "Lines",
+        }, "Next"));
+        Assert.Equal(2, VisibleStep(next));
+        Assert.Equal("1 200,00 €", Normalize(next.QuerySelector("#running-total")!.TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task A_line_already_under_an_open_dispute_is_refused_with_a_link_to_that_dispute()
     {
         var (invoiceId, _) = await TestData.NewInvoiceAsync(fixture, fixture.Data.AlphaId);

@@ -68,6 +68,7 @@ public sealed class NewModel(LitigesDbContext db, StagedEvidence stagedFiles, IS
             ContactName = User.DisplayName(),
             ContactEmail = User.FindFirstValue(ClaimTypes.Email),
         };
+        Claims = TryBuildClaims(addErrors: false);
         return Page();
     }
 
@@ -286,7 +287,12 @@ public sealed class NewModel(LitigesDbContext db, StagedEvidence stagedFiles, IS
             var invoice = Invoices[input.InvoiceId];
             var prefix = $"Input.Invoices[{i}]";
             var invoiceClaims = new List<ClaimPreview>();
-            if (input.Scope == ClaimScope.Whole)
+            if (input.Scope == ClaimScope.Whole && input.Lines.Any(l => l.Selected))
+            {
+                // Ticked lines under "the whole invoice": which one is meant is the customer's call, never ours.
+                Error(prefix + ".Scope", t["Portal.Filing.LinesTickedWithWhole", invoice.Number]);
+            }
+            else if (input.Scope == ClaimScope.Whole)
             {
                 if (ReadAmount(input.Amount, prefix + ".Amount", invoice.Number, Error) is { } amount)
                 {
