@@ -73,6 +73,40 @@ public sealed class FilingChoiceTests(Chromium chromium, LoopbackApps apps, ITes
             });
     }
 
+    [Fact]
+    public async Task An_invoice_already_in_dispute_says_so_in_readable_colours_and_every_field_shows_its_edge()
+    {
+        var words = new Words("fr");
+        var invoice = await NewInvoiceAsync(Apps.Data.AlphaId, "Chaudière", 1000m, 0.20m);
+        var (_, reference) = await AcknowledgedDisputeAsync(invoice, 1200m, "carol@alpha.test", "Facture contestée en entier.");
+
+        await InBrowserAsync(Apps.PortalUrl, async page =>
+        {
+            await SignedInAsync(page, $"/Disputes/New?invoice={invoice.Id}", "carol@alpha.test", words);
+
+            // The box names the dispute that holds the invoice, with a link axe finds readable (it was 3.85:1).
+            var box = page.Locator(".alert-info").Filter(new LocatorFilterOptions { HasText = reference });
+            await Expect(box.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = reference })).ToBeVisibleAsync();
+            await AuditAsync(page);
+
+            // Form controls stand out from the white page at 3:1 at least (WCAG 1.4.11; axe does not check it).
+            var weakest = await page.EvaluateAsync<double>(LowestBorderContrast);
+            Assert.True(weakest >= 3, $"A form control's border is {weakest:0.00}:1 against white.");
+        });
+    }
+
+    /// <summary>The lowest contrast ratio against white of the borders of the page's visible text fields, selects and check boxes.</summary>
+    private const string LowestBorderContrast = """
+        () => {
+            const luminance = rgb => {
+                const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map(v => v / 255).map(c => c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
+                return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+            };
+            const fields = [...document.querySelectorAll('.form-control, .form-select, .form-check-input')].filter(e => e.offsetParent !== null && !e.disabled && document.activeElement !== e);
+            return Math.min(...fields.map(e => 1.05 / (luminance(getComputedStyle(e).borderTopColor) + 0.05)));
+        }
+        """;
+
     // The browser and the server may use different spaces (narrow, non-breaking) between digit groups.
     private static Task ExpectTotalAsync(ILocator total, string amount) =>
         Expect(total).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^\\s*" + string.Join("\\s?", SpaceFree(amount).Select(c => System.Text.RegularExpressions.Regex.Escape(c.ToString()))) + "\\s*$"));
