@@ -54,6 +54,9 @@ public static class ClaimsPrincipalExtensions
     public static int CustomerAccountId(this ClaimsPrincipal user) =>
         int.Parse(user.FindFirstValue(LitigesClaims.CustomerAccountId) ?? throw new InvalidOperationException("Not a customer user."), CultureInfo.InvariantCulture);
 
+    /// <summary>Whether the user is a customer's (portal) user rather than staff.</summary>
+    public static bool IsCustomer(this ClaimsPrincipal user) => user.FindFirstValue(LitigesClaims.Kind) == nameof(UserKind.Customer);
+
     public static bool IsCustomerAdmin(this ClaimsPrincipal user) => user.HasClaim(LitigesClaims.CustomerAdmin, "true");
 
     public static int? DepartmentId(this ClaimsPrincipal user) =>

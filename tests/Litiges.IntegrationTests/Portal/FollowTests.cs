@@ -54,6 +54,14 @@ public abstract class FollowTests<TFixture>(TFixture fixture) : IClassFixture<TF
         Assert.Contains("En attente de votre réponse", page.QuerySelector("ol.dispute-steps li[aria-current=step]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("suspendu", page.QuerySelector("#deadline-list")!.TextContent, StringComparison.Ordinal);
 
+        // Each reader has their own words for the same status: the customer is asked for an answer,
+        // staff wait on the customer (they used to read "En attente de votre réponse" too).
+        Assert.Equal("En attente de votre réponse", page.QuerySelector(".status-badge")!.TextContent.Trim());
+        var agent = new Browser(fixture.BackOffice.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        Assert.Equal(HttpStatusCode.Redirect, (await agent.SignInAsync("agent@staff.test")).StatusCode);
+        var staffPage = await agent.GetPageAsync($"/Disputes/Details/{id}");
+        Assert.Equal("En attente du client", staffPage.QuerySelector(".status-badge")!.TextContent.Trim());
+
         var response = await alice.SubmitAsync(PortalBrowser.Form(page, "Reply"), url, new Dictionary<string, string?> { ["Input.Text"] = "Le voici, signé avec réserves." });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
