@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Litiges.Audit;
 using Litiges.Data;
+using Litiges.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Litiges.Accounts;
 
@@ -10,9 +12,10 @@ namespace Litiges.Accounts;
 /// may download; and anonymisation by an administrator. Anonymising takes the person out of the
 /// account and of the places that only name them (messages, evidence, e-mails, the audit log),
 /// and keeps the legal records as they are: the dispute history (its hash chain still verifies),
-/// settlement answers and credit notes. See docs/decisions/0008-anonymising-users.md.
+/// settlement answers and credit notes. The e-mails received from them (Inbound) lose their
+/// sender, subject, text and raw message. See docs/decisions/0008-anonymising-users.md.
 /// </summary>
-public sealed class PersonalData(LitigesDbContext db, TimeProvider clock)
+public sealed class PersonalData(LitigesDbContext db, TimeProvider clock, IBlobStore store, ILogger<PersonalData> logger)
 {
     public async Task<PersonalDataExport?> ExportAsync(string userId, CancellationToken cancellationToken)
     {
@@ -60,9 +63,11 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock)
     /// <summary>Anonymises a user; false when there is no such user or it was already done.</summary>
     public async Task<bool> AnonymiseAsync(string userId, string actorUserId, string actorName, string? ipAddress, CancellationToken cancellationToken)
     {
+        var rawMails = new List<string>();
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        var done = await strategy.ExecuteAsync(async () =>
         {
+            rawMails.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
             if (user is null || user.AnonymisedAt is not null)
@@ -92,11 +97,45 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock)
             if (email is not null)
             {
                 await db.Outbox.Where(m => m.Recipient == email).ExecuteDeleteAsync(cancellationToken);
+                rawMails.AddRange(await EraseReceivedMailsAsync(email, label, cancellationToken));
             }
 
             await transaction.CommitAsync(cancellationToken);
             return true;
         });
+
+        // Once the rows no longer name them: a raw message that cannot be deleted now is an orphan the blob clean-up removes.
+        foreach (var raw in rawMails)
+        {
+            try
+            {
+                await store.DeleteAsync(raw, CancellationToken.None);
+            }
+            catch (StorageUnavailableException error)
+            {
+                logger.LogWarning(error, "Raw e-mail {BlobName} of an anonymised user could not be deleted yet; the blob clean-up will.", raw);
+            }
+        }
+
+        return done;
+    }
+
+    // The e-mails received from the person (parked or landed): sender, subject, text and raw message go.
+    private async Task<List<string>> EraseReceivedMailsAsync(string email, string label, CancellationToken cancellationToken)
+    {
+        var address = email.Trim().ToUpperInvariant();
+        var mails = await db.InboundMails.Where(m => m.From.ToUpper() == address).ToListAsync(cancellationToken);
+        var raw = new List<string>();
+        foreach (var mail in mails)
+        {
+            if (mail.Erase(label, clock.GetUtcNow()) is { } blob)
+            {
+                raw.Add(blob);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return raw;
     }
 }
 
