@@ -420,7 +420,11 @@ public abstract class ImapReplyTests<TFixture>(TFixture fixture)
 
         using (var scope = Fixture.Mail.Services.CreateScope())
         {
-            Assert.True(await scope.ServiceProvider.GetRequiredService<Litiges.Accounts.PersonalData>().AnonymiseAsync(userId, "admin", "Adam Admin", null, CancellationToken.None));
+            var personalData = scope.ServiceProvider.GetRequiredService<Litiges.Accounts.PersonalData>();
+            var export = await personalData.ExportAsync(userId, CancellationToken.None);
+            Assert.Equal(2, export!.ReceivedEmails.Count);
+            Assert.Contains(export.ReceivedEmails, e => e.Text == "Mon adresse : 3 rue des Lilas.");
+            Assert.True(await personalData.AnonymiseAsync(userId, "admin", "Adam Admin", null, CancellationToken.None));
         }
 
         foreach (var mail in new[] { await MailAsync(landed), await MailAsync(parked) })
