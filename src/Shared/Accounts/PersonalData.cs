@@ -1,18 +1,21 @@
 using System.Text.Json;
 using Litiges.Audit;
 using Litiges.Data;
+using Litiges.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Litiges.Accounts;
 
 /// <summary>
-/// A user's personal data: everything the product holds about them, as one JSON document they
-/// may download; and anonymisation by an administrator. Anonymising takes the person out of the
+/// A user's personal data: everything the product holds about them (e-mails received from them
+/// included), as one JSON document they may download; and anonymisation by an administrator. Anonymising takes the person out of the
 /// account and of the places that only name them (messages, evidence, e-mails, the audit log),
 /// and keeps the legal records as they are: the dispute history (its hash chain still verifies),
-/// settlement answers and credit notes. See docs/decisions/0008-anonymising-users.md.
+/// settlement answers and credit notes. The e-mails received from them (Inbound) lose their
+/// sender, subject, text and raw message. See docs/decisions/0008-anonymising-users.md.
 /// </summary>
-public sealed class PersonalData(LitigesDbContext db, TimeProvider clock)
+public sealed class PersonalData(LitigesDbContext db, TimeProvider clock, IBlobStore store, ILogger<PersonalData> logger)
 {
     public async Task<PersonalDataExport?> ExportAsync(string userId, CancellationToken cancellationToken)
     {
@@ -43,6 +46,8 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock)
             .OrderBy(p => p.Id).ToListAsync(cancellationToken);
         var emails = user.Email is null ? [] : await db.Outbox.AsNoTracking().Where(m => m.Recipient == user.Email)
             .OrderBy(m => m.Id).Select(m => new ExportedEmail(m.Kind, m.Subject, m.CreatedAt, m.SentAt)).ToListAsync(cancellationToken);
+        var received = user.Email is null ? [] : await ReceivedMails(user.Email).AsNoTracking()
+            .OrderBy(m => m.Id).Select(m => new ExportedReceivedEmail(m.ReceivedAt, m.Subject, m.Excerpt, m.Status.ToString())).ToListAsync(cancellationToken);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.ActorUserId == userId || a.SubjectUserId == userId)
             .OrderBy(a => a.Id).Select(a => new ExportedAuditLine(a.At, a.Action.ToString(), a.Detail, a.IpAddress)).ToListAsync(cancellationToken);
 
@@ -54,15 +59,18 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock)
             [.. files.Select(f => new ExportedFile(f.Reference, f.FileName, f.Length, f.Sha256, f.UploadedAt))],
             [.. answers.Select(a => new ExportedAnswer(a.Reference, a.Kind.ToString(), a.Status.ToString(), a.RespondedAt, a.RespondedFrom, a.CustomerComment))],
             emails,
+            received,
             audit);
     }
 
     /// <summary>Anonymises a user; false when there is no such user or it was already done.</summary>
     public async Task<bool> AnonymiseAsync(string userId, string actorUserId, string actorName, string? ipAddress, CancellationToken cancellationToken)
     {
+        var rawMails = new List<string>();
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        var done = await strategy.ExecuteAsync(async () =>
         {
+            rawMails.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
             if (user is null || user.AnonymisedAt is not null)
@@ -92,11 +100,54 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock)
             if (email is not null)
             {
                 await db.Outbox.Where(m => m.Recipient == email).ExecuteDeleteAsync(cancellationToken);
+                rawMails.AddRange(await EraseReceivedMailsAsync(email, label, cancellationToken));
             }
 
             await transaction.CommitAsync(cancellationToken);
             return true;
         });
+
+        // Once the rows no longer name them: a raw message that cannot be deleted now is an orphan the blob clean-up removes.
+        foreach (var raw in rawMails)
+        {
+            try
+            {
+                await store.DeleteAsync(raw, CancellationToken.None);
+            }
+            catch (StorageUnavailableException error)
+            {
+                logger.LogWarning(error, "Raw e-mail {BlobName} of an anonymised user could not be deleted yet; the blob clean-up will.", raw);
+            }
+        }
+
+        return done;
+    }
+
+    // The e-mails received from the person's address (Inbound), whatever its case.
+    private IQueryable<Inbound.InboundMail> ReceivedMails(string email)
+    {
+        // Upper-cased on both sides: PostgreSQL compares case-sensitively, and a sender writes their address as they like.
+        var address = email.Trim().ToUpperInvariant();
+#pragma warning disable CA1304, CA1862 // Translated to SQL upper(): no .NET culture or comparison is involved.
+        return db.InboundMails.Where(m => m.From.ToUpper() == address);
+#pragma warning restore CA1304, CA1862
+    }
+
+    // The e-mails received from the person (parked or landed): sender, subject, text and raw message go.
+    private async Task<List<string>> EraseReceivedMailsAsync(string email, string label, CancellationToken cancellationToken)
+    {
+        var mails = await ReceivedMails(email).ToListAsync(cancellationToken);
+        var raw = new List<string>();
+        foreach (var mail in mails)
+        {
+            if (mail.Erase(label, clock.GetUtcNow()) is { } blob)
+            {
+                raw.Add(blob);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return raw;
     }
 }
 
@@ -108,6 +159,7 @@ public sealed record PersonalDataExport(
     IReadOnlyList<ExportedFile> Files,
     IReadOnlyList<ExportedAnswer> SettlementAnswers,
     IReadOnlyList<ExportedEmail> Emails,
+    IReadOnlyList<ExportedReceivedEmail> ReceivedEmails,
     IReadOnlyList<ExportedAuditLine> AuditLog)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -143,5 +195,8 @@ public sealed record ExportedFile(string Dispute, string FileName, long Bytes, s
 public sealed record ExportedAnswer(string Dispute, string Kind, string Status, DateTimeOffset? At, string? FromAddress, string? Comment);
 
 public sealed record ExportedEmail(string Kind, string Subject, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
+
+/// <summary>An e-mail received from the person (a reply to one of ours): when, its subject, its text as kept, what became of it.</summary>
+public sealed record ExportedReceivedEmail(DateTimeOffset ReceivedAt, string Subject, string Text, string Status);
 
 public sealed record ExportedAuditLine(DateTimeOffset At, string Action, string? Detail, string? IpAddress);

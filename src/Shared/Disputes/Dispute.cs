@@ -659,6 +659,42 @@ public sealed class Dispute : IVersioned
         Record(actor, DisputeAction.TaskCompleted, Status, string.IsNullOrWhiteSpace(outcome) ? task.Title : $"{task.Title} — {outcome.Trim()}", isPublic: false, now);
     }
 
+    /// <summary>
+    /// The answer of someone a task is for (a colleague replying to the task's e-mail): an internal
+    /// note on the dispute naming the task, never shown to the customer; whoever works the dispute
+    /// is told. The task stays open: doing it is <see cref="CompleteTask"/>. An answer may be
+    /// files alone (<paramref name="answer"/> empty), attached in the same act.
+    /// </summary>
+    public void AnswerTask(Actor actor, int taskId, string? answer, DateTimeOffset now)
+    {
+        RequireStaff(actor);
+        var task = OpenTaskFor(actor, taskId, DisputeAction.TaskAnswered);
+        answer = string.IsNullOrWhiteSpace(answer) ? null : answer.Trim();
+        if (answer?.Length > MaxMessageLength)
+        {
+            throw new DomainException("Dispute.TextTooLong", MaxMessageLength);
+        }
+
+        Record(actor, DisputeAction.TaskAnswered, Status, answer is null ? task.Title : $"{task.Title} — {answer}", isPublic: false, now);
+        Raise(DisputeEventKind.TaskAnswered, actor, now, text: answer, task: task);
+    }
+
+    /// <summary>
+    /// The customer sent files without a word (an e-mail reply carrying only attachments): the
+    /// files, attached in the same act, are in the history one by one; this tells whoever works
+    /// the dispute, as a message would.
+    /// </summary>
+    public void ReceiveFiles(Actor actor, IReadOnlyCollection<string> fileNames, DateTimeOffset now)
+    {
+        RequireOpen(actor, DisputeAction.EvidenceAdded, ActorRole.Customer);
+        if (fileNames.Count == 0)
+        {
+            throw new DomainException("Dispute.MessageRequired");
+        }
+
+        Raise(DisputeEventKind.FilesReceived, actor, now, text: string.Join(", ", fileNames));
+    }
+
     public void CancelTask(Actor actor, int taskId, DateTimeOffset now)
     {
         RequireRole(actor, DisputeAction.TaskCancelled, DisputeRoles.Work);

@@ -25,6 +25,12 @@ public enum DisputeEventKind
     Withdrawn,
     Reopened,
     TaskOpened,
+
+    /// <summary>The person a task is for answered it; staff only.</summary>
+    TaskAnswered,
+
+    /// <summary>The customer sent files without a word (an e-mail reply carrying only attachments).</summary>
+    FilesReceived,
 }
 
 /// <summary>

@@ -34,6 +34,9 @@ public enum DisputeAction
 
     /// <summary>A lifecycle status received from the customer's e-invoicing platform about an invoice of the dispute.</summary>
     PlatformStatusReceived,
+
+    /// <summary>The person a task is for answered it (by e-mail): an internal note, never shown to the customer.</summary>
+    TaskAnswered,
 }
 
 /// <summary>

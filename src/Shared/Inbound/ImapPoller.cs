@@ -132,7 +132,9 @@ public static class InboundSetup
     /// </summary>
     public static IServiceCollection AddLitigesInbound(this IServiceCollection services, IConfiguration configuration, bool pollMailbox)
     {
-        services.AddOptions<InboundOptions>().Bind(configuration.GetSection("Inbound"));
+        services.AddOptions<InboundOptions>().Bind(configuration.GetSection("Inbound"))
+            .Validate(o => o.Retention > TimeSpan.Zero, "Inbound:Retention must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<ReplyAddress>();
         services.AddScoped<InboundMailbox>();
         if (pollMailbox)

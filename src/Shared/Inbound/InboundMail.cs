@@ -38,12 +38,23 @@ public enum ParkReason
 
     /// <summary>The dispute refused the message (closed, say), or the mail had no text and no file.</summary>
     Refused,
+
+    /// <summary>A task's reply address whose task no longer exists.</summary>
+    UnknownTask,
+
+    /// <summary>A reply to a task from someone it is not for (neither its assignee nor a member of its department).</summary>
+    NotForThisTask,
+
+    /// <summary>A reply to a task already done or cancelled.</summary>
+    TaskClosed,
 }
 
 /// <summary>
 /// One received e-mail, by its Message-ID (unique: a message fetched twice, or by two instances,
 /// is taken once). The raw message is kept in blob storage while it is parked, so that an agent
-/// can read it and attach it later with its files.
+/// can read it and attach it later with its files; its words (sender, subject, excerpt) are
+/// erased when its sender is anonymised, and once handled for the retention period
+/// (<see cref="Erase"/>).
 /// </summary>
 public sealed class InboundMail
 {
@@ -95,6 +106,12 @@ public sealed class InboundMail
     /// <summary>The dispute the token named (parked) or the mail landed on (attached).</summary>
     public int? DisputeId { get; private set; }
 
+    /// <summary>The task whose reply address it was sent to: it lands, or waits, as that task's answer.</summary>
+    public int? TaskId { get; private set; }
+
+    /// <summary>When its words were erased (its sender anonymised, or kept past the retention period).</summary>
+    public DateTimeOffset? ErasedAt { get; private set; }
+
     /// <summary>The raw message while it is parked; null once attached or discarded.</summary>
     public string? RawBlobName { get; private set; }
 
@@ -123,12 +140,42 @@ public sealed class InboundMail
         RawBlobName = rawBlobName;
     }
 
+    /// <summary>The mail was sent to a task's reply address.</summary>
+    public void AnswersTask(int taskId) => TaskId = taskId;
+
     public void Discard(string handledBy, DateTimeOffset at)
     {
         RequireParkedOrNew();
         Status = InboundMailStatus.Discarded;
         RawBlobName = null;
         Handled(handledBy, at);
+    }
+
+    /// <summary>
+    /// Erases what the mail said and who sent it: the sender becomes <paramref name="sender"/> (an
+    /// anonymous label), the name, subject, excerpt and detail go, and so does the raw message (the
+    /// caller deletes the blob it named). A parked mail can no longer be attached: it is discarded.
+    /// The Message-ID stays, so that the same message read again is still known.
+    /// </summary>
+    /// <returns>The raw message's blob to delete, if it had one.</returns>
+    public string? Erase(string sender, DateTimeOffset at)
+    {
+        var raw = RawBlobName;
+        From = Truncate(sender, 320);
+        FromName = null;
+        Subject = string.Empty;
+        Excerpt = string.Empty;
+        Detail = null;
+        RawBlobName = null;
+        ErasedAt = at;
+        if (Status == InboundMailStatus.Parked)
+        {
+            Status = InboundMailStatus.Discarded;
+            HandledAt = at;
+        }
+
+        Version++;
+        return raw;
     }
 
     private void Handled(string? handledBy, DateTimeOffset at)

@@ -16,10 +16,12 @@ public sealed record InboundResult(InboundMailStatus Status, ParkReason Reason, 
 /// <summary>
 /// Where every received e-mail goes, whatever brought it (IMAP polling, a webhook): a reply from
 /// a known contact of the dispute's company, to a reply address whose signature holds, becomes
-/// that contact's message on the dispute, its attachments evidence through the same intake as
-/// uploads (type, size, virus scan); anything else (automatic replies, unknown senders, bad
-/// tokens, unknown disputes, a refused file) is parked for an agent with its raw message, never
-/// attached blindly. Each Message-ID is taken once (a unique index settles a race between instances).
+/// that contact's message on the dispute (files alone: the handlers are told of them), its
+/// attachments evidence through the same intake as uploads (type, size, virus scan); a reply to a
+/// task's address from someone the task is for becomes the task's internal answer, its files
+/// internal evidence; anything else (automatic replies, unknown senders, bad tokens, unknown
+/// disputes or tasks, a task done, a refused file) is parked for an agent with its raw message,
+/// never attached blindly. Each Message-ID is taken once (a unique index settles a race between instances).
 /// </summary>
 public sealed class InboundMailbox(
     LitigesDbContext db,
@@ -44,10 +46,15 @@ public sealed class InboundMailbox(
         var senderEmail = sender?.Address ?? string.Empty;
         var (to, token) = ReplyToken(message, senderEmail);
         var mail = new InboundMail(messageId, senderEmail, sender?.Name, to, message.Subject, ReplyText.Extract(message), clock.GetUtcNow());
+        if (token is { Valid: true, Target: ReplyTarget.Task })
+        {
+            // Whatever becomes of it (an automatic reply parked, say), it stays a task's mail: internal.
+            mail.AnswersTask(token.Id);
+        }
 
         if (IsAutomatic(message))
         {
-            return await ParkAsync(mail, message, ParkReason.AutoReply, token?.Valid == true ? token.DisputeId : null, null, cancellationToken);
+            return await ParkAsync(mail, message, ParkReason.AutoReply, token is { Valid: true, Target: ReplyTarget.Dispute } ? token.Id : null, null, cancellationToken);
         }
 
         if (token is null)
@@ -61,7 +68,12 @@ public sealed class InboundMailbox(
             return await ParkAsync(mail, message, ParkReason.BadToken, null, null, cancellationToken);
         }
 
-        var dispute = await db.Disputes.AsNoTracking().Where(d => d.Id == token.DisputeId).Select(d => new { d.Id, d.CustomerAccountId, d.ContactEmail, d.ContactName }).SingleOrDefaultAsync(cancellationToken);
+        if (token.Target == ReplyTarget.Task)
+        {
+            return await ReceiveTaskAnswerAsync(mail, message, token.Id, senderEmail, cancellationToken);
+        }
+
+        var dispute = await db.Disputes.AsNoTracking().Where(d => d.Id == token.Id).Select(d => new { d.Id, d.CustomerAccountId, d.ContactEmail, d.ContactName }).SingleOrDefaultAsync(cancellationToken);
         if (dispute is null)
         {
             return await ParkAsync(mail, message, ParkReason.UnknownDispute, null, null, cancellationToken);
@@ -74,6 +86,51 @@ public sealed class InboundMailbox(
         }
 
         return await LandAsync(mail, message, dispute.Id, actor, handledBy: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A reply to a task's e-mail: from someone the task is for (its assignee, a member of its
+    /// department), to an open task, it becomes the task's internal answer, its files internal
+    /// evidence; from anyone else, or to a task done or cancelled, it waits for an agent.
+    /// </summary>
+    private async Task<InboundResult> ReceiveTaskAnswerAsync(InboundMail mail, MimeMessage message, int taskId, string senderEmail, CancellationToken cancellationToken)
+    {
+        var task = await db.DisputeTasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+        if (task is null)
+        {
+            return await ParkAsync(mail, message, ParkReason.UnknownTask, null, null, cancellationToken);
+        }
+
+        var actor = await StaffMemberAsync(senderEmail, cancellationToken);
+        if (actor is null || !task.IsFor(actor))
+        {
+            logger.LogWarning("E-mail {MessageId} from {Sender} parked: task {TaskId} is not for them.", mail.MessageId, senderEmail, taskId);
+            return await ParkAsync(mail, message, ParkReason.NotForThisTask, task.DisputeId, null, cancellationToken);
+        }
+
+        if (task.Status != DisputeTaskStatus.Open)
+        {
+            return await ParkAsync(mail, message, ParkReason.TaskClosed, task.DisputeId, null, cancellationToken);
+        }
+
+        return await LandAsync(mail, message, task.DisputeId, actor, handledBy: null, cancellationToken);
+    }
+
+    // An active staff member by address, acting with their most senior role; null for anyone else.
+    private async Task<Actor?> StaffMemberAsync(string senderEmail, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(senderEmail))
+        {
+            return null;
+        }
+
+        var normalized = senderEmail.Trim().ToUpperInvariant();
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.NormalizedEmail == normalized && u.Kind == UserKind.Staff && u.IsActive)
+            .OrderBy(u => u.Id)
+            .Select(u => new { u.Id, u.DisplayName, u.DepartmentId, Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, r => r.RoleId, role => role.Id, (_, role) => role.Name!).ToList() })
+            .FirstOrDefaultAsync(cancellationToken);
+        return user is null || user.Roles.Count == 0 ? null : new Actor(user.Id, user.DisplayName, StaffRoles.ActingRole(user.Roles), DepartmentId: user.DepartmentId);
     }
 
     /// <summary>
@@ -95,9 +152,11 @@ public sealed class InboundMailbox(
             message = await MimeMessage.LoadAsync(stream, cancellationToken);
         }
 
-        // The sender's words, attached on the agent's word: the history says who attached it.
-        var actor = await KnownContactAsync(company, null, null, mail.From, cancellationToken)
-            ?? new Actor("mail:" + mail.From, mail.FromName ?? mail.From, ActorRole.Customer, company);
+        // The sender's words, attached on the agent's word: the history says who attached it. A
+        // reply to a task stays internal: it becomes the task's answer, given by the agent.
+        var actor = mail.TaskId is not null ? agent
+            : await KnownContactAsync(company, null, null, mail.From, cancellationToken)
+                ?? new Actor("mail:" + mail.From, mail.FromName ?? mail.From, ActorRole.Customer, company);
         var result = await LandAsync(mail, message, disputeId, actor, agent.DisplayName, cancellationToken);
         if (result.Status == InboundMailStatus.Attached)
         {
@@ -190,8 +249,16 @@ public sealed class InboundMailbox(
             : null;
     }
 
+    /// <summary>
+    /// Lands a mail on its dispute: a customer's reply as their message (or, files alone, as files
+    /// the handlers are told of), its files shared evidence; a reply to a task as the task's
+    /// internal answer, its files internal evidence, never shown to the customer.
+    /// </summary>
     private async Task<InboundResult> LandAsync(InboundMail mail, MimeMessage message, int disputeId, Actor actor, string? handledBy, CancellationToken cancellationToken)
     {
+        var taskId = mail.TaskId;
+        var channel = taskId is null ? EvidenceChannel.Customer : EvidenceChannel.Staff;
+        var visibility = taskId is null ? EvidenceVisibility.Shared : EvidenceVisibility.Internal;
         var batch = new EvidenceBatch();
         foreach (var part in message.BodyParts.OfType<MimePart>().Where(p => p.IsAttachment))
         {
@@ -202,7 +269,7 @@ public sealed class InboundMailbox(
             }
 
             content.Position = 0;
-            await evidence.TakeAsync(batch, disputeId, part.FileName ?? "attachment", content, EvidenceChannel.Customer, cancellationToken);
+            await evidence.TakeAsync(batch, disputeId, part.FileName ?? "attachment", content, channel, cancellationToken);
         }
 
         var refused = batch.Errors.Count > 0 ? string.Join(" ", batch.Errors) : null;
@@ -233,23 +300,29 @@ public sealed class InboundMailbox(
             CommandOutcome outcome;
             try
             {
-                outcome = await commands.RunAsync(actor, disputeId, seen.Version, seen.HistoryCount, (dispute, who, now) =>
+                outcome = await commands.RunAsync(actor, disputeId, seen.Version, seen.HistoryCount, async (dispute, who, now) =>
                 {
-                    evidence.AttachAll(dispute, who, batch.Stored, EvidenceVisibility.Shared, now);
-                    if (text.Length > 0)
+                    evidence.AttachAll(dispute, who, batch.Stored, visibility, now);
+                    if (taskId is { } answered)
                     {
-                        if (dispute.Status == DisputeStatus.AwaitingCustomer)
-                        {
-                            dispute.ReplyToRequest(who, text, now);
-                        }
-                        else
-                        {
-                            dispute.PostMessage(who, text, now);
-                        }
+                        // The task's answer, internal; the domain tells the handlers (TaskAnswered).
+                        await db.Entry(dispute).Collection(d => d.Tasks).LoadAsync(cancellationToken);
+                        dispute.AnswerTask(who, answered, text, now);
                     }
-
-                    // The handlers hear of the reply from the domain's CustomerAnswered, as for a portal reply.
-                    return Task.CompletedTask;
+                    else if (text.Length == 0)
+                    {
+                        // Files without a word: the handlers hear of them (FilesReceived).
+                        dispute.ReceiveFiles(who, [.. batch.Stored.Select(f => f.FileName)], now);
+                    }
+                    else if (dispute.Status == DisputeStatus.AwaitingCustomer)
+                    {
+                        // The handlers hear of the reply from the domain's CustomerAnswered, as for a portal reply.
+                        dispute.ReplyToRequest(who, text, now);
+                    }
+                    else
+                    {
+                        dispute.PostMessage(who, text, now);
+                    }
                 }, cancellationToken);
             }
             catch (DbUpdateException) when (handledBy is null)

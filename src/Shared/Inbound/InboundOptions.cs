@@ -25,6 +25,13 @@ public sealed class InboundOptions
         }
     }
 
+    /// <summary>
+    /// How long a handled e-mail (landed on a dispute, or discarded) keeps its words (<c>Inbound:Retention</c>,
+    /// 90 days): then the blob clean-up erases its sender, subject and text, the Message-ID alone staying.
+    /// Parked e-mails are kept until an agent handles them.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
+
     public ImapOptions Imap { get; set; } = new();
 
     public SendGridInboundOptions SendGrid { get; set; } = new();

@@ -7,11 +7,13 @@ using MimeKit;
 namespace Litiges.Inbound;
 
 /// <summary>
-/// The reply address of a dispute's e-mails: <c>local+{dispute}-{signature}@domain</c> built on the
-/// configured inbound address (<c>Inbound:Address</c>). The signature is an HMAC-SHA256 (key
-/// <c>Inbound:TokenKey</c>) of the dispute id and the recipient's address, so that a reply lands
-/// on its dispute only when it comes from the person the e-mail was sent to: an id typed by
-/// someone else, or an address forwarded to another sender, does not verify.
+/// The reply address of a dispute's e-mails, <c>local+{dispute}-{signature}@domain</c>, and of a
+/// task's, <c>local+t{task}-{signature}@domain</c>, built on the configured inbound address
+/// (<c>Inbound:Address</c>). The signature is an HMAC-SHA256 (key <c>Inbound:TokenKey</c>) of
+/// what the address names (the dispute, or the task, each signed in its own form) and the
+/// recipient's address, so that a reply lands only when it comes from the person the e-mail was
+/// sent to: an id typed by someone else, an address forwarded to another sender, or a dispute's
+/// signature put on a task (or the reverse) does not verify.
 /// </summary>
 public sealed class ReplyAddress(IOptions<InboundOptions> options)
 {
@@ -19,17 +21,19 @@ public sealed class ReplyAddress(IOptions<InboundOptions> options)
     private const int SignatureBytes = 10;
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
+    // What marks a task's address: "t" is no digit, so a dispute's address never reads as a task's.
+    private const string TaskMark = "t";
+
     public bool Configured => MailboxAddress.TryParse(options.Value.Address, out _) && options.Value.TokenKeyBytes is not null;
 
     /// <summary>The address a reply from <paramref name="recipientEmail"/> about dispute <paramref name="disputeId"/> is sent to.</summary>
-    public string For(int disputeId, string recipientEmail)
-    {
-        var (local, domain) = Parts();
-        return string.Create(CultureInfo.InvariantCulture, $"{local}+{disputeId}-{Sign(disputeId, recipientEmail)}@{domain}");
-    }
+    public string For(int disputeId, string recipientEmail) => Address(new ReplyToken(disputeId), recipientEmail);
+
+    /// <summary>The address a reply from <paramref name="recipientEmail"/> to task <paramref name="taskId"/> is sent to.</summary>
+    public string ForTask(int taskId, string recipientEmail) => Address(new ReplyToken(taskId, ReplyTarget.Task), recipientEmail);
 
     /// <summary>
-    /// Reads a reply address: the dispute it names when its signature holds for
+    /// Reads a reply address: the dispute or task it names when its signature holds for
     /// <paramref name="senderEmail"/>; <see cref="ReplyToken.Bad"/> when it is one of ours but does
     /// not verify; null when it is not a reply address of ours at all.
     /// </summary>
@@ -50,17 +54,27 @@ public sealed class ReplyAddress(IOptions<InboundOptions> options)
         }
 
         var token = user[prefix.Length..];
+        var target = token.StartsWith(TaskMark, StringComparison.OrdinalIgnoreCase) ? ReplyTarget.Task : ReplyTarget.Dispute;
+        var idStart = target == ReplyTarget.Task ? TaskMark.Length : 0;
         var dash = token.IndexOf('-', StringComparison.Ordinal);
-        if (dash <= 0
-            || !int.TryParse(token.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var disputeId)
-            || disputeId <= 0)
+        if (dash <= idStart
+            || !int.TryParse(token.AsSpan(idStart, dash - idStart), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || id <= 0)
         {
             return ReplyToken.Bad;
         }
 
-        var expected = Encoding.ASCII.GetBytes(Sign(disputeId, senderEmail));
+        var read = new ReplyToken(id, target);
+        var expected = Encoding.ASCII.GetBytes(Sign(read, senderEmail));
         var given = Encoding.ASCII.GetBytes(token[(dash + 1)..].ToLowerInvariant());
-        return CryptographicOperations.FixedTimeEquals(expected, given) ? new ReplyToken(disputeId) : ReplyToken.Bad;
+        return CryptographicOperations.FixedTimeEquals(expected, given) ? read : ReplyToken.Bad;
+    }
+
+    private string Address(ReplyToken token, string recipientEmail)
+    {
+        var (local, domain) = Parts();
+        var mark = token.Target == ReplyTarget.Task ? TaskMark : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{local}+{mark}{token.Id}-{Sign(token, recipientEmail)}@{domain}");
     }
 
     private (string Local, string Domain) Parts()
@@ -70,10 +84,13 @@ public sealed class ReplyAddress(IOptions<InboundOptions> options)
         return (address[..at], address[(at + 1)..]);
     }
 
-    private string Sign(int disputeId, string email)
+    // A dispute signs "{id}\n{email}" (as it always has: the addresses already sent still verify), a
+    // task "task:{id}\n{email}": the two never sign the same bytes, so neither verifies as the other.
+    private string Sign(ReplyToken token, string email)
     {
         var key = options.Value.TokenKeyBytes ?? throw new InvalidOperationException("Inbound:TokenKey is not configured.");
-        var data = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{disputeId}\n{email.Trim().ToLowerInvariant()}"));
+        var mark = token.Target == ReplyTarget.Task ? "task:" : string.Empty;
+        var data = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{mark}{token.Id}\n{email.Trim().ToLowerInvariant()}"));
         var mac = HMACSHA256.HashData(key, data).AsSpan(0, SignatureBytes);
         return Base32(mac);
     }
@@ -102,10 +119,20 @@ public sealed class ReplyAddress(IOptions<InboundOptions> options)
     }
 }
 
-/// <summary>What a reply address says: the dispute, or that it does not verify.</summary>
-public sealed record ReplyToken(int DisputeId)
+/// <summary>What a reply address answers to.</summary>
+public enum ReplyTarget
+{
+    /// <summary>A dispute's e-mails (to its customer): the reply becomes the sender's message.</summary>
+    Dispute,
+
+    /// <summary>A task's e-mails (to the people it is for): the reply becomes the task's internal answer.</summary>
+    Task,
+}
+
+/// <summary>What a reply address says: the dispute or the task, or that it does not verify.</summary>
+public sealed record ReplyToken(int Id, ReplyTarget Target = ReplyTarget.Dispute)
 {
     public static readonly ReplyToken Bad = new(0);
 
-    public bool Valid => DisputeId > 0;
+    public bool Valid => Id > 0;
 }

@@ -150,7 +150,18 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
                 case DisputeEventKind.TaskOpened:
                     var task = @event.Task!;
                     var audience = new StaffAudience(task.AssigneeUserId is { } assignee ? [assignee] : [], task.DepartmentId, []);
-                    await StaffAsync("TaskAssigned", audience, links.BackOfficeTasks(), Reference, task.Title, task.DueOn, new Money(task.CashAtStake, dispute.Currency), Actor.DisplayName);
+                    foreach (var recipient in await Notices.StaffAsync(db, audience, cancellationToken))
+                    {
+                        // Their e-mail answers to the task's reply address: a reply becomes the task's answer.
+                        Queue("TaskAssigned", recipient, links.BackOfficeTasks(), Reference, task.Title, task.DueOn, new Money(task.CashAtStake, dispute.Currency), Actor.DisplayName)?.AboutTask(task);
+                    }
+
+                    break;
+                case DisputeEventKind.TaskAnswered:
+                    await HandlersAsync("TaskAnswered", Reference, Actor.DisplayName, @event.Task!.Title, Comment());
+                    break;
+                case DisputeEventKind.FilesReceived:
+                    await HandlersAsync("CustomerSentFiles", Reference, Actor.DisplayName, @event.Text!);
                     break;
                 default:
                     throw new InvalidOperationException($"No notice for {@event.Kind}.");

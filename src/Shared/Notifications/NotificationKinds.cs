@@ -24,14 +24,14 @@ public static partial class NotificationKinds
 
     /// <summary>The essential e-mails a staff member gets, listed on the preferences page.</summary>
     public static readonly IReadOnlyList<string> EssentialForStaff =
-        ["DisputeAssigned", "DisputeOpenedByApi", "PlatformStatusAlert", "TaskAssigned", "CustomerReplied", "DisputeReopened", "ApprovalRequested", "SettlementAccepted", "CreditNoteAwaited", "DeadlineBreached", "DeadlineEscalated", "InstalmentMissed", "HistorySealed", "ResetPassword", "AccountLocked"];
+        ["DisputeAssigned", "DisputeOpenedByApi", "PlatformStatusAlert", "TaskAssigned", "TaskAnswered", "CustomerReplied", "CustomerSentFiles", "DisputeReopened", "ApprovalRequested", "SettlementAccepted", "CreditNoteAwaited", "DeadlineBreached", "DeadlineEscalated", "InstalmentMissed", "HistorySealed", "ResetPassword", "AccountLocked"];
 
     /// <summary>
     /// The notices of acts on disputes that a staff member receives (docs/notifications.md), each
     /// of which they may take at once or in the daily digest.
     /// </summary>
     public static readonly IReadOnlyList<string> StaffDisputeNotices =
-        ["DisputeFiled", "DisputeOpenedByApi", "DisputeAssigned", "CustomerReplied", "ApprovalRequested", "SettlementApproved", "SettlementRefused", "SettlementAccepted", "SettlementDeclined", "CreditNoteAwaited", "DisputeWithdrawn", "DisputeReopened", "TaskAssigned"];
+        ["DisputeFiled", "DisputeOpenedByApi", "DisputeAssigned", "CustomerReplied", "ApprovalRequested", "SettlementApproved", "SettlementRefused", "SettlementAccepted", "SettlementDeclined", "CreditNoteAwaited", "DisputeWithdrawn", "DisputeReopened", "TaskAssigned", "TaskAnswered", "CustomerSentFiles"];
 
     /// <summary>
     /// The staff notices that may also be turned off: news, not work. Work handed to someone (a

@@ -163,13 +163,19 @@ public sealed class OutboxDispatcher(
         var mime = await BuildMessageAsync(message, services.GetService<IBlobStore>(), cancellationToken);
 
         // A customer's e-mail about a dispute answers to a signed address of that dispute and that
-        // customer: the reply comes back as their message on it (Inbound). Staff e-mails keep the
-        // plain sender, as staff answer in the back office.
-        if (message.DisputeId is { } disputeId
-            && NotificationKinds.EssentialForCustomers.Contains(message.Kind)
-            && services.GetService<Inbound.ReplyAddress>() is { Configured: true } replies)
+        // customer: the reply comes back as their message on it (Inbound). A task's e-mail answers
+        // to a signed address of that task and that colleague: the reply becomes the task's internal
+        // answer. Other staff e-mails keep the plain sender, as staff answer in the back office.
+        if (services.GetService<Inbound.ReplyAddress>() is { Configured: true } replies)
         {
-            mime.ReplyTo.Add(MailboxAddress.Parse(replies.For(disputeId, message.Recipient)));
+            if (message.TaskId is { } taskId)
+            {
+                mime.ReplyTo.Add(MailboxAddress.Parse(replies.ForTask(taskId, message.Recipient)));
+            }
+            else if (message.DisputeId is { } disputeId && NotificationKinds.EssentialForCustomers.Contains(message.Kind))
+            {
+                mime.ReplyTo.Add(MailboxAddress.Parse(replies.For(disputeId, message.Recipient)));
+            }
         }
 
         await sender.SendAsync(mime, cancellationToken);

@@ -74,6 +74,15 @@ public sealed class OutboxMessage : IVersioned
     public int? DisputeId { get; private set; }
 
     /// <summary>
+    /// The task the message is about, if any (a task given to its recipient): the e-mail answers to
+    /// the task's signed reply address, and the reply becomes the task's answer (Inbound).
+    /// </summary>
+    public int? TaskId { get; private set; }
+
+    /// <summary>The task itself while it is being saved with the message (its id is not known before).</summary>
+    public Disputes.DisputeTask? DisputeTask { get; private set; }
+
+    /// <summary>
     /// The documents the e-mail carries, one per line as "blob|file name|type". Only the names of
     /// blobs already stored (immutable, hashed credit-note documents) are kept, not their bytes: the
     /// row stays small, and the dispatcher reads the very document the customer can download.
@@ -88,6 +97,14 @@ public sealed class OutboxMessage : IVersioned
     public OutboxMessage AboutDispute(int disputeId)
     {
         DisputeId = disputeId;
+        return this;
+    }
+
+    /// <summary>Ties the message to a task, saved in the same save or before: the id follows when the task gets it.</summary>
+    public OutboxMessage AboutTask(Disputes.DisputeTask task)
+    {
+        DisputeTask = task;
+        TaskId = task.Id == 0 ? null : task.Id;
         return this;
     }
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Litiges.Jobs;
 using Litiges.Data;
+using Litiges.Inbound;
+using Litiges.Jobs;
 using Litiges.Numbering;
 using Litiges.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -26,14 +27,16 @@ public sealed class BlobCleanupOptions
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromDays(2);
 }
 
-/// <summary>What one pass removed.</summary>
-public sealed record BlobCleanupPass(int StagedRemoved, int OrphansRemoved);
+/// <summary>What one pass removed, and how many handled e-mails past their retention it erased.</summary>
+public sealed record BlobCleanupPass(int StagedRemoved, int OrphansRemoved, int MailsErased = 0);
 
 /// <summary>
 /// Removes blobs no one will read: files staged for a dispute that was never filed, once the
 /// grace period has passed, and any blob under the prefixes the app writes that no row holds
 /// (evidence, credit-note documents, KPI report PDFs, staged files) and that is older than the
-/// grace period — the leftovers of refused saves, crashed requests and failed deletes.
+/// grace period — the leftovers of refused saves, crashed requests and failed deletes (raw
+/// received e-mails included). It also erases the words of received e-mails handled longer ago
+/// than <c>Inbound:Retention</c> (<see cref="InboundMail.Erase"/>).
 /// Safe with several instances: a staged file is taken by deleting its record first (only the
 /// pass that deleted it goes on; a filing claiming it at that moment fails its save instead), the
 /// references of a blob are read again right before it is deleted, and deleting a missing blob is
@@ -43,12 +46,13 @@ public sealed partial class BlobCleanup(
     IServiceScopeFactory scopes,
     TimeProvider clock,
     IOptions<BlobCleanupOptions> options,
+    IOptions<InboundOptions> inbound,
     ILogger<BlobCleanup> logger) : PeriodicJob(clock, logger)
 {
     private const int BatchSize = 200;
 
     // What the app writes; anything else in the container is not ours to judge.
-    private static readonly string[] SweptPrefixes = ["evidence/", "credit-notes/", "reports/kpi/"];
+    private static readonly string[] SweptPrefixes = ["evidence/", "credit-notes/", "reports/kpi/", "inbound/"];
 
     protected override bool Enabled => options.Value.Enabled;
 
@@ -65,15 +69,53 @@ public sealed partial class BlobCleanup(
         var store = scope.ServiceProvider.GetRequiredService<IBlobStore>();
         var staged = await RemoveUnclaimedStagedAsync(db, store, cutoff, cancellationToken);
         var orphans = await RemoveOrphansAsync(db, store, cutoff, cancellationToken);
-        return new BlobCleanupPass(staged, orphans);
+        var erased = await EraseHandledMailsAsync(db, store, now, cancellationToken);
+        return new BlobCleanupPass(staged, orphans, erased);
     }
 
     protected override async Task TickAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var pass = await RunOnceAsync(now, cancellationToken);
-        if (pass.StagedRemoved + pass.OrphansRemoved > 0 && logger.IsEnabled(LogLevel.Information))
+        if (pass.StagedRemoved + pass.OrphansRemoved + pass.MailsErased > 0 && logger.IsEnabled(LogLevel.Information))
         {
-            logger.LogInformation("Blob clean-up: {Staged} unclaimed staged files and {Orphans} unreferenced blobs removed.", pass.StagedRemoved, pass.OrphansRemoved);
+            logger.LogInformation("Blob clean-up: {Staged} unclaimed staged files and {Orphans} unreferenced blobs removed, {Mails} handled e-mails past their retention erased.", pass.StagedRemoved, pass.OrphansRemoved, pass.MailsErased);
+        }
+    }
+
+    // Received e-mails landed or discarded longer ago than the retention: their words go (the
+    // text that landed lives on as the dispute's message); parked ones wait for an agent.
+    private async Task<int> EraseHandledMailsAsync(LitigesDbContext db, IBlobStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = now - inbound.Value.Retention;
+        var erased = 0;
+        while (true)
+        {
+            var batch = await db.InboundMails
+                .Where(m => m.Status != InboundMailStatus.Parked && m.ErasedAt == null && m.ReceivedAt < before)
+                .OrderBy(m => m.Id)
+                .Take(BatchSize)
+                .ToListAsync(cancellationToken);
+            var raw = batch.Select(m => m.Erase(string.Empty, now)).OfType<string>().ToList();
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                erased += batch.Count;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another instance erased them first.
+            }
+
+            db.ChangeTracker.Clear();
+            foreach (var name in raw)
+            {
+                await store.DeleteAsync(name, cancellationToken);
+            }
+
+            if (batch.Count < BatchSize)
+            {
+                return erased;
+            }
         }
     }
 
@@ -181,6 +223,7 @@ public sealed partial class BlobCleanup(
         held.UnionWith(await db.StagedBlobs.AsNoTracking().Where(s => names.Contains(s.BlobName)).Select(s => s.BlobName).ToListAsync(cancellationToken));
         held.UnionWith(await db.CreditNotes.AsNoTracking().Where(c => names.Contains(c.PdfBlobName!)).Select(c => c.PdfBlobName!).ToListAsync(cancellationToken));
         held.UnionWith(await db.CreditNotes.AsNoTracking().Where(c => names.Contains(c.XmlBlobName!)).Select(c => c.XmlBlobName!).ToListAsync(cancellationToken));
+        held.UnionWith(await db.InboundMails.AsNoTracking().Where(m => names.Contains(m.RawBlobName!)).Select(m => m.RawBlobName!).ToListAsync(cancellationToken));
 
         // A KPI report's PDF is named after its period, which is held once the period's number is recorded (see KpiReportMailer).
         foreach (var name in names)

@@ -284,7 +284,7 @@ public abstract class ImapReplyTests<TFixture>(TFixture fixture)
         Assert.Empty(staffMail.ReplyTo);
         var replyTo = Assert.Single(question.ReplyTo.Mailboxes).Address;
         Assert.NotEqual(InboundAddressOnly, replyTo);
-        Assert.Equal(dispute, Fixture.Mail.Services.GetRequiredService<ReplyAddress>().TryRead(replyTo, "alice@alpha.test")!.DisputeId);
+        Assert.Equal(dispute, Fixture.Mail.Services.GetRequiredService<ReplyAddress>().TryRead(replyTo, "alice@alpha.test")!.Id);
 
         var reply = Reply("alice@alpha.test", "Alice Alpha", replyTo, "Le voici, signé par le chauffeur.\n\n> Le bon signé ?\n");
         var report = await DeliverAsync(reply);
@@ -292,6 +292,205 @@ public abstract class ImapReplyTests<TFixture>(TFixture fixture)
         Assert.Equal(1, report.Attached);
         Assert.Contains("Le voici, signé par le chauffeur.", (await ConversationAsync(dispute)).Messages);
     }
+
+    /// <summary>
+    /// A colleague answers the task's e-mail: the reply, signed for the task and its assignee, becomes
+    /// the task's internal answer and its PDF internal evidence; the owner is told; the customer's
+    /// portal page shows neither.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_from_a_tasks_assignee_becomes_its_internal_answer_that_the_customer_never_sees()
+    {
+        var dispute = await NewDisputeAsync();
+        var taskId = await OpenTaskAsync(dispute);
+        var assigned = await Fixture.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Kind == "TaskAssigned" && m.TaskId == taskId));
+        Assert.Equal("resolver@staff.test", assigned.Recipient);
+        var sent = new List<MimeMessage>();
+        var dispatcher = Litiges.IntegrationTests.Notifications.OutboxDriver.Dispatcher(Fixture.Mail.Services, new Capture(sent), TimeProvider.System);
+        await Litiges.IntegrationTests.Notifications.OutboxDriver.DispatchAllAsync(dispatcher);
+        var taskMail = sent.Single(m => m.MessageId == $"litiges-{assigned.Id}@{MessageIdDomain(m)}");
+        var replyTo = Assert.Single(taskMail.ReplyTo.Mailboxes).Address;
+        Assert.StartsWith($"litiges+t{taskId}-", replyTo, StringComparison.Ordinal);
+
+        var reply = Reply("resolver@staff.test", "Rémi Résolveur", replyTo, "CMR récupéré, signé sans réserve.\n\n> Récupérer le CMR signé\n",
+            ("cmr-signe.pdf", "application/pdf", TestData.Pdf("cmr-signe.pdf", 4000).Content));
+        var report = await DeliverAsync(reply);
+
+        Assert.Equal(1, report.Attached);
+        Assert.Empty((await ConversationAsync(dispute)).Messages);
+        var (note, file, told) = await Fixture.WithDbAsync(async db => (
+            await db.DisputeHistory.AsNoTracking().SingleAsync(h => h.DisputeId == dispute && h.Action == DisputeAction.TaskAnswered),
+            await db.Evidence.AsNoTracking().SingleAsync(e => e.DisputeId == dispute),
+            await db.Outbox.AsNoTracking().Where(m => m.DisputeId == dispute && m.Kind == "TaskAnswered").Select(m => m.Recipient).ToListAsync()));
+        Assert.False(note.IsPublic);
+        Assert.Equal("resolver@staff.test", await Fixture.WithDbAsync(db => db.Users.Where(u => u.Id == note.ActorUserId).Select(u => u.Email).SingleAsync()));
+        Assert.Contains("CMR récupéré, signé sans réserve.", note.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("> Récupérer", note.Text, StringComparison.Ordinal);
+        Assert.Equal(("cmr-signe.pdf", EvidenceVisibility.Internal), (file.FileName, file.Visibility));
+        Assert.Equal(new[] { "agent@staff.test" }, told);
+
+        var reference = await Fixture.WithDbAsync(db => db.Disputes.Where(d => d.Id == dispute).Select(d => d.Reference).SingleAsync());
+        var alice = await PortalBrowser.SignInAsync(Fixture.Portal, "alice@alpha.test");
+        var page = Browser.Text(await alice.GetPageAsync($"/Disputes/Details/{dispute}"));
+        Assert.Contains(reference, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("CMR récupéré", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("cmr-signe", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A reply to a task from someone it is not for (a colleague, the customer, each with an address
+    /// signed for them), or under a dispute's signature, waits for an agent; attached by the agent it
+    /// stays internal; once the task is done, a late reply waits too.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_to_a_task_from_someone_it_is_not_for_with_a_disputes_signature_or_once_done_is_parked()
+    {
+        var dispute = await NewDisputeAsync();
+        var taskId = await OpenTaskAsync(dispute);
+        var replies = Fixture.Mail.Services.GetRequiredService<ReplyAddress>();
+        var colleague = Reply("credit@staff.test", "Claire Crédit", replies.ForTask(taskId, "credit@staff.test"), "Je réponds à la place de Rémi.");
+        var customer = Reply("alice@alpha.test", "Alice Alpha", replies.ForTask(taskId, "alice@alpha.test"), "Une tâche interne ?");
+        var reused = Reply("resolver@staff.test", "Rémi Résolveur", replies.For(taskId, "resolver@staff.test").Replace($"+{taskId}-", $"+t{taskId}-", StringComparison.Ordinal), "Signature d'un litige.");
+
+        var report = await DeliverAsync(colleague, customer, reused);
+
+        Assert.Equal(0, report.Attached);
+        await AssertParkedAsync(colleague, ParkReason.NotForThisTask, dispute);
+        await AssertParkedAsync(customer, ParkReason.NotForThisTask, dispute);
+        await AssertParkedAsync(reused, ParkReason.BadToken, null);
+        Assert.False(await Fixture.WithDbAsync(db => db.DisputeHistory.AnyAsync(h => h.DisputeId == dispute && h.Action == DisputeAction.TaskAnswered)));
+
+        // The agent sees it is a task's reply, and attached it stays internal: the task's answer, never a customer's message.
+        var browser = new Browser(Fixture.Mail.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        await browser.SignInAsync("agent@staff.test");
+        var mailId = await Fixture.WithDbAsync(db => db.InboundMails.Where(m => m.MessageId == colleague.MessageId).Select(m => m.Id).SingleAsync());
+        var inbound = await browser.GetPageAsync("/Inbound");
+        Assert.NotNull(inbound.QuerySelector($"[data-mail='{mailId}'] [data-task-reply]"));
+        Assert.NotNull(inbound.QuerySelector($"[data-mail='{mailId}'] [data-reason='{ParkReason.NotForThisTask}']"));
+        var reference = await Fixture.WithDbAsync(db => db.Disputes.Where(d => d.Id == dispute).Select(d => d.Reference).SingleAsync());
+        await browser.SubmitAsync("/Inbound", new Dictionary<string, string> { ["Reference"] = reference }, $"[data-mail='{mailId}'] form[action*='Attach']");
+        Assert.Equal(InboundMailStatus.Attached, await Fixture.WithDbAsync(db => db.InboundMails.Where(m => m.Id == mailId).Select(m => m.Status).SingleAsync()));
+        Assert.Empty((await ConversationAsync(dispute)).Messages);
+        var answer = await Fixture.WithDbAsync(db => db.DisputeHistory.AsNoTracking().SingleAsync(h => h.DisputeId == dispute && h.Action == DisputeAction.TaskAnswered));
+        Assert.False(answer.IsPublic);
+        Assert.Contains("Je réponds à la place de Rémi.", answer.Text, StringComparison.Ordinal);
+
+        await Fixture.WithDbAsync(async db =>
+        {
+            var worked = await db.Disputes.Include(d => d.Tasks).SingleAsync(d => d.Id == dispute);
+            worked.CompleteTask(await ActorAsync(db, "resolver@staff.test", ActorRole.Resolver), taskId, "Fait.", DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+        });
+        var late = Reply("resolver@staff.test", "Rémi Résolveur", replies.ForTask(taskId, "resolver@staff.test"), "Trop tard ?");
+        await DeliverAsync(late);
+        await AssertParkedAsync(late, ParkReason.TaskClosed, dispute);
+    }
+
+    /// <summary>Files without a word: they land as the customer's evidence and whoever works the dispute is told, as of a message.</summary>
+    [Fact]
+    public async Task A_reply_with_files_and_no_text_tells_whoever_works_the_dispute()
+    {
+        var dispute = await NewDisputeAsync();
+        var reply = Reply("alice@alpha.test", "Alice Alpha", To(dispute, "alice@alpha.test"), string.Empty,
+            ("bon-signe.pdf", "application/pdf", TestData.Pdf("bon-signe.pdf", 3000).Content));
+
+        var report = await DeliverAsync(reply);
+
+        Assert.Equal(1, report.Attached);
+        var (messages, evidence) = await ConversationAsync(dispute);
+        Assert.Empty(messages);
+        Assert.Equal(new[] { "bon-signe.pdf" }, evidence);
+        var notices = await Fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.DisputeId == dispute && m.Kind == "CustomerSentFiles").Select(m => m.TextBody).ToListAsync());
+        Assert.NotEmpty(notices);
+        Assert.All(notices, body => Assert.Contains("bon-signe.pdf", body, StringComparison.Ordinal));
+    }
+
+    /// <summary>Anonymising a person erases the e-mails received from them, landed or parked: sender, words and raw message.</summary>
+    [Fact]
+    public async Task Anonymising_a_person_erases_the_mails_received_from_them()
+    {
+        var dispute = await NewDisputeAsync();
+        var email = LitigesFixture.UniqueEmail("bruno", "alpha.test");
+        var userId = await Fixture.NewUserAsync(Litiges.Accounts.AppUser.NewCustomer(email, "Bruno Alpha", Fixture.Data.AlphaId, isAdmin: false));
+        var landed = Reply(email, "Bruno Alpha", To(dispute, email), "Mon adresse : 3 rue des Lilas.");
+        var parked = Reply(email.ToUpperInvariant(), "Bruno Alpha", InboundAddressOnly, "Mon téléphone : 06 12 34 56 78.");
+        var other = Reply("alice@alpha.test", "Alice Alpha", InboundAddressOnly, "Une autre personne.");
+        await DeliverAsync(landed, parked, other);
+        var raw = (await MailAsync(parked)).RawBlobName!;
+
+        using (var scope = Fixture.Mail.Services.CreateScope())
+        {
+            var personalData = scope.ServiceProvider.GetRequiredService<Litiges.Accounts.PersonalData>();
+            var export = await personalData.ExportAsync(userId, CancellationToken.None);
+            Assert.Equal(2, export!.ReceivedEmails.Count);
+            Assert.Contains(export.ReceivedEmails, e => e.Text == "Mon adresse : 3 rue des Lilas.");
+            Assert.True(await personalData.AnonymiseAsync(userId, "admin", "Adam Admin", null, CancellationToken.None));
+        }
+
+        foreach (var mail in new[] { await MailAsync(landed), await MailAsync(parked) })
+        {
+            Assert.Equal(Litiges.Accounts.AppUser.AnonymousLabel(userId), mail.From);
+            Assert.Equal((null, string.Empty, string.Empty, null), (mail.FromName, mail.Subject, mail.Excerpt, mail.RawBlobName));
+            Assert.NotNull(mail.ErasedAt);
+        }
+
+        Assert.Equal(InboundMailStatus.Discarded, (await MailAsync(parked)).Status);
+        Assert.Null(await Fixture.Mail.Services.GetRequiredService<Litiges.Storage.IBlobStore>().OpenReadAsync(raw, CancellationToken.None));
+        var untouched = await MailAsync(other);
+        Assert.Equal(("alice@alpha.test", "Une autre personne."), (untouched.From, untouched.Excerpt));
+    }
+
+    /// <summary>Past <c>Inbound:Retention</c> (90 days), the blob clean-up erases the words of handled mails; parked ones wait for an agent.</summary>
+    [Fact]
+    public async Task Handled_mails_lose_their_words_after_the_retention_period_and_parked_ones_wait()
+    {
+        var dispute = await NewDisputeAsync();
+        var landed = Reply("alice@alpha.test", "Alice Alpha", To(dispute, "alice@alpha.test"), "Réponse gardée quatre-vingt-dix jours.");
+        var parked = Reply("promo@spam.test", "Promo", InboundAddressOnly, "En attente d'un agent.");
+        await DeliverAsync(landed, parked);
+        var cleanup = Fixture.Mail.Services.GetRequiredService<Litiges.Storage.BlobCleanup>();
+
+        await cleanup.RunOnceAsync(DateTimeOffset.UtcNow.AddDays(89));
+        Assert.Equal("Réponse gardée quatre-vingt-dix jours.", (await MailAsync(landed)).Excerpt);
+
+        var pass = await cleanup.RunOnceAsync(DateTimeOffset.UtcNow.AddDays(91));
+
+        Assert.True(pass.MailsErased >= 1);
+        var erased = await MailAsync(landed);
+        Assert.Equal((InboundMailStatus.Attached, string.Empty, string.Empty, string.Empty), (erased.Status, erased.From, erased.Subject, erased.Excerpt));
+        Assert.Equal(landed.MessageId, erased.MessageId);
+        var waiting = await MailAsync(parked);
+        Assert.Equal((InboundMailStatus.Parked, "En attente d'un agent."), (waiting.Status, waiting.Excerpt));
+        await using (var content = await Fixture.Mail.Services.GetRequiredService<Litiges.Storage.IBlobStore>().OpenReadAsync(waiting.RawBlobName!, CancellationToken.None))
+        {
+            Assert.NotNull(content);
+        }
+
+        Assert.Contains("Réponse gardée quatre-vingt-dix jours.", (await ConversationAsync(dispute)).Messages);
+    }
+
+    private Task<InboundMail> MailAsync(MimeMessage message) =>
+        Fixture.WithDbAsync(db => db.InboundMails.AsNoTracking().SingleAsync(m => m.MessageId == message.MessageId));
+
+    private static async Task<Actor> ActorAsync(LitigesDbContext db, string email, ActorRole role)
+    {
+        var user = await db.Users.Where(u => u.Email == email).Select(u => new { u.Id, u.DisplayName, u.DepartmentId }).SingleAsync();
+        return new Actor(user.Id, user.DisplayName, role, DepartmentId: user.DepartmentId);
+    }
+
+    // A task for the resolver, opened by the agent who owns the dispute.
+    private Task<int> OpenTaskAsync(int disputeId) =>
+        Fixture.WithDbAsync(async db =>
+        {
+            var agent = await ActorAsync(db, "agent@staff.test", ActorRole.Agent);
+            var resolver = await ActorAsync(db, "resolver@staff.test", ActorRole.Resolver);
+            var dispute = await db.Disputes.SingleAsync(d => d.Id == disputeId);
+            var now = DateTimeOffset.UtcNow;
+            dispute.AssignOwner(agent, agent.UserId, agent.DisplayName, now);
+            var task = dispute.OpenTask(agent, "Récupérer le CMR signé", null, resolver.UserId, resolver.DisplayName, Litiges.Deadlines.BusinessDate.Of(now).AddDays(5), 0m, now);
+            await db.SaveChangesAsync();
+            return task.Id;
+        });
 
     private static string MessageIdDomain(MimeMessage message) => message.MessageId![(message.MessageId!.IndexOf('@', StringComparison.Ordinal) + 1)..];
 

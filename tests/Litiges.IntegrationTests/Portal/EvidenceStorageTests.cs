@@ -168,6 +168,7 @@ public abstract class EvidenceStorageTests<TFixture>(TFixture fixture) : IClassF
         fixture.Uploads.Services.GetRequiredService<IServiceScopeFactory>(),
         TimeProvider.System,
         Options.Create(new BlobCleanupOptions()),
+        Options.Create(new Litiges.Inbound.InboundOptions()),
         NullLogger<BlobCleanup>.Instance);
 
     private Task<string> UserIdAsync(string email) =>

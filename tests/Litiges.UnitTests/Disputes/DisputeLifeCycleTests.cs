@@ -31,6 +31,7 @@ public class DisputeLifeCycleTests
             DisputeAction.TaskOpened,
             DisputeAction.TaskCompleted,
             DisputeAction.TaskCancelled,
+            DisputeAction.TaskAnswered,
             DisputeAction.ApprovalRequested,
             DisputeAction.SettlementApproved,
             DisputeAction.SettlementRefused,

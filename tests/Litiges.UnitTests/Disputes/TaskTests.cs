@@ -207,4 +207,35 @@ public class TaskTests
 
         Assert.Equal((2, first.AddDays(1)), (task.Reminders, task.LastReminderAt));
     }
+
+    [Fact]
+    public void Someone_the_task_is_for_answers_it_in_an_internal_note_and_the_handlers_hear_of_it()
+    {
+        var builder = new DisputeBuilder();
+        var dispute = builder.In(DisputeStatus.InReview);
+        var task = dispute.OpenTask(Actors.Agent, "Récupérer le CMR", ReasonCodeBuilder.BillingDepartment, null, null, Tomorrow, 10m, builder.Clock.GetUtcNow());
+
+        dispute.AnswerTask(Actors.Resolver, 0, "  CMR récupéré.  ", builder.Clock.GetUtcNow());
+
+        var entry = dispute.History[^1];
+        Assert.Equal((DisputeAction.TaskAnswered, "Récupérer le CMR — CMR récupéré.", false), (entry.Action, entry.Text, entry.IsPublic));
+        Assert.Equal(DisputeTaskStatus.Open, task.Status);
+        Assert.Empty(dispute.Messages);
+        var answered = dispute.PendingEvents[^1];
+        Assert.Equal((DisputeEventKind.TaskAnswered, "CMR récupéré.", task), (answered.Kind, answered.Text, answered.Task));
+    }
+
+    [Fact]
+    public void Neither_the_customer_nor_someone_the_task_is_not_for_answers_it_nor_anyone_once_it_is_done()
+    {
+        var builder = new DisputeBuilder();
+        var dispute = builder.In(DisputeStatus.InReview);
+        dispute.OpenTask(Actors.Agent, "Valider l'échéancier", null, Actors.Finance.UserId, Actors.Finance.DisplayName, Tomorrow, 0m, builder.Clock.GetUtcNow());
+
+        Assert.Equal("Dispute.RoleNotAllowed", Assert.Throws<DomainException>(() => dispute.AnswerTask(Actors.CustomerOfCompany1, 0, "Moi ?", builder.Clock.GetUtcNow())).Code);
+        Assert.Equal("Dispute.RoleNotAllowed", Assert.Throws<DomainException>(() => dispute.AnswerTask(Actors.Resolver, 0, "Moi ?", builder.Clock.GetUtcNow())).Code);
+        dispute.CompleteTask(Actors.Finance, 0, null, builder.Clock.GetUtcNow());
+        Assert.Equal("Task.NotOpen", Assert.Throws<DomainException>(() => dispute.AnswerTask(Actors.Finance, 0, "Encore", builder.Clock.GetUtcNow())).Code);
+        Assert.DoesNotContain(dispute.History, h => h.Action == DisputeAction.TaskAnswered);
+    }
 }

@@ -27,6 +27,24 @@ public sealed class ReplyTests
         Assert.Null(Addresses.TryRead("someone+42-abc@elsewhere.test", "alice@alpha.test"));
     }
 
+    [Fact]
+    public void A_tasks_reply_address_reads_back_for_its_recipient_and_never_as_a_disputes()
+    {
+        var task = Addresses.ForTask(42, "Remi@Staff.test");
+        var dispute = Addresses.For(42, "remi@staff.test");
+
+        Assert.StartsWith("litiges+t42-", task, StringComparison.Ordinal);
+        Assert.Equal(new ReplyToken(42, ReplyTarget.Task), Addresses.TryRead(task, "remi@staff.test"));
+        Assert.Same(ReplyToken.Bad, Addresses.TryRead(task, "agnes@staff.test"));
+        Assert.Same(ReplyToken.Bad, Addresses.TryRead(task.Replace("+t42-", "+t43-", StringComparison.Ordinal), "remi@staff.test"));
+
+        // The same number and recipient, each signature put on the other's form.
+        Assert.Same(ReplyToken.Bad, Addresses.TryRead(dispute.Replace("+42-", "+t42-", StringComparison.Ordinal), "remi@staff.test"));
+        Assert.Same(ReplyToken.Bad, Addresses.TryRead(task.Replace("+t42-", "+42-", StringComparison.Ordinal), "remi@staff.test"));
+        Assert.Same(ReplyToken.Bad, Addresses.TryRead("litiges+t-abcdefghijklmnop@inbound.test", "remi@staff.test"));
+        Assert.Same(ReplyToken.Bad, Addresses.TryRead("litiges+tt42-abcdefghijklmnop@inbound.test", "remi@staff.test"));
+    }
+
     [Theory]
     [InlineData("Merci, voici le document.\n\nLe mar. 2 déc. 2026 à 10:00, Litiges <litiges@example.com> a écrit :\n> Bonjour\n> Pouvez-vous…")]
     [InlineData("Merci, voici le document.\n\nOn Tue, Dec 2, 2026 at 10:00 AM Litiges <litiges@example.com> wrote:\n> Hello")]

@@ -35,6 +35,7 @@ public sealed class EmailTemplateTests
         ["ApprovalRequested"] = ("https://backoffice.example/Settlements/Approvals", [Reference, Typed, "Agnès Agent", Amount]),
         ["CreditNoteIssued"] = ("https://portal.example/CreditNotes/Download/7?format=pdf&x=1", [Typed, "AV-2026-000001", "FA-2026-0042", Amount]),
         ["CustomerReplied"] = (StaffLink, [Reference, "Alice Alpha", Typed]),
+        ["CustomerSentFiles"] = (StaffLink, [Reference, "Alice Alpha", Typed]),
         ["DeadlineBreached"] = (StaffLink, [Reference, "Résolution", Due, Typed]),
         ["DeadlineDueSoon"] = (StaffLink, [Reference, "Première réponse", Due, Typed]),
         ["DeadlineEscalated"] = (StaffLink, [Reference, "Résolution", Due, Typed, "Agnès Agent"]),
@@ -65,6 +66,7 @@ public sealed class EmailTemplateTests
         ["SettlementDeclined"] = (StaffLink, [Reference, Typed, "Alice Alpha", "Alpha Industries", Typed]),
         ["SettlementRefused"] = (StaffLink, [Reference, Typed, "Claire Crédit", Typed]),
         ["StaffInvitation"] = ("https://backoffice.example/Account/Invitation?token=a&b=c", [Typed, "Adam Admin"]),
+        ["TaskAnswered"] = (StaffLink, [Reference, "Rémi Résolveur", Typed, Typed]),
         ["TaskAssigned"] = ("https://backoffice.example/Tasks?mine=true&open=true", [Reference, Typed, Due, Cash, "Agnès Agent"]),
         ["TaskOverdue"] = (StaffLink, [Reference, Typed, Due, Cash, "Alpha Industries"]),
     };

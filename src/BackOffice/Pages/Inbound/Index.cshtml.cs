@@ -41,7 +41,10 @@ public sealed class IndexModel(LitigesDbContext db, InboundMailbox mailbox, IStr
         var rows = await query
             .OrderByDescending(m => m.Id)
             .Take(PageSize + 1)
-            .Select(m => new ParkedRow(m.Id, m.ReceivedAt, m.From, m.FromName, m.Subject, m.Excerpt, m.Reason, m.Detail, db.Disputes.Where(d => d.Id == m.DisputeId).Select(d => d.Reference).FirstOrDefault()))
+            .Select(m => new ParkedRow(m.Id, m.ReceivedAt, m.From, m.FromName, m.Subject, m.Excerpt, m.Reason, m.Detail, db.Disputes.Where(d => d.Id == m.DisputeId).Select(d => d.Reference).FirstOrDefault())
+            {
+                TaskTitle = db.DisputeTasks.Where(t => t.Id == m.TaskId).Select(t => t.Title).FirstOrDefault(),
+            })
             .ToListAsync(cancellationToken);
         Mails = rows.Take(PageSize).ToList();
         Pager = new PagerModel(Request, rows.Count > PageSize ? KeysetCursor.Encode(Mails[^1].Id, 0) : null);
@@ -112,5 +115,9 @@ public sealed class IndexModel(LitigesDbContext db, InboundMailbox mailbox, IStr
         return RedirectToPage();
     }
 
-    public sealed record ParkedRow(int Id, DateTimeOffset ReceivedAt, string From, string? FromName, string Subject, string Excerpt, ParkReason Reason, string? Detail, string? DisputeReference);
+    public sealed record ParkedRow(int Id, DateTimeOffset ReceivedAt, string From, string? FromName, string Subject, string Excerpt, ParkReason Reason, string? Detail, string? DisputeReference)
+    {
+        /// <summary>The task whose reply address it was sent to: attached, it becomes that task's internal answer.</summary>
+        public string? TaskTitle { get; init; }
+    }
 }

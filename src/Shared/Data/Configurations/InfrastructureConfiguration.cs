@@ -31,6 +31,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Version).IsConcurrencyToken();
         builder.HasIndex(m => new { m.SentAt, m.FailedAt, m.NextAttemptAt });
         builder.Ignore(m => m.AttachmentList);
+
+        // A task's e-mails answer to its reply address; the task keeps its history, its e-mails only point at it.
+        builder.HasOne(m => m.DisputeTask).WithMany().HasForeignKey(m => m.TaskId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

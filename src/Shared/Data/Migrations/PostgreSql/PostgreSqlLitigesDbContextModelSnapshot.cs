@@ -1067,6 +1067,9 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.Property<int?>("DisputeId")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Excerpt")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1114,6 +1117,9 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
+
+                    b.Property<int?>("TaskId")
+                        .HasColumnType("integer");
 
                     b.Property<string>("To")
                         .IsRequired()
@@ -1579,6 +1585,9 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<int?>("TaskId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("TextBody")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1588,6 +1597,8 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TaskId");
 
                     b.HasIndex("SentAt", "FailedAt", "NextAttemptAt");
 
@@ -2868,6 +2879,16 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Litiges.Notifications.OutboxMessage", b =>
+                {
+                    b.HasOne("Litiges.Disputes.DisputeTask", "DisputeTask")
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("DisputeTask");
                 });
 
             modelBuilder.Entity("Litiges.Settlements.Instalment", b =>

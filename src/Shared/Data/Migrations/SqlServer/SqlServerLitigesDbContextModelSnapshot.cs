@@ -1069,6 +1069,9 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.Property<int?>("DisputeId")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("ErasedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Excerpt")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1116,6 +1119,9 @@ namespace Litiges.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
+
+                    b.Property<int?>("TaskId")
+                        .HasColumnType("int");
 
                     b.Property<string>("To")
                         .IsRequired()
@@ -1581,6 +1587,9 @@ namespace Litiges.Data.Migrations.SqlServer
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
+                    b.Property<int?>("TaskId")
+                        .HasColumnType("int");
+
                     b.Property<string>("TextBody")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -1590,6 +1599,8 @@ namespace Litiges.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TaskId");
 
                     b.HasIndex("SentAt", "FailedAt", "NextAttemptAt");
 
@@ -2871,6 +2882,16 @@ namespace Litiges.Data.Migrations.SqlServer
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Litiges.Notifications.OutboxMessage", b =>
+                {
+                    b.HasOne("Litiges.Disputes.DisputeTask", "DisputeTask")
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("DisputeTask");
                 });
 
             modelBuilder.Entity("Litiges.Settlements.Instalment", b =>

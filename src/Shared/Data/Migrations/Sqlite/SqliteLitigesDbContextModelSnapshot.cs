@@ -1034,6 +1034,9 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Property<int?>("DisputeId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Excerpt")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1081,6 +1084,9 @@ namespace Litiges.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("TaskId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("To")
                         .IsRequired()
@@ -1528,6 +1534,9 @@ namespace Litiges.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("TaskId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("TextBody")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1537,6 +1546,8 @@ namespace Litiges.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TaskId");
 
                     b.HasIndex("SentAt", "FailedAt", "NextAttemptAt");
 
@@ -2801,6 +2812,16 @@ namespace Litiges.Data.Migrations.Sqlite
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Litiges.Notifications.OutboxMessage", b =>
+                {
+                    b.HasOne("Litiges.Disputes.DisputeTask", "DisputeTask")
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("DisputeTask");
                 });
 
             modelBuilder.Entity("Litiges.Settlements.Instalment", b =>

@@ -1,0 +1,70 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Litiges.Data.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class InboundTaskReplies : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "TaskId",
+                table: "Outbox",
+                type: "integer",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ErasedAt",
+                table: "InboundMails",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "TaskId",
+                table: "InboundMails",
+                type: "integer",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_TaskId",
+                table: "Outbox",
+                column: "TaskId");
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_Outbox_DisputeTasks_TaskId",
+                table: "Outbox",
+                column: "TaskId",
+                principalTable: "DisputeTasks",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.SetNull);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropForeignKey(
+                name: "FK_Outbox_DisputeTasks_TaskId",
+                table: "Outbox");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Outbox_TaskId",
+                table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "TaskId",
+                table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "ErasedAt",
+                table: "InboundMails");
+
+            migrationBuilder.DropColumn(
+                name: "TaskId",
+                table: "InboundMails");
+        }
+    }
+}
