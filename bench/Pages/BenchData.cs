@@ -62,7 +62,9 @@ internal static class BenchData
             await File.WriteAllTextAsync(ready, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {provider} {options.Size}: {await db.Invoices.CountAsync():N0} invoices, {await db.Disputes.CountAsync():N0} disputes ({(reuse ? "reused" : "prepared")} in {watch.Elapsed.TotalSeconds:0.0} s)"));
+        var invoices = await db.Invoices.CountAsync();
+        var disputes = await db.Disputes.CountAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {provider} {options.Size}: {invoices:N0} invoices, {disputes:N0} disputes ({(reuse ? "reused" : "prepared")} in {watch.Elapsed.TotalSeconds:0.0} s)"));
         return (settings, new BenchLogins(customerEmail, StaffEmail, key, DemoData.Password));
     }
 

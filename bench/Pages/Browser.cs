@@ -137,7 +137,7 @@ internal sealed partial class Browser(AppProcess app)
         var counter = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(counter, at.ToUnixTimeSeconds() / 30);
 #pragma warning disable CA5350 // RFC 6238 authenticator codes are HMAC-SHA1, as Identity checks them.
-        var hash = HMACSHA1.HashData([.. key], counter);
+        var hash = HMACSHA1.HashData(key.ToArray(), counter);
 #pragma warning restore CA5350
         var offset = hash[^1] & 0x0F;
         var code = (BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(offset)) & 0x7FFFFFFF) % 1_000_000;
