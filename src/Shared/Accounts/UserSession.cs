@@ -103,13 +103,6 @@ public sealed class UserSessions(LitigesDbContext db, TimeProvider clock)
         }
     }
 
-    /// <summary>The row the check reads on every request, compiled once rather than translated per request.</summary>
-    private static readonly Func<LitigesDbContext, Guid, CancellationToken, Task<SessionCheck?>> ReadSession =
-        EF.CompileAsyncQuery((LitigesDbContext db, Guid id, CancellationToken cancellationToken) =>
-            db.UserSessions.AsNoTracking().Where(s => s.Id == id).Select(s => new SessionCheck(s.Id, s.UserId, s.EndedAt, s.LastSeenAt)).SingleOrDefault());
-
-    private sealed record SessionCheck(Guid Id, string UserId, DateTimeOffset? EndedAt, DateTimeOffset LastSeenAt);
-
     private static async Task CheckAsync(CookieValidatePrincipalContext context, ClaimsPrincipal principal)
     {
         var services = context.HttpContext.RequestServices;
@@ -118,7 +111,9 @@ public sealed class UserSessions(LitigesDbContext db, TimeProvider clock)
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
         // The first query of a signed-in request: the page's own queries go on the same connection.
         await db.ShareOneConnectionAsync(context.HttpContext.RequestAborted);
-        var session = IdOf(principal) is { } id ? await ReadSession(db, id, context.HttpContext.RequestAborted) : null;
+        var session = IdOf(principal) is { } id
+            ? await db.UserSessions.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.Id, s.UserId, s.EndedAt, s.LastSeenAt }).SingleOrDefaultAsync(context.HttpContext.RequestAborted)
+            : null;
         if (session is null || session.EndedAt is not null || session.UserId != userId)
         {
             context.RejectPrincipal();
