@@ -109,6 +109,8 @@ public sealed class UserSessions(LitigesDbContext db, TimeProvider clock)
         var db = services.GetRequiredService<LitigesDbContext>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        // The first query of a signed-in request: the page's own queries go on the same connection.
+        await db.ShareOneConnectionAsync(context.HttpContext.RequestAborted);
         var session = IdOf(principal) is { } id
             ? await db.UserSessions.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.Id, s.UserId, s.EndedAt, s.LastSeenAt }).SingleOrDefaultAsync(context.HttpContext.RequestAborted)
             : null;

@@ -14,6 +14,13 @@ public enum DatabaseProvider
 public static class DatabaseSetup
 {
     /// <summary>
+    /// The options are built once: the interceptors are singletons (or stateless), and building
+    /// them for every context (every request) cost each request an options build and EF's
+    /// look-up of its internal services by those options.
+    /// </summary>
+    private const ServiceLifetime OptionsLifetime = ServiceLifetime.Singleton;
+
+    /// <summary>
     /// Registers <see cref="LitigesDbContext"/> for the provider named by <c>Database:Provider</c>
     /// (Sqlite by default) and the connection string <c>ConnectionStrings:Litiges</c>. Without a
     /// connection string, SQLite uses litiges.db in the data folder.
@@ -40,7 +47,7 @@ public static class DatabaseSetup
                 connectionString = string.IsNullOrWhiteSpace(connectionString)
                     ? $"Data Source={Path.Combine(dataFolder, "litiges.db")};Default Timeout=30"
                     : connectionString;
-                services.AddDbContext<LitigesDbContext, SqliteLitigesDbContext>((s, o) => Audited(s, o).UseSqlite(connectionString));
+                services.AddDbContext<LitigesDbContext, SqliteLitigesDbContext>((s, o) => Audited(s, o).UseSqlite(connectionString), ServiceLifetime.Scoped, OptionsLifetime);
                 break;
             case DatabaseProvider.PostgreSql:
                 services.AddDbContext<LitigesDbContext, PostgreSqlLitigesDbContext>((s, o) => Audited(s, o).UseNpgsql(Required(connectionString), npgsql =>
@@ -49,7 +56,7 @@ public static class DatabaseSetup
                     {
                         npgsql.EnableRetryOnFailure(retries, retryDelay, errorCodesToAdd: null);
                     }
-                }));
+                }), ServiceLifetime.Scoped, OptionsLifetime);
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContext<LitigesDbContext, SqlServerLitigesDbContext>((s, o) => Audited(s, o).UseSqlServer(Required(connectionString), sql =>
@@ -58,7 +65,7 @@ public static class DatabaseSetup
                     {
                         sql.EnableRetryOnFailure(retries, retryDelay, errorNumbersToAdd: null);
                     }
-                }));
+                }), ServiceLifetime.Scoped, OptionsLifetime);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{provider}'.");

@@ -24,6 +24,14 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
     {
     }
 
+    /// <summary>
+    /// Keeps the connection open until the context is disposed (the end of the request), so that a
+    /// request's queries share it. Only SQLite does: there, each query otherwise took a connection
+    /// from the pool under its lock and gave it back, and the pool's lock was where concurrent
+    /// requests queued (see bench/Pages); a server connection is not held through page rendering.
+    /// </summary>
+    public virtual Task ShareOneConnectionAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public DbSet<CustomerAccount> CustomerAccounts => Set<CustomerAccount>();
 
     public DbSet<Invoice> Invoices => Set<Invoice>();

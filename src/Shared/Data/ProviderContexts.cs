@@ -7,6 +7,8 @@ namespace Litiges.Data;
 /// <summary>SQLite: the embedded default. Its own migrations live in Data/Migrations/Sqlite.</summary>
 public sealed class SqliteLitigesDbContext(DbContextOptions<SqliteLitigesDbContext> options) : LitigesDbContext(options)
 {
+    public override Task ShareOneConnectionAsync(CancellationToken cancellationToken) => Database.OpenConnectionAsync(cancellationToken);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         base.ConfigureConventions(configurationBuilder);

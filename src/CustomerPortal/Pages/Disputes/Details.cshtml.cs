@@ -56,7 +56,8 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     /// <param name="id">The dispute's id, or its reference (links in e-mails use the reference).</param>
     public async Task<IActionResult> OnGetAsync(string id, string? confirm, CancellationToken cancellationToken)
     {
-        var disputeId = await ResolveAsync(id, cancellationToken);
+        // An id needs no look-up of its own: loading the dispute applies the same visibility.
+        var disputeId = int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : await ResolveAsync(id, cancellationToken);
         var found = disputeId is not null && await LoadAsync(disputeId.Value, cancellationToken);
         if (!found)
         {
