@@ -113,7 +113,7 @@ public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands comma
     }
 
     // A letter stored for an answer that is not recorded goes: the user chooses it again with the form shown back.
-    private async Task DropAsync(IReadOnlyList<StoredFile> letter)
+    private async Task DropAsync(List<StoredFile> letter)
     {
         if (letter.Count > 0)
         {
