@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
@@ -174,7 +175,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
         var batch = new EvidenceBatch();
         var form = await intake.ReadFormAsync(HttpContext, batch, id, EvidenceChannel.Staff, "Upload", cancellationToken);
-        await TryUpdateModelAsync(this, string.Empty, form.Values, page => page.Version, page => page.Seen, page => page.ShareWithCustomer);
+        Version = Number(form[nameof(Version)]);
+        Seen = Number(form[nameof(Seen)]);
+        ShareWithCustomer = bool.TryParse(form[nameof(ShareWithCustomer)], out var share) && share;
         if (batch.Errors.Count > 0 || batch.Stored.Count == 0)
         {
             await intake.DiscardAsync(batch.Stored);
@@ -199,6 +202,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             },
             undo: () => intake.DiscardAsync(stored));
     }
+
+    // A number the form carries (the version and history length the user saw); missing or unreadable, 0, as model binding reads it.
+    private static int Number(string? posted) => int.TryParse(posted, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
 
     protected override async Task<Dispute?> LoadAsync(int id, CancellationToken cancellationToken)
     {
