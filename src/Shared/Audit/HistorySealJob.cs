@@ -1,5 +1,4 @@
 using System.Globalization;
-using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Jobs;
 using Litiges.Notifications;
@@ -70,18 +69,13 @@ public sealed class HistorySealJob(
             return null;
         }
 
-        var managers = await StaffRoles.ActiveMembers(db, StaffRoles.CreditManager)
-            .OrderBy(u => u.Email)
-            .Select(u => new { u.Email, u.Language })
-            .ToListAsync(cancellationToken);
-        foreach (var manager in managers)
+        foreach (var manager in await Notices.StaffAsync(db, StaffAudience.CreditManagers, cancellationToken))
         {
             var culture = Localization.Cultures.For(manager.Language);
-            Outbox.QueueEmail(
+            Notices.Queue(
                 db,
                 "HistorySealed",
-                manager.Email!,
-                manager.Language,
+                manager,
                 now,
                 mail.PublicBackOfficeUrl,
                 seal.SealedAt.ToString("u", culture),

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Litiges.Jobs;
-using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
@@ -32,6 +31,8 @@ public sealed record DeadlineWatchReport(int DueSoonAlerts, int BreachAlerts, in
 /// Watches the deadlines of open disputes and the internal tasks. A deadline that reaches 75 %
 /// of its time alerts the owner; a breached one alerts the owner and escalates to every credit
 /// manager; an overdue task is chased once a day, each reminder stating the cash that waits on it.
+/// The people are found and told as <see cref="Notices"/> says, as each chose: the 75 % alert and
+/// the task reminder may be turned off, a breach always leaves.
 /// Every e-mail goes through the outbox in the same save as the dispute it concerns, and each
 /// dispute is saved under its version: when several instances run, the one that saves second
 /// gets a concurrency conflict, sends nothing, and moves on, so each alert leaves exactly once.
@@ -123,8 +124,8 @@ public sealed class DeadlineWatcher(
         }
 
         var customer = await CustomerNameAsync(db, dispute.CustomerAccountId, cancellationToken);
-        var owner = dispute.OwnerUserId is null ? null : await Recipients(Staff(db).Where(u => u.Id == dispute.OwnerUserId)).FirstOrDefaultAsync(cancellationToken);
-        var creditManagers = await CreditManagersAsync(db, cancellationToken);
+        var owner = dispute.OwnerUserId is { } ownerId ? (await Notices.StaffAsync(db, StaffAudience.Person(ownerId), cancellationToken)).SingleOrDefault() : null;
+        var creditManagers = await Notices.StaffAsync(db, StaffAudience.CreditManagers, cancellationToken);
         var link = links.BackOfficeDispute(dispute.Id);
         var dueSoon = 0;
         var breached = 0;
@@ -135,7 +136,7 @@ public sealed class DeadlineWatcher(
                 // Without an owner, nobody would hear of it: the credit managers do.
                 foreach (var recipient in owner is null ? creditManagers : [owner])
                 {
-                    Queue(db, "DeadlineDueSoon", recipient, now, link, dispute.Reference, Kind(deadline.Kind, recipient), When(deadline.Due, recipient), customer);
+                    Notices.Queue(db, "DeadlineDueSoon", recipient, now, link, dispute.Reference, Kind(deadline.Kind, recipient), When(deadline.Due, recipient), customer);
                 }
 
                 dueSoon++;
@@ -144,12 +145,12 @@ public sealed class DeadlineWatcher(
 
             if (owner is not null)
             {
-                Queue(db, "DeadlineBreached", owner, now, link, dispute.Reference, Kind(deadline.Kind, owner), When(deadline.Due, owner), customer);
+                Notices.Queue(db, "DeadlineBreached", owner, now, link, dispute.Reference, Kind(deadline.Kind, owner), When(deadline.Due, owner), customer);
             }
 
-            foreach (var manager in creditManagers.Where(m => m.Id != owner?.Id))
+            foreach (var manager in creditManagers.Where(m => m.UserId != owner?.UserId))
             {
-                Queue(db, "DeadlineEscalated", manager, now, link, dispute.Reference, Kind(deadline.Kind, manager), When(deadline.Due, manager), customer, dispute.OwnerName ?? Text("Queue.Unassigned", manager));
+                Notices.Queue(db, "DeadlineEscalated", manager, now, link, dispute.Reference, Kind(deadline.Kind, manager), When(deadline.Due, manager), customer, dispute.OwnerName ?? Text("Queue.Unassigned", manager));
             }
 
             breached++;
@@ -216,19 +217,17 @@ public sealed class DeadlineWatcher(
         var link = links.BackOfficeDispute(dispute.Id);
         foreach (var task in due)
         {
-            var recipients = await Recipients(Staff(db)
-                    .Where(u => (task.AssigneeUserId != null && u.Id == task.AssigneeUserId) || (task.DepartmentId != null && u.DepartmentId == task.DepartmentId)))
-                .ToListAsync(cancellationToken);
+            var recipients = await Notices.StaffAsync(db, StaffAudience.OfTask(task), cancellationToken);
             if (recipients.Count == 0)
             {
                 // Nobody in the department: the credit managers chase it themselves.
-                recipients = await CreditManagersAsync(db, cancellationToken);
+                recipients = await Notices.StaffAsync(db, StaffAudience.CreditManagers, cancellationToken);
             }
 
             foreach (var recipient in recipients)
             {
                 var culture = CultureOf(recipient);
-                Queue(
+                Notices.Queue(
                     db,
                     "TaskOverdue",
                     recipient,
@@ -290,26 +289,8 @@ public sealed class DeadlineWatcher(
         return TimeSpan.FromDays(Math.Max(businessLead, calendarLead));
     }
 
-    private static IQueryable<AppUser> Staff(LitigesDbContext db) =>
-        db.Users.AsNoTracking().Where(u => u.Kind == UserKind.Staff && u.IsActive && u.Email != null);
-
-    private static IQueryable<Recipient> Recipients(IQueryable<AppUser> users) =>
-        users.OrderBy(u => u.Email).Select(u => new Recipient(u.Id, u.Email!, u.DisplayName, u.Language, u.DepartmentId, u.MutedNotifications));
-
-    private static Task<List<Recipient>> CreditManagersAsync(LitigesDbContext db, CancellationToken cancellationToken) =>
-        Recipients(StaffRoles.ActiveMembers(db, StaffRoles.CreditManager)).ToListAsync(cancellationToken);
-
     private static Task<string> CustomerNameAsync(LitigesDbContext db, int customerAccountId, CancellationToken cancellationToken) =>
         db.CustomerAccounts.AsNoTracking().Where(c => c.Id == customerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
-
-    // The 75 % alert and the task reminder are the ones a user may turn off; breaches always leave.
-    private static void Queue(LitigesDbContext db, string kind, Recipient recipient, DateTimeOffset now, string link, params object[] arguments)
-    {
-        if (!NotificationKinds.Mutes(recipient.MutedNotifications, kind))
-        {
-            Outbox.QueueEmail(db, kind, recipient.Email, recipient.Language, now, link, arguments);
-        }
-    }
 
     private static CultureInfo CultureOf(Recipient recipient) => Cultures.For(recipient.Language);
 
@@ -323,8 +304,6 @@ public sealed class DeadlineWatcher(
 
     private static string When(DateTimeOffset instant, Recipient recipient) =>
         TimeZoneInfo.ConvertTime(instant, FrenchBusinessCalendar.Instance.TimeZone).ToString("g", CultureOf(recipient));
-
-    private sealed record Recipient(string Id, string Email, string Name, string Language, int? DepartmentId, string MutedNotifications);
 
     private sealed class Counter
     {

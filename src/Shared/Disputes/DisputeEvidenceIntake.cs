@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Litiges.Data;
+using Litiges.Hosting;
 using Litiges.Localization;
 using Litiges.Storage;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -102,6 +104,29 @@ public sealed class DisputeEvidenceIntake(LitigesDbContext db, EvidenceIntake in
         catch (StorageUnavailableException)
         {
             return Refuse(batch, t[channel == EvidenceChannel.Staff ? "Details.StorageUnavailable" : "Portal.Upload.StoreUnavailable", name]);
+        }
+    }
+
+    /// <summary>
+    /// Reads a multipart form as it arrives (<see cref="StreamedForm"/>): each file of
+    /// <paramref name="field"/> (of any field when null) is taken into <paramref name="batch"/> by
+    /// <see cref="TakeAsync"/>, other files are skipped unread. When the form cannot be read to its
+    /// end (a malformed body, a dropped connection), the files already stored are deleted and the
+    /// failure goes on (a 400, <see cref="MalformedRequests"/>).
+    /// </summary>
+    public async Task<StreamedForm> ReadFormAsync(HttpContext http, EvidenceBatch batch, int disputeId, EvidenceChannel channel, string? field, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StreamedForm.ReadAsync(
+                http,
+                file => field is null || string.Equals(file.FieldName, field, StringComparison.OrdinalIgnoreCase) ? TakeAsync(batch, disputeId, file.FileName, file.Content, channel, cancellationToken) : Task.CompletedTask,
+                cancellationToken);
+        }
+        catch (Exception) when (batch.Stored.Count > 0)
+        {
+            await DiscardAsync(batch.Stored);
+            throw;
         }
     }
 

@@ -28,7 +28,7 @@ public sealed record IntakeResult(PlatformStatusMessage Message, bool Replayed)
 /// acted on (unreadable, unknown status, unknown invoice, an amount the dispute rules refuse) leaves
 /// nothing behind but itself, parked with its reason for an agent.
 /// </summary>
-public sealed class StatusIntake(LitigesDbContext db, TimeProvider clock, IOptions<SellerOptions> seller, MailSettings mail, DisputeFiling filing)
+public sealed class StatusIntake(LitigesDbContext db, TimeProvider clock, IOptions<SellerOptions> seller, PublicLinks links, DisputeFiling filing)
 {
     /// <summary>Who acts in the dispute's history when the platform speaks.</summary>
     public static readonly Actor Platform = Actor.SystemActor("Plateforme de facturation électronique (PA)");
@@ -264,24 +264,21 @@ public sealed class StatusIntake(LitigesDbContext db, TimeProvider clock, IOptio
         return result.Length <= Dispute.MaxMessageLength ? result : result[..Dispute.MaxMessageLength];
     }
 
-    // Every active agent hears of it, in their own language, with a link to the dispute's file.
+    // Every active agent hears of it (Notices), in their own language, with a link to the dispute's file.
     private async Task AlertAgentsAsync(Dispute dispute, Invoice invoice, CdarStatus status, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var agents = await StaffRoles.ActiveMembers(db, StaffRoles.Agent)
-            .Select(u => new { u.Email, u.DisplayName, u.Language })
-            .ToListAsync(cancellationToken);
+        var agents = await Notices.StaffAsync(db, StaffAudience.Holders(StaffRoles.Agent), cancellationToken);
         var customer = await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == invoice.CustomerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
         var reasons = string.Join(", ", status.Reasons.Select(r => r.Text ?? r.Code));
         foreach (var agent in agents)
         {
-            Outbox.QueueEmail(
+            Notices.Queue(
                 db,
                 "PlatformStatusAlert",
-                agent.Email!,
-                agent.Language,
+                agent,
                 now,
-                string.Create(CultureInfo.InvariantCulture, $"{mail.PublicBackOfficeUrl}/Disputes/Details/{dispute.Id}"),
-                agent.DisplayName,
+                links.BackOfficeDispute(dispute.Id),
+                agent.Name,
                 dispute.Reference,
                 customer,
                 $"{status.StatusCode} {LifecycleStatus.FrenchNames[status.StatusCode]}",

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Litiges.Jobs;
-using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Documents;
@@ -110,7 +109,7 @@ public sealed class KpiReportMailer(
         }
 
         // A credit manager who turned the report off on the preferences page gets none; the period is recorded all the same.
-        var managers = (await CreditManagersAsync(db, cancellationToken)).Where(m => !NotificationKinds.Mutes(m.Muted, "KpiReport")).ToList();
+        var managers = (await Notices.StaffAsync(db, StaffAudience.CreditManagers, cancellationToken)).Where(m => NotificationKinds.DeliveryFor(m, "KpiReport") != NotificationDelivery.Off).ToList();
         var report = await KpiQueries.ComputeAsync(db, new KpiFilter(period.From, period.To) { Interval = KpiInterval.Week }, now, cancellationToken);
         var reasons = await db.ReasonCodes.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
         var rootCauses = await db.RootCauses.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Label, cancellationToken);
@@ -125,11 +124,10 @@ public sealed class KpiReportMailer(
             var culture = Cultures.For(manager.Language);
             var tables = new KpiTables(culture, reasons, rootCauses);
             var link = links.BackOffice($"/Dashboard/Report?period={period.Key}&language={manager.Language}");
-            Outbox.QueueEmail(
+            Notices.Queue(
                 db,
                 "KpiReport",
-                manager.Email,
-                manager.Language,
+                manager,
                 now,
                 link,
                 tables.Text("Kpis.PeriodRange", tables.Day(period.From), tables.Day(period.To)),
@@ -227,13 +225,6 @@ public sealed class KpiReportMailer(
         }
     }
 
-    private static Task<List<Manager>> CreditManagersAsync(LitigesDbContext db, CancellationToken cancellationToken) =>
-        StaffRoles.ActiveMembers(db, StaffRoles.CreditManager)
-            .OrderBy(u => u.Email)
-            .Select(u => new Manager(u.Email!, u.Language, u.MutedNotifications))
-            .ToListAsync(cancellationToken);
-
-    private sealed record Manager(string Email, string Language, string Muted);
 }
 
 /// <summary>The dashboard as a PDF: every table of the page with its definition, in one language.</summary>

@@ -96,7 +96,7 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
                     await CustomerAsync("DisputeAcknowledged", Reference, BusinessDate.Of(Due(deadlines, DeadlineKind.Resolve)), BusinessDate.Of(Due(deadlines, DeadlineKind.HardLimit)));
                     break;
                 case DisputeEventKind.Assigned:
-                    await StaffAsync("DisputeAssigned", new StaffAudience([@event.UserId!], null, []), BackOffice, Reference, Actor.DisplayName);
+                    await StaffAsync("DisputeAssigned", StaffAudience.Person(@event.UserId!), BackOffice, Reference, Actor.DisplayName);
                     break;
                 case DisputeEventKind.QuestionAsked:
                     await CustomerAsync("DisputeQuestion", Reference, @event.Text!);
@@ -113,7 +113,7 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
                 case DisputeEventKind.ApprovalRequested:
                     var proposal = @event.Proposal!;
                     var roles = (proposal.ApprovalRoles ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
-                    await StaffAsync("ApprovalRequested", new StaffAudience([], null, roles), links.BackOfficeApprovals(), Reference, proposal.Summary, Actor.DisplayName, new Money(proposal.Value, proposal.Currency));
+                    await StaffAsync("ApprovalRequested", StaffAudience.Holders(roles), links.BackOfficeApprovals(), Reference, proposal.Summary, Actor.DisplayName, new Money(proposal.Value, proposal.Currency));
                     break;
                 case DisputeEventKind.SettlementApproved:
                     await ProposerAsync("SettlementApproved", Reference, @event.Proposal!.Summary, Actor.DisplayName);
@@ -130,7 +130,7 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
                     await HandlersAsync("SettlementDeclined", Reference, Summary(), Actor.DisplayName, await CompanyAsync(), Comment());
                     break;
                 case DisputeEventKind.CreditNoteAwaited:
-                    await StaffAsync("CreditNoteAwaited", new StaffAudience([], null, [Accounts.StaffRoles.Finance]), BackOffice, Reference, Summary(), await CompanyAsync(), new Money(@event.Proposal!.Value, @event.Proposal.Currency));
+                    await StaffAsync("CreditNoteAwaited", StaffAudience.Holders(StaffRoles.Finance), BackOffice, Reference, Summary(), await CompanyAsync(), new Money(@event.Proposal!.Value, @event.Proposal.Currency));
                     break;
                 case DisputeEventKind.Resolved:
                     await CustomerAsync("DisputeResolved", Reference, @event.Text ?? string.Empty);
@@ -149,8 +149,7 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
                     break;
                 case DisputeEventKind.TaskOpened:
                     var task = @event.Task!;
-                    var audience = new StaffAudience(task.AssigneeUserId is { } assignee ? [assignee] : [], task.DepartmentId, []);
-                    foreach (var recipient in await Notices.StaffAsync(db, audience, cancellationToken))
+                    foreach (var recipient in await Notices.StaffAsync(db, StaffAudience.OfTask(task), cancellationToken))
                     {
                         // Their e-mail answers to the task's reply address: a reply becomes the task's answer.
                         Queue("TaskAssigned", recipient, links.BackOfficeTasks(), Reference, task.Title, task.DueOn, new Money(task.CashAtStake, dispute.Currency), Actor.DisplayName)?.AboutTask(task);
@@ -211,7 +210,7 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
             // within the first deadline, unless it already has an owner.
             var amount = new Money(dispute.DisputedAmount, dispute.Currency);
             var staff = (await Notices.HandlersOf(db, dispute, cancellationToken))
-                .Concat(dispute.OwnerUserId is null ? await Notices.StaffAsync(db, new StaffAudience([], null, [StaffRoles.Agent]), cancellationToken) : [])
+                .Concat(dispute.OwnerUserId is null ? await Notices.StaffAsync(db, StaffAudience.Holders(StaffRoles.Agent), cancellationToken) : [])
                 .DistinctBy(r => r.Email, StringComparer.OrdinalIgnoreCase);
             foreach (var recipient in staff)
             {
@@ -248,7 +247,7 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
             var files = dispute.Evidence.Count(e => db.Entry(e).State == EntityState.Added);
             var company = await CompanyAsync();
             var staff = (await Notices.HandlersOf(db, dispute, cancellationToken))
-                .Concat(await Notices.StaffAsync(db, new StaffAudience([], null, [Accounts.StaffRoles.CreditManager]), cancellationToken));
+                .Concat(await Notices.StaffAsync(db, StaffAudience.CreditManagers, cancellationToken));
             foreach (var recipient in staff)
             {
                 Queue("DisputeReopened", recipient, BackOffice, Reference, Actor.DisplayName, company, @event.Text!, files);
@@ -310,7 +309,7 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
         {
             if (@event.Proposal is { ProposedByUserId: { Length: > 0 } proposer })
             {
-                await StaffAsync(kind, new StaffAudience([proposer], null, []), BackOffice, arguments);
+                await StaffAsync(kind, StaffAudience.Person(proposer), BackOffice, arguments);
             }
         }
 
@@ -332,14 +331,7 @@ public sealed class DisputeNotices(PublicLinks? links) : SaveChangesInterceptor
                 return null;
             }
 
-            var delivery = NotificationKinds.DeliveryFor(recipient, kind);
-            if (delivery == NotificationDelivery.Off)
-            {
-                return null;
-            }
-
-            var message = Outbox.QueueEmail(db, kind, recipient.Email, recipient.Language, @event.At, link, arguments).AboutDispute(dispute.Id);
-            return delivery == NotificationDelivery.Digest ? message.DeferToDigest() : message;
+            return Notices.Queue(db, kind, recipient, @event.At, link, arguments)?.AboutDispute(dispute.Id);
         }
     }
 }

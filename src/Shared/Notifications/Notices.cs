@@ -6,10 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Litiges.Notifications;
 
 /// <summary>
-/// Who hears of a dispute: the one recipient lookup of the product. On the customer's side one
-/// rule (<see cref="CustomerRecipientsAsync"/>); on the staff side people named by user, by
-/// department or by role, and "whoever works the dispute" (<see cref="HandlersOf"/>). The acts
-/// themselves are turned into e-mails by <see cref="DisputeNotices"/>.
+/// Who hears of a dispute, and how: the one recipient lookup of the product and the one way a
+/// notice is queued for a person (<see cref="Queue"/>). On the customer's side one rule
+/// (<see cref="CustomerRecipientsAsync"/>); on the staff side people named by user, by department
+/// or by role, and "whoever works the dispute" (<see cref="HandlersOf"/>). The acts themselves are
+/// turned into e-mails by <see cref="DisputeNotices"/>; the jobs (deadline watch, payment
+/// schedules, the e-invoicing platform's statuses) find and tell their people here too.
 /// </summary>
 public static class Notices
 {
@@ -73,7 +75,7 @@ public static class Notices
     {
         if (dispute.OwnerUserId is { } owner)
         {
-            var owners = await StaffAsync(db, new StaffAudience([owner], null, []), cancellationToken);
+            var owners = await StaffAsync(db, StaffAudience.Person(owner), cancellationToken);
             if (owners.Count > 0)
             {
                 return owners;
@@ -81,7 +83,24 @@ public static class Notices
         }
 
         var department = await StaffAsync(db, new StaffAudience([], dispute.DepartmentId, []), cancellationToken);
-        return department.Count > 0 ? department : await StaffAsync(db, new StaffAudience([], null, [StaffRoles.CreditManager]), cancellationToken);
+        return department.Count > 0 ? department : await StaffAsync(db, StaffAudience.CreditManagers, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues an e-mail of <paramref name="kind"/> for <paramref name="recipient"/> as they chose to
+    /// receive it (<see cref="NotificationKinds.DeliveryFor"/>): at once, held for their daily
+    /// digest, or not at all (then null). It leaves with the caller's save.
+    /// </summary>
+    public static OutboxMessage? Queue(LitigesDbContext db, string kind, Recipient recipient, DateTimeOffset at, string? link, params object[] arguments)
+    {
+        var delivery = NotificationKinds.DeliveryFor(recipient, kind);
+        if (delivery == NotificationDelivery.Off)
+        {
+            return null;
+        }
+
+        var message = Outbox.QueueEmail(db, kind, recipient.Email, recipient.Language, at, link, arguments);
+        return delivery == NotificationDelivery.Digest ? message.DeferToDigest() : message;
     }
 
     private static IQueryable<Recipient> Users(IQueryable<AppUser> users) =>
@@ -110,4 +129,15 @@ public sealed record Recipient(string Email, string Name, string Language)
 }
 
 /// <summary>Staff named by user, by department, or by role.</summary>
-public sealed record StaffAudience(IReadOnlyCollection<string> UserIds, int? DepartmentId, IReadOnlyCollection<string> Roles);
+public sealed record StaffAudience(IReadOnlyCollection<string> UserIds, int? DepartmentId, IReadOnlyCollection<string> Roles)
+{
+    /// <summary>The credit managers, who hear of what nobody else would.</summary>
+    public static readonly StaffAudience CreditManagers = Holders(StaffRoles.CreditManager);
+
+    public static StaffAudience Person(string userId) => new([userId], null, []);
+
+    public static StaffAudience Holders(params IReadOnlyCollection<string> roles) => new([], null, roles);
+
+    /// <summary>Whoever a task is given to: its assignee and the members of its department.</summary>
+    public static StaffAudience OfTask(DisputeTask task) => new(task.AssigneeUserId is { } assignee ? [assignee] : [], task.DepartmentId, []);
+}

@@ -1,4 +1,3 @@
-using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Invoices;
@@ -48,30 +47,33 @@ public sealed class ScheduleFollowUp(
             return 0;
         }
 
-        var creditManagers = await StaffRoles.ActiveMembers(db, StaffRoles.CreditManager).ToListAsync(cancellationToken);
         var alerts = 0;
         foreach (var item in missed)
         {
             var proposal = await db.SettlementProposals.SingleAsync(p => p.Id == item.ProposalId, cancellationToken);
             var dispute = await db.Disputes.AsNoTracking().SingleAsync(d => d.Id == proposal.DisputeId, cancellationToken);
-            var owner = dispute.OwnerUserId is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == dispute.OwnerUserId, cancellationToken);
             item.Instalment.RecordMissedAlert(now);
-            foreach (var recipient in creditManagers.Append(owner).OfType<AppUser>().DistinctBy(u => u.Id))
+
+            // The owner and the credit managers, each once (Notices: the active staff of the audience).
+            var audience = StaffAudience.CreditManagers with { UserIds = dispute.OwnerUserId is { } owner ? [owner] : [] };
+            foreach (var recipient in await Notices.StaffAsync(db, audience, cancellationToken))
             {
                 var culture = Cultures.For(recipient.Language);
-                Outbox.QueueEmail(
+                var queued = Notices.Queue(
                     db,
                     "InstalmentMissed",
-                    recipient.Email!,
-                    recipient.Language,
+                    recipient,
                     now,
                     links.BackOfficeDispute(dispute.Id),
-                    recipient.DisplayName,
+                    recipient.Name,
                     dispute.Reference,
                     item.Instalment.Sequence,
                     item.Instalment.DueOn.ToString("d", culture),
                     Formats.AmountIn(item.Instalment.Amount - item.Instalment.PaidAmount, proposal.Currency, culture));
-                alerts++;
+                if (queued is not null)
+                {
+                    alerts++;
+                }
             }
         }
 

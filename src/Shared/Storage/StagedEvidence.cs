@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Litiges.Data;
 using Litiges.Disputes;
+using Litiges.Hosting;
 using Litiges.Localization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -118,6 +120,41 @@ public sealed class StagedEvidence(LitigesDbContext db, EvidenceIntake intake, I
     }
 
     /// <summary>
+    /// Reads the multipart form of a dispute being filled in as it arrives (<see cref="StreamedForm"/>),
+    /// staging each file (<see cref="StageAsync"/>) against the tickets the form already holds in
+    /// <paramref name="ticketField"/>, which come before its file input.
+    /// </summary>
+    /// <param name="fileField">The file input whose files are staged; every file when null.</param>
+    public async Task<StagedForm> ReadFormAsync(HttpContext http, string ticketField, string? fileField, string userId, IStringLocalizer t, CancellationToken cancellationToken)
+    {
+        var tickets = new List<string>();
+        var errors = new List<string>();
+        var position = 0;
+        var form = await StreamedForm.ReadAsync(
+            http,
+            async file =>
+            {
+                if (fileField is not null && !string.Equals(file.FieldName, fileField, StringComparison.OrdinalIgnoreCase))
+                {
+                    return;
+                }
+
+                var held = (file.Form.Fields.TryGetValue(ticketField, out var posted) ? posted.OfType<string>() : []).Concat(tickets);
+                var staged = await StageAsync(file.FileName, file.Content, ++position, held, userId, t, cancellationToken);
+                if (staged.Ticket is not null)
+                {
+                    tickets.Add(staged.Ticket);
+                }
+                else
+                {
+                    errors.Add(staged.Error!);
+                }
+            },
+            cancellationToken);
+        return new StagedForm(form, tickets, errors);
+    }
+
+    /// <summary>
     /// The user took a file back before filing: its record and its blob go, but only while it is
     /// theirs and still staged (a file a dispute claimed has no record any more).
     /// </summary>
@@ -136,6 +173,9 @@ public sealed class StagedEvidence(LitigesDbContext db, EvidenceIntake intake, I
 
     private sealed record Payload(StoredFile File, string UserId, DateTimeOffset ExpiresAt);
 }
+
+/// <summary>A form read with its files staged: the tickets of those stored, the reasons for those refused.</summary>
+public sealed record StagedForm(StreamedForm Form, IReadOnlyList<string> NewTickets, IReadOnlyList<string> Errors);
 
 /// <summary>A file stored with its ticket, or the reason it was refused.</summary>
 public sealed record StagedUpload(StoredFile? File, string? Ticket, string? Error);

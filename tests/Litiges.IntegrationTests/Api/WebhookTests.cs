@@ -8,6 +8,7 @@ using Litiges.Accounts;
 using Litiges.Disputes;
 using Litiges.Integration;
 using Litiges.Notifications;
+using Litiges.IntegrationTests.Portal;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,9 +28,9 @@ public abstract class WebhookTests<TFixture>(TFixture fixture) : ApiScenario<TFi
     {
         await using var listener = await WebhookListener.StartAsync();
         var (clientId, key, secret) = await NewClientAsync();
-        await SubscribeAsync(clientId, listener.Url, WebhookEvent.DisputeOpened);
+        await TestData.SubscribeAsync(Fixture, WebhookEvent.DisputeOpened, clientId, listener.Url);
         var (other, _, _) = await NewClientAsync();
-        await SubscribeAsync(other, listener.Url, WebhookEvent.CreditNoteIssued);
+        await TestData.SubscribeAsync(Fixture, WebhookEvent.CreditNoteIssued, other, listener.Url);
         var api = Api(key);
         var (customer, number) = await NewInvoiceAsync(api);
         var opened = await JsonAsync(await api.PostAsJsonAsync("/api/v1/disputes", new { customerNumber = customer, reasonCode = "QUA", description = "Palettes abîmées", claims = new[] { new { invoiceNumber = number, amount = 300m } } }), HttpStatusCode.Created);
@@ -54,7 +55,7 @@ public abstract class WebhookTests<TFixture>(TFixture fixture) : ApiScenario<TFi
     {
         await using var listener = await WebhookListener.StartAsync();
         var (clientId, key, _) = await NewClientAsync();
-        await SubscribeAsync(clientId, listener.Url, WebhookEvent.DisputeOpened);
+        await TestData.SubscribeAsync(Fixture, WebhookEvent.DisputeOpened, clientId, listener.Url);
         var api = Api(key);
         var (customer, number) = await NewInvoiceAsync(api);
         await JsonAsync(await api.PostAsJsonAsync("/api/v1/disputes", new { customerNumber = customer, reasonCode = "FAC", description = "Prix", claims = new[] { new { invoiceNumber = number } } }), HttpStatusCode.Created);
@@ -87,8 +88,8 @@ public abstract class WebhookTests<TFixture>(TFixture fixture) : ApiScenario<TFi
         var (clientId, _, _) = await NewClientAsync();
         var (revokedId, _, _) = await NewClientAsync();
         var url = new Uri($"http://127.0.0.1:9/{Guid.NewGuid():N}");
-        await SubscribeAsync(clientId, url, WebhookEvent.StatusChanged);
-        await SubscribeAsync(revokedId, url, WebhookEvent.StatusChanged);
+        await TestData.SubscribeAsync(Fixture, WebhookEvent.StatusChanged, clientId, url);
+        await TestData.SubscribeAsync(Fixture, WebhookEvent.StatusChanged, revokedId, url);
         await Fixture.WithDbAsync(async db =>
         {
             (await db.ApiClients.SingleAsync(c => c.Id == revokedId)).Revoke(DateTimeOffset.UtcNow);
@@ -127,8 +128,8 @@ public abstract class WebhookTests<TFixture>(TFixture fixture) : ApiScenario<TFi
     {
         var (clientId, _, _) = await NewClientAsync();
         var url = new Uri($"http://127.0.0.1:9/{Guid.NewGuid():N}");
-        await SubscribeAsync(clientId, url, WebhookEvent.SettlementAccepted);
-        await SubscribeAsync(clientId, url, WebhookEvent.CreditNoteIssued);
+        await TestData.SubscribeAsync(Fixture, WebhookEvent.SettlementAccepted, clientId, url);
+        await TestData.SubscribeAsync(Fixture, WebhookEvent.CreditNoteIssued, clientId, url);
         var customer = new ClaimsPrincipal(new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.NameIdentifier, "customer-id"),
@@ -169,13 +170,6 @@ public abstract class WebhookTests<TFixture>(TFixture fixture) : ApiScenario<TFi
         var kinds = await Fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Channel == NotificationChannel.Webhook && m.Recipient == url.ToString()).OrderBy(m => m.Id).Select(m => m.Kind).ToListAsync());
         Assert.Equal(["SettlementAccepted", "CreditNoteIssued"], kinds);
     }
-
-    private Task SubscribeAsync(int clientId, Uri url, WebhookEvent @event) =>
-        Fixture.WithDbAsync(async db =>
-        {
-            db.WebhookSubscriptions.Add(new WebhookSubscription(clientId, url, @event, DateTimeOffset.UtcNow));
-            await db.SaveChangesAsync();
-        });
 
     private Task<OutboxMessage> DeliveryAsync(Uri url) =>
         Fixture.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Channel == NotificationChannel.Webhook && m.Recipient == url.ToString()));

@@ -30,9 +30,12 @@ public abstract class BackOfficeScenario<TFixture>(TFixture fixture)
 
     protected TFixture Fixture { get; } = fixture;
 
-    protected async Task<Browser> StaffAsync(string email)
+    protected Task<Browser> StaffAsync(string email) => StaffAsync(email, Fixture.BackOffice);
+
+    /// <summary>A staff member signed in to <paramref name="app"/>, a back office configured for one test.</summary>
+    protected static async Task<Browser> StaffAsync(string email, AppFactory<Litiges.BackOffice.Program> app)
     {
-        var browser = new Browser(Fixture.BackOffice.CreateClient(NoRedirects));
+        var browser = new Browser(app.CreateClient(NoRedirects));
         var signIn = await browser.SignInAsync(email);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         return browser;

@@ -116,6 +116,27 @@ public abstract class DeadlineWatcherTests<TFixture>(TFixture fixture) : BackOff
     }
 
     [Fact]
+    public async Task A_staff_member_who_turned_task_reminders_off_is_not_chased_but_the_department_still_is()
+    {
+        var billing = await DepartmentIdAsync(ReferenceData.Departments.Billing);
+        var financeId = await UserIdAsync(Finance);
+        var id = await NewDisputeAsync(DisputeStatus.InReview, submittedAt: Submitted, then: (d, at) =>
+            d.OpenTask(SeedAgent, "Relancer le transporteur", billing, financeId, "Fanny Finance", new DateOnly(2026, 3, 3), 800m, at));
+        await MuteAsync(Finance, NotificationKinds.TaskReminder);
+        try
+        {
+            await Watcher(Paris(2026, 3, 5, 9)).RunOnceAsync(Paris(2026, 3, 5, 9));
+        }
+        finally
+        {
+            await MuteAsync(Finance);
+        }
+
+        Assert.Equal([("TaskOverdue", Resolver)], Sorted(await MailsAsync(id)));
+        Assert.Equal(1, (await LoadAsync(id)).Tasks.Single().Reminders);
+    }
+
+    [Fact]
     public async Task Done_task_is_not_chased()
     {
         var billing = await DepartmentIdAsync(ReferenceData.Departments.Billing);
@@ -212,6 +233,13 @@ public abstract class DeadlineWatcherTests<TFixture>(TFixture fixture) : BackOff
             .OrderBy(m => m.Id)
             .ToListAsync());
     }
+
+    private Task MuteAsync(string email, params string[] kinds) =>
+        Fixture.WithDbAsync(async db =>
+        {
+            (await db.Users.SingleAsync(u => u.Email == email)).MuteNotifications(kinds);
+            await db.SaveChangesAsync();
+        });
 
     private async Task SecondCreditManagerAsync()
     {

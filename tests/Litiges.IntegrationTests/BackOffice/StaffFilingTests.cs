@@ -27,7 +27,7 @@ public abstract class StaffFilingTests<TFixture>(TFixture fixture) : BackOfficeS
     public async Task Agent_opens_a_dispute_from_a_dunning_call_for_a_named_contact_and_it_is_blocked_and_announced_once()
     {
         var (invoiceId, number) = await NewInvoiceAsync(Fixture.Data.AlphaId);
-        var hook = await SubscribeAsync(WebhookEvent.DisputeOpened);
+        var hook = (await TestData.SubscribeAsync(Fixture, WebhookEvent.DisputeOpened)).ToString();
         var agent = await StaffAsync(Agent);
 
         // The customer, then the invoice found by its number, with the delivery note uploaded on the way.
@@ -218,17 +218,6 @@ public abstract class StaffFilingTests<TFixture>(TFixture fixture) : BackOfficeS
     private Task<int> DisputesOnAsync(int invoiceId) =>
         Fixture.WithDbAsync(db => db.DisputedItems.CountAsync(i => i.InvoiceId == invoiceId));
 
-    private Task<string> SubscribeAsync(WebhookEvent @event) =>
-        Fixture.WithDbAsync(async db =>
-        {
-            var (client, _) = ApiClient.Create("ERP-" + Guid.NewGuid().ToString("N")[..8], ApiScopes.Read, "Adam Admin", DateTimeOffset.UtcNow);
-            db.ApiClients.Add(client);
-            await db.SaveChangesAsync();
-            var url = new Uri($"http://127.0.0.1:9/{Guid.NewGuid():N}");
-            db.WebhookSubscriptions.Add(new WebhookSubscription(client.Id, url, @event, DateTimeOffset.UtcNow));
-            await db.SaveChangesAsync();
-            return url.ToString();
-        });
 }
 
 public sealed class SqliteStaffFilingTests(SqliteFixture fixture) : StaffFilingTests<SqliteFixture>(fixture);

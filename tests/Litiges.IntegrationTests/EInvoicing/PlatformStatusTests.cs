@@ -6,6 +6,7 @@ using AngleSharp.Html.Dom;
 using Litiges.Disputes;
 using Litiges.EInvoicing;
 using Litiges.IntegrationTests.Api;
+using Litiges.IntegrationTests.Portal;
 using Litiges.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -78,15 +79,7 @@ public abstract class PlatformStatusTests<TFixture>(TFixture fixture) : ApiScena
     [Fact]
     public async Task A_dispute_the_platform_opens_is_announced_by_the_DisputeOpened_webhook_like_any_other()
     {
-        var url = new Uri($"https://erp.example/hooks/{Guid.NewGuid():N}");
-        await Fixture.WithDbAsync(async db =>
-        {
-            var (client, _) = Litiges.Integration.ApiClient.Create("ERP-" + Guid.NewGuid().ToString("N"), Litiges.Integration.ApiScopes.Read, "Adam Admin", DateTimeOffset.UtcNow);
-            db.ApiClients.Add(client);
-            await db.SaveChangesAsync();
-            db.WebhookSubscriptions.Add(new Litiges.Integration.WebhookSubscription(client.Id, url, Litiges.Integration.WebhookEvent.DisputeOpened, DateTimeOffset.UtcNow));
-            await db.SaveChangesAsync();
-        });
+        var url = await TestData.SubscribeAsync(Fixture, Litiges.Integration.WebhookEvent.DisputeOpened);
         var api = await WriterAsync();
         var (_, invoice) = await NewInvoiceAsync(api);
 

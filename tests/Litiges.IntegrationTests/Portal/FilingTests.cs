@@ -70,15 +70,7 @@ public abstract class FilingTests<TFixture>(TFixture fixture) : IClassFixture<TF
     [Fact]
     public async Task A_portal_filing_raises_the_DisputeOpened_webhook_in_the_same_save()
     {
-        var url = new Uri($"https://erp.example/hooks/{Guid.NewGuid():N}");
-        await fixture.WithDbAsync(async db =>
-        {
-            var (client, _) = Litiges.Integration.ApiClient.Create("ERP-" + Guid.NewGuid().ToString("N"), Litiges.Integration.ApiScopes.Read, "Adam Admin", DateTimeOffset.UtcNow);
-            db.ApiClients.Add(client);
-            await db.SaveChangesAsync();
-            db.WebhookSubscriptions.Add(new Litiges.Integration.WebhookSubscription(client.Id, url, Litiges.Integration.WebhookEvent.DisputeOpened, DateTimeOffset.UtcNow));
-            await db.SaveChangesAsync();
-        });
+        var url = await TestData.SubscribeAsync(fixture, Litiges.Integration.WebhookEvent.DisputeOpened);
         var (invoiceId, _) = await TestData.NewInvoiceAsync(fixture, fixture.Data.AlphaId);
         var alice = await PortalBrowser.SignInAsync(fixture.Portal, "alice@alpha.test");
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Litiges.Disputes;
+using Litiges.Integration;
 using Litiges.Invoices;
 using Litiges.Numbering;
 using Litiges.Testing;
@@ -31,6 +32,30 @@ internal static class TestData
             await db.SaveChangesAsync();
             return (invoice.Id, invoice.Number);
         });
+
+    /// <summary>
+    /// Subscribes an API client (a new one unless <paramref name="clientId"/> names one) to
+    /// <paramref name="event"/>, at <paramref name="url"/> or else at an address of its own on a
+    /// closed port; returns the address, which the webhook's outbox row names as its recipient.
+    /// </summary>
+    public static async Task<Uri> SubscribeAsync(LitigesFixture fixture, WebhookEvent @event, int? clientId = null, Uri? url = null)
+    {
+        url ??= new Uri($"http://127.0.0.1:9/hooks/{Guid.NewGuid():N}");
+        await fixture.WithDbAsync(async db =>
+        {
+            if (clientId is null)
+            {
+                var (client, _) = ApiClient.Create("ERP-" + Guid.NewGuid().ToString("N")[..8], ApiScopes.Read, "Adam Admin", DateTimeOffset.UtcNow);
+                db.ApiClients.Add(client);
+                await db.SaveChangesAsync();
+                clientId = client.Id;
+            }
+
+            db.WebhookSubscriptions.Add(new WebhookSubscription(clientId.Value, url, @event, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+        });
+        return url;
+    }
 
     /// <summary>Opens a dispute on a whole new invoice of the company, as its customer would.</summary>
     public static Task<(int Id, string Reference, int InvoiceId)> NewDisputeAsync(LitigesFixture fixture, int customerId, decimal amount = 100m) =>

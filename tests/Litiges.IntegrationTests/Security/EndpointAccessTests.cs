@@ -54,6 +54,7 @@ public sealed class EndpointAccessTests(SqliteFixture fixture) : IClassFixture<S
     private static readonly string[] OwnAntiforgeryInBackOffice =
     [
         "/Imports/Invoices", "/inbound/sendgrid/{secret}",
+        "/Disputes/Details/{id:int}", "/Disputes/New", "/Disputes/{id:int}/RecordAnswer",
         "/Error", "/health",
     ];
 
@@ -103,6 +104,18 @@ public sealed class EndpointAccessTests(SqliteFixture fixture) : IClassFixture<S
             Assert.True(plain.StatusCode == HttpStatusCode.BadRequest, $"{url} (form) answered {(int)plain.StatusCode}");
             var multipart = new MultipartFormDataContent { { new StringContent("forged"), "\"Input.Text\"" }, { new ByteArrayContent("%PDF-1.7 forged"u8.ToArray()), "\"files\"", "\"x.pdf\"" } };
             var upload = await alice.Client.PostAsync(new Uri(url, UriKind.Relative), multipart);
+            Assert.True(upload.StatusCode == HttpStatusCode.BadRequest, $"{url} (multipart) answered {(int)upload.StatusCode}");
+        }
+
+        // The back office's streamed uploads, likewise.
+        var agent = new Browser(fixture.BackOffice.CreateClient(NoRedirects));
+        Assert.Equal(HttpStatusCode.Redirect, (await agent.SignInAsync("agent@staff.test")).StatusCode);
+        foreach (var url in new[] { $"/Disputes/Details/{dispute}?handler=Upload", $"/Disputes/Details/{dispute}?handler=Note", "/Disputes/New", $"/Disputes/{dispute}/RecordAnswer" })
+        {
+            var plain = await agent.Client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["Text"] = "forged" }));
+            Assert.True(plain.StatusCode == HttpStatusCode.BadRequest, $"{url} (form) answered {(int)plain.StatusCode}");
+            var multipart = new MultipartFormDataContent { { new StringContent("forged"), "\"Text\"" }, { new ByteArrayContent("%PDF-1.7 forged"u8.ToArray()), "\"Upload\"", "\"x.pdf\"" } };
+            var upload = await agent.Client.PostAsync(new Uri(url, UriKind.Relative), multipart);
             Assert.True(upload.StatusCode == HttpStatusCode.BadRequest, $"{url} (multipart) answered {(int)upload.StatusCode}");
         }
 

@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Deadlines;
+using Litiges.Hosting;
 using Litiges.Disputes;
 using Litiges.Localization;
 using Litiges.Notifications;
@@ -16,8 +18,10 @@ namespace Litiges.BackOffice.Pages.Disputes;
 /// <summary>
 /// The dispute page of the workspace: the claim, the thread with the customer, the invoices, the
 /// evidence and the history, and the acts that work the dispute (acknowledge, assign, qualify, ask,
-/// answer, reject, close, reopen). Settlement and tasks have sections of their own.
+/// answer, reject, close, reopen). Settlement and tasks have sections of their own. Evidence is
+/// uploaded as a stream (<see cref="StreamedUploadsAttribute"/>).
 /// </summary>
+[StreamedUploads]
 public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, IOptions<DisputeOptions> rules, TimeProvider clock, IStringLocalizer t)
     : DisputeWorkspacePage(db, commands, clock, t)
 {
@@ -147,11 +151,16 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             dispute.ShareEvidence(actor, EvidenceId ?? 0, now);
         });
 
+    /// <summary>Whether the evidence uploaded is shown to the customer at once (the upload form's box, kept when a file is refused).</summary>
+    public bool ShareWithCustomer { get; set; }
+
     /// <summary>
-    /// Adds a staff member's piece of evidence, internal unless shared at once: the file is checked
-    /// and streamed to blob storage with its SHA-256, then attached; a refused attach deletes the blob.
+    /// Adds a staff member's evidence, internal unless shared at once. The form is read as it
+    /// arrives (<see cref="StreamedForm"/>, never buffered): each file is checked and streamed to
+    /// blob storage with its SHA-256, then attached in one act; a refused file, or an act that is
+    /// not saved, leaves no blob behind.
     /// </summary>
-    public async Task<IActionResult> OnPostUploadAsync(int id, IFormFile? upload, bool shareWithCustomer, [FromServices] DisputeEvidenceIntake intake)
+    public async Task<IActionResult> OnPostUploadAsync(int id, [FromServices] DisputeEvidenceIntake intake)
     {
         var cancellationToken = HttpContext.RequestAborted;
         if (!await Db.Disputes.AsNoTracking().VisibleTo(User).AnyAsync(d => d.Id == id, cancellationToken))
@@ -159,35 +168,43 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return NotFound();
         }
 
-        if (upload is null || upload.Length == 0)
+        if (!StreamedForm.IsMultipart(Request))
         {
-            return await RedisplayAsync(id, Texts["Details.ChooseFile"]);
+            return BadRequest();
         }
 
-        // Only the chosen file is read, but every file the request carries counts against its limit.
-        var batch = new EvidenceBatch(Request.Form.Files.Count - 1);
-        StoredFile? stored;
-        await using (var content = upload.OpenReadStream())
+        var batch = new EvidenceBatch();
+        var form = await intake.ReadFormAsync(HttpContext, batch, id, EvidenceChannel.Staff, "Upload", cancellationToken);
+        Version = Number(form[nameof(Version)]);
+        Seen = Number(form[nameof(Seen)]);
+        ShareWithCustomer = bool.TryParse(form[nameof(ShareWithCustomer)], out var share) && share;
+        if (batch.Errors.Count > 0 || batch.Stored.Count == 0)
         {
-            stored = await intake.TakeAsync(batch, id, upload.FileName, content, EvidenceChannel.Staff, cancellationToken);
+            await intake.DiscardAsync(batch.Stored);
+            var shown = await RedisplayAsync(id, batch.Errors.Count > 0 ? batch.Errors[0] : Texts["Details.ChooseFile"]);
+            foreach (var error in batch.Errors.Skip(1))
+            {
+                ModelState.AddModelError(string.Empty, error);
+            }
+
+            return shown;
         }
 
-        if (stored is null)
-        {
-            return await RedisplayAsync(id, batch.Errors[0]);
-        }
-
-        var visibility = shareWithCustomer ? EvidenceVisibility.Shared : EvidenceVisibility.Internal;
+        var stored = batch.Stored.ToList();
+        var visibility = ShareWithCustomer ? EvidenceVisibility.Shared : EvidenceVisibility.Internal;
         return await RunAsync(
             id,
             "Details.EvidenceUploaded",
             (dispute, actor, now) =>
             {
-                intake.AttachAll(dispute, actor, [stored], visibility, now);
+                intake.AttachAll(dispute, actor, stored, visibility, now);
                 return Task.CompletedTask;
             },
-            undo: () => intake.DiscardAsync([stored]));
+            undo: () => intake.DiscardAsync(stored));
     }
+
+    // A number the form carries (the version and history length the user saw); missing or unreadable, 0, as model binding reads it.
+    private static int Number(string? posted) => int.TryParse(posted, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
 
     protected override async Task<Dispute?> LoadAsync(int id, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Disputes;
 using Litiges.Finance;
+using Litiges.Hosting;
 using Litiges.Invoices;
 using Litiges.Localization;
 using Litiges.Storage;
@@ -18,9 +19,11 @@ namespace Litiges.BackOffice.Pages.Disputes;
 /// the customer, its open invoices (or some of their lines) and the amounts, the reason code, the
 /// source and the contact the dispute is opened for, and the evidence. One form posted whole with
 /// every button, so nothing typed is lost; files are staged as they arrive and carried as tickets.
-/// It files through <see cref="DisputeFiling"/>, like the portal and the API.
+/// It files through <see cref="DisputeFiling"/>, like the portal and the API. The form is read as a
+/// stream (<see cref="StreamedUploadsAttribute"/>): files go to storage as they arrive, never buffered.
 /// </summary>
-public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedEvidence stagedFiles, IStringLocalizer t) : PageModel
+[StreamedUploads]
+public sealed class NewModel(LitigesDbContext db, StagedEvidence stagedFiles, IStringLocalizer t) : PageModel
 {
     public const string OtherContact = CustomerContacts.Other;
 
@@ -53,7 +56,7 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
     /// <summary>What the claims typed so far add up to (those that could be read).</summary>
     public decimal Total { get; private set; }
 
-    public EvidenceOptions Limits => intake.Limits;
+    public EvidenceOptions Limits => stagedFiles.Limits;
 
     public async Task<IActionResult> OnGetAsync([FromQuery] int? customer, CancellationToken cancellationToken)
     {
@@ -68,11 +71,15 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
     }
 
     /// <summary>Every button comes here with the whole form; <c>Go</c> says which one.</summary>
-    public async Task<IActionResult> OnPostAsync([FromForm(Name = "Go")] string? go, [FromForm(Name = "Evidence")] List<IFormFile>? evidence, [FromServices] DisputeFiling filing, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync([FromServices] DisputeFiling filing, CancellationToken cancellationToken)
     {
-        ModelState.Clear();
-        go ??= string.Empty;
-        await StageAsync(evidence ?? [], cancellationToken);
+        if (!StreamedForm.IsMultipart(Request))
+        {
+            return BadRequest();
+        }
+
+        var form = await ReadFormAsync(cancellationToken);
+        var go = form["Go"] ?? string.Empty;
         await LoadAsync(cancellationToken);
         if (Input.CustomerId is not null && Customer is null)
         {
@@ -448,26 +455,15 @@ public sealed class NewModel(LitigesDbContext db, EvidenceIntake intake, StagedE
             i => new InvoiceView(i.Id, i.Number, i.IssueDate, i.Currency, i.TotalGross, i.OpenBalance, i.BlockedAmount, i.Lines, [.. coverage.Where(c => c.InvoiceId == i.Id)]));
     }
 
-    // Each file of the post is stored at once and recorded as staged by this user; the form carries its ticket.
-    private async Task StageAsync(List<IFormFile> uploads, CancellationToken cancellationToken)
+    // Each file of the post is stored as it arrives and recorded as staged by this user; the form carries its ticket.
+    private async Task<StreamedForm> ReadFormAsync(CancellationToken cancellationToken)
     {
-        var errors = new List<string>();
-        var position = 0;
-        foreach (var upload in uploads.Where(u => u.Length > 0))
-        {
-            await using var content = upload.OpenReadStream();
-            var staged = await stagedFiles.StageAsync(upload.FileName, content, ++position, Input.Files, User.UserId(), t, cancellationToken);
-            if (staged.Ticket is not null)
-            {
-                Input.Files.Add(staged.Ticket);
-            }
-            else
-            {
-                errors.Add(staged.Error!);
-            }
-        }
-
-        FileErrors = errors;
+        var staged = await stagedFiles.ReadFormAsync(HttpContext, "Input.Files", "Evidence", User.UserId(), t, cancellationToken);
+        await TryUpdateModelAsync(Input, "Input", staged.Form.Values);
+        ModelState.Clear();
+        Input.Files.AddRange(staged.NewTickets);
+        FileErrors = staged.Errors;
+        return staged.Form;
     }
 
     private List<StagedFile> ReadTickets() =>

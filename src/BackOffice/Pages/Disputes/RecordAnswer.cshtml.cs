@@ -1,6 +1,7 @@
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Disputes;
+using Litiges.Hosting;
 using Litiges.Localization;
 using Litiges.Settlements;
 using Litiges.Storage;
@@ -15,9 +16,11 @@ namespace Litiges.BackOffice.Pages.Disputes;
 /// Staff record the customer's answer to a settlement proposal that came by phone, e-mail or
 /// letter: who answered, how, on which day, accepted or declined, with the letter or e-mail as
 /// evidence. It is the customer's own act (<see cref="Dispute.AcceptSettlement(Actor, ReceivedAnswer, string?, DateTimeOffset)"/>),
-/// recorded on their behalf, so that a customer without a portal user can settle too.
+/// recorded on their behalf, so that a customer without a portal user can settle too. The form is
+/// read as a stream (<see cref="StreamedUploadsAttribute"/>): the letter goes to storage as it arrives.
 /// </summary>
-public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands commands, EvidenceIntake intake, IStringLocalizer t) : PageModel
+[StreamedUploads]
+public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands commands, DisputeEvidenceIntake intake, IStringLocalizer t) : PageModel
 {
     public const string OtherContact = CustomerContacts.Other;
 
@@ -41,7 +44,7 @@ public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands comma
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(int id, IFormFile? letter, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(id, cancellationToken))
         {
@@ -53,45 +56,36 @@ public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands comma
             return Page();
         }
 
-        Validate(letter);
-        if (!ModelState.IsValid)
+        if (!StreamedForm.IsMultipart(Request))
         {
-            return Page();
+            return BadRequest();
         }
 
-        StoredFile? stored = null;
-        if (letter is { Length: > 0 })
+        // The letter is checked and stored as it arrives; the answer is checked once the form is read.
+        var batch = new EvidenceBatch();
+        var form = await intake.ReadFormAsync(HttpContext, batch, id, EvidenceChannel.Staff, "letter", cancellationToken);
+        await TryUpdateModelAsync(Input, "Input", form.Values);
+        var letter = batch.Stored.ToList();
+        Validate(letterSent: letter.Count > 0 || batch.Errors.Count > 0);
+        foreach (var refused in batch.Errors)
         {
-            try
-            {
-                await using var content = letter.OpenReadStream();
-                stored = await intake.StoreAsync(letter.FileName, content, Case.EvidenceBytes, cancellationToken);
-            }
-            catch (DomainException refused)
-            {
-                ModelState.AddModelError("Letter", t.Message(refused));
-                return Page();
-            }
-            catch (StorageUnavailableException)
-            {
-                ModelState.AddModelError("Letter", t["Details.StorageUnavailable"]);
-                return Page();
-            }
+            ModelState.AddModelError("Letter", refused);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            await DropAsync(letter);
+            return Page();
         }
 
         var portalUser = PortalUsers.SingleOrDefault(u => u.UserId == Input.Contact);
         var answer = portalUser is null
             ? new ReceivedAnswer(Input.ContactName!, Input.ContactEmail, null, Input.Channel!.Value, Input.ReceivedOn!.Value)
             : new ReceivedAnswer(portalUser.Name, portalUser.Email, portalUser.UserId, Input.Channel!.Value, Input.ReceivedOn!.Value);
-        var limits = intake.Limits;
         var outcome = await commands.RunAsync(User, id, Input.Version, Input.Seen, (dispute, actor, now) =>
         {
-            if (stored is not null)
-            {
-                // The customer's own letter or e-mail: shared, it is their answer.
-                dispute.AttachEvidence(actor, stored, EvidenceVisibility.Shared, limits.MaxDisputeBytes, now, limits.MaxFilesPerDispute);
-            }
-
+            // The customer's own letter or e-mail: shared, it is their answer.
+            intake.AttachAll(dispute, actor, letter, EvidenceVisibility.Shared, now);
             if (Input.Decision == AnswerDecision.Accept)
             {
                 dispute.AcceptSettlement(actor, answer, Input.Comment, now);
@@ -103,22 +97,14 @@ public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands comma
         }, cancellationToken);
         if (!outcome.Found)
         {
+            await intake.DiscardAsync(letter);
             return NotFound();
         }
 
         if (!outcome.Succeeded)
         {
-            if (stored is not null)
-            {
-                await intake.DiscardAsync([stored.BlobName]);
-            }
-
             ModelState.AddModelError(string.Empty, outcome.Message!);
-            if (stored is not null)
-            {
-                ModelState.AddModelError("Letter", t["RecordAnswer.ChooseFileAgain"]);
-            }
-
+            await DropAsync(letter);
             return Page();
         }
 
@@ -126,7 +112,17 @@ public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands comma
         return RedirectToPage("./Settlement", new { id });
     }
 
-    private void Validate(IFormFile? letter)
+    // A letter stored for an answer that is not recorded goes: the user chooses it again with the form shown back.
+    private async Task DropAsync(List<StoredFile> letter)
+    {
+        if (letter.Count > 0)
+        {
+            await intake.DiscardAsync(letter);
+            ModelState.AddModelError("Letter", t["RecordAnswer.ChooseFileAgain"]);
+        }
+    }
+
+    private void Validate(bool letterSent)
     {
         void Require(bool ok, string key, string message)
         {
@@ -152,7 +148,7 @@ public sealed class RecordAnswerModel(LitigesDbContext db, DisputeCommands comma
         Require((Input.Comment?.Trim().Length ?? 0) <= Dispute.MaxMessageLength, "Input.Comment", t["Error.Dispute.TextTooLong", Dispute.MaxMessageLength]);
 
         // A written answer is kept: the letter or the e-mail is the evidence of what the customer said.
-        Require(Input.Channel is not (AnswerChannel.Email or AnswerChannel.Letter) || letter is { Length: > 0 }, "Letter", t["RecordAnswer.FileRequired"]);
+        Require(Input.Channel is not (AnswerChannel.Email or AnswerChannel.Letter) || letterSent, "Letter", t["RecordAnswer.FileRequired"]);
     }
 
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)

@@ -309,20 +309,9 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return ([], []);
         }
 
-        try
-        {
-            var form = await StreamedForm.ReadAsync(
-                HttpContext,
-                file => intake.TakeAsync(batch, disputeId, file.FileName, file.Content, reopening ? EvidenceChannel.Reopening : EvidenceChannel.Customer, cancellationToken),
-                cancellationToken);
-            await TryUpdateModelAsync(Input, "Input", form.Values);
-            return ([.. batch.Stored], [.. batch.Errors]);
-        }
-        catch (Exception) when (batch.Stored.Count > 0)
-        {
-            await intake.DiscardAsync(batch.Stored);
-            throw;
-        }
+        var form = await intake.ReadFormAsync(HttpContext, batch, disputeId, reopening ? EvidenceChannel.Reopening : EvidenceChannel.Customer, field: null, cancellationToken);
+        await TryUpdateModelAsync(Input, "Input", form.Values);
+        return ([.. batch.Stored], [.. batch.Errors]);
     }
 
 

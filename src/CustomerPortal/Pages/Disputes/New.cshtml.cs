@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Litiges.Accounts;
-using Litiges.CustomerPortal.Uploads;
 using Litiges.Data;
 using Litiges.Finance;
 using Litiges.Disputes;
@@ -80,39 +79,21 @@ public sealed class NewModel(LitigesDbContext db, StagedEvidence stagedFiles, IS
             return BadRequest();
         }
 
-        var fileErrors = new List<string>();
-        var newTickets = new List<string>();
-        var position = 0;
-        StreamedForm form;
+        StagedForm staged;
         try
         {
-            form = await StreamedForm.ReadAsync(
-                HttpContext,
-                async file =>
-                {
-                    // The tickets held come before the file input in the form, so they are known here.
-                    var held = (file.Form.Fields.TryGetValue("Input.Files", out var posted) ? posted.OfType<string>() : []).Concat(newTickets);
-                    var staged = await stagedFiles.StageAsync(file.FileName, file.Content, ++position, held, User.UserId(), t, cancellationToken);
-                    if (staged.Ticket is not null)
-                    {
-                        newTickets.Add(staged.Ticket);
-                    }
-                    else
-                    {
-                        fileErrors.Add(staged.Error!);
-                    }
-                },
-                cancellationToken);
+            staged = await stagedFiles.ReadFormAsync(HttpContext, "Input.Files", fileField: null, User.UserId(), t, cancellationToken);
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return BadRequest();
         }
 
+        var form = staged.Form;
         await TryUpdateModelAsync(Input, "Input", form.Values);
         ModelState.Clear();
-        Input.Files.AddRange(newTickets);
-        FileErrors = fileErrors;
+        Input.Files.AddRange(staged.NewTickets);
+        FileErrors = staged.Errors;
         Step = Math.Clamp(Input.Step, 1, Steps);
 
         var invoiceIds = Input.Invoices.Select(i => i.InvoiceId).Distinct().ToList();
@@ -124,7 +105,7 @@ public sealed class NewModel(LitigesDbContext db, StagedEvidence stagedFiles, IS
 
         Files = ReadTickets();
         var go = form["Go"] ?? string.Empty;
-        if (fileErrors.Count > 0)
+        if (FileErrors.Count > 0)
         {
             return Show(3);
         }

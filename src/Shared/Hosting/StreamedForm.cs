@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
-using Litiges.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
-namespace Litiges.CustomerPortal.Uploads;
+namespace Litiges.Hosting;
 
 /// <summary>A file of a multipart form, as its bytes arrive.</summary>
 /// <param name="FieldName">The form field ("files").</param>

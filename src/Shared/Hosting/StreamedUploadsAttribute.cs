@@ -1,13 +1,15 @@
 using Litiges.Storage;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Litiges.CustomerPortal.Uploads;
+namespace Litiges.Hosting;
 
 /// <summary>
 /// For a page that receives files. Its multipart posts are never read by model binding (which
