@@ -135,7 +135,7 @@ public sealed class DeadlineWatcher(
                 // Without an owner, nobody would hear of it: the credit managers do.
                 foreach (var recipient in owner is null ? creditManagers : [owner])
                 {
-                    Queue(db, "DeadlineDueSoon", recipient, now, link, dispute.Reference, Kind(deadline.Kind, recipient), When(deadline.Due, recipient), customer);
+                    Queue(db, "DeadlineDueSoon", recipient, now, dispute.Id, link, dispute.Reference, Kind(deadline.Kind, recipient), When(deadline.Due, recipient), customer);
                 }
 
                 dueSoon++;
@@ -144,12 +144,12 @@ public sealed class DeadlineWatcher(
 
             if (owner is not null)
             {
-                Queue(db, "DeadlineBreached", owner, now, link, dispute.Reference, Kind(deadline.Kind, owner), When(deadline.Due, owner), customer);
+                Queue(db, "DeadlineBreached", owner, now, dispute.Id, link, dispute.Reference, Kind(deadline.Kind, owner), When(deadline.Due, owner), customer);
             }
 
             foreach (var manager in creditManagers.Where(m => m.Id != owner?.Id))
             {
-                Queue(db, "DeadlineEscalated", manager, now, link, dispute.Reference, Kind(deadline.Kind, manager), When(deadline.Due, manager), customer, dispute.OwnerName ?? Text("Queue.Unassigned", manager));
+                Queue(db, "DeadlineEscalated", manager, now, dispute.Id, link, dispute.Reference, Kind(deadline.Kind, manager), When(deadline.Due, manager), customer, dispute.OwnerName ?? Text("Queue.Unassigned", manager));
             }
 
             breached++;
@@ -233,6 +233,7 @@ public sealed class DeadlineWatcher(
                     "TaskOverdue",
                     recipient,
                     now,
+                    dispute.Id,
                     link,
                     dispute.Reference,
                     task.Title,
@@ -303,11 +304,12 @@ public sealed class DeadlineWatcher(
         db.CustomerAccounts.AsNoTracking().Where(c => c.Id == customerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
 
     // The 75 % alert and the task reminder are the ones a user may turn off; breaches always leave.
-    private static void Queue(LitigesDbContext db, string kind, Recipient recipient, DateTimeOffset now, string link, params object[] arguments)
+    // Each is about its dispute: it threads with the dispute's e-mails, and a breach's SMS alert (SmsAlerts) links to it.
+    private static void Queue(LitigesDbContext db, string kind, Recipient recipient, DateTimeOffset now, int disputeId, string link, params object[] arguments)
     {
         if (!NotificationKinds.Mutes(recipient.MutedNotifications, kind))
         {
-            Outbox.QueueEmail(db, kind, recipient.Email, recipient.Language, now, link, arguments);
+            Outbox.QueueEmail(db, kind, recipient.Email, recipient.Language, now, link, arguments).AboutDispute(disputeId);
         }
     }
 
