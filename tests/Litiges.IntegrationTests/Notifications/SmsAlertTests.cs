@@ -64,7 +64,7 @@ public sealed class TwilioSenderTests
     {
         await using var twilio = await TwilioCapture.StartAsync();
         using var sender = twilio.Sender();
-        twilio.Answer((status, code));
+        twilio.Answer("+33612345678", (status, code));
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => sender.SendAsync(new SmsMessage(3, "+33612345678", "x"), CancellationToken.None));
 
@@ -204,7 +204,7 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
         var sms = await QueueSmsAsync((await CustomerWithMobileAsync(["DisputeQuestion"])).Number, clock.GetUtcNow());
         await using var twilio = await TwilioCapture.StartAsync();
         using var sender = twilio.Sender();
-        twilio.Answer((500, null), (429, null));
+        twilio.Answer(sms.Recipient, (500, null), (429, null));
         var dispatcher = OutboxDriver.Dispatcher(Fixture, new OutboxDriver.CountingSender(), clock, texts: sender);
 
         await OutboxDriver.DispatchAllAsync(dispatcher);
@@ -236,7 +236,7 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
         var sms = await QueueSmsAsync((await CustomerWithMobileAsync(["DisputeQuestion"])).Number, clock.GetUtcNow());
         await using var twilio = await TwilioCapture.StartAsync();
         using var sender = twilio.Sender();
-        twilio.Answer((503, null), (503, null), (503, null));
+        twilio.Answer(sms.Recipient, (503, null), (503, null), (503, null));
         var dispatcher = OutboxDriver.Dispatcher(Fixture, new OutboxDriver.CountingSender(), clock, maxAttempts: 3, texts: sender);
 
         for (var round = 0; round < 3; round++)
@@ -260,7 +260,7 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
         var sms = await QueueSmsAsync(number, clock.GetUtcNow());
         await using var twilio = await TwilioCapture.StartAsync();
         using var sender = twilio.Sender();
-        twilio.Answer((400, TwilioSmsSender.Unsubscribed));
+        twilio.Answer(number, (400, TwilioSmsSender.Unsubscribed));
 
         await OutboxDriver.DispatchAllAsync(OutboxDriver.Dispatcher(Fixture, new OutboxDriver.CountingSender(), clock, texts: sender));
 

@@ -25,7 +25,7 @@ internal sealed class TwilioCapture : IAsyncDisposable
     public const string From = "+33757000000";
 
     private readonly WebApplication _app;
-    private readonly ConcurrentQueue<(int Status, int? Code)> _script = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, int? Code)>> _scripts = new(StringComparer.Ordinal);
 
     private TwilioCapture(WebApplication app) => _app = app;
 
@@ -43,12 +43,17 @@ internal sealed class TwilioCapture : IAsyncDisposable
         BaseUrl = Url,
     });
 
-    /// <summary>The next answers, in order: an HTTP status and, for an error, Twilio's error code.</summary>
-    public void Answer(params (int Status, int? Code)[] answers)
+    /// <summary>
+    /// The next answers to messages for <paramref name="to"/>, in order: an HTTP status and, for an
+    /// error, Twilio's error code. By number, so that other messages the dispatcher sends meanwhile
+    /// do not take them.
+    /// </summary>
+    public void Answer(string to, params (int Status, int? Code)[] answers)
     {
+        var script = _scripts.GetOrAdd(to, _ => new ConcurrentQueue<(int Status, int? Code)>());
         foreach (var answer in answers)
         {
-            _script.Enqueue(answer);
+            script.Enqueue(answer);
         }
     }
 
@@ -74,7 +79,7 @@ internal sealed class TwilioCapture : IAsyncDisposable
         var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
         Requests.Enqueue(new CapturedSms(account, context.Request.Path, context.Request.Headers.Authorization.ToString(), fields));
 
-        var (status, code) = _script.TryDequeue(out var scripted) ? scripted : (201, null);
+        var (status, code) = _scripts.TryGetValue(fields.GetValueOrDefault("To") ?? string.Empty, out var script) && script.TryDequeue(out var scripted) ? scripted : (201, null);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         if (status == 201)
