@@ -1,7 +1,10 @@
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Notifications;
+using Litiges.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Litiges.UnitTests.Notifications;
 
@@ -187,6 +190,25 @@ public sealed class SmsTests
         Assert.Equal(SmsKeyword.Start, SmsSubscriptions.Read("Start"));
         Assert.Equal(SmsKeyword.None, SmsSubscriptions.Read("stop sending me this"));
         Assert.Equal(SmsKeyword.None, SmsSubscriptions.Read(null));
+    }
+
+    [Fact]
+    public void Twilio_without_its_settings_fails_loudly_at_start_up()
+    {
+        static IConfiguration Settings(params (string Key, string Value)[] values) =>
+            new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+        var incomplete = Settings(("Sms:Provider", "Twilio"), ("Sms:Twilio:AccountSid", "AC0123"));
+        var problems = ProductionSettings.Problems(incomplete);
+        Assert.Contains(problems, p => p.StartsWith("Sms:Twilio:AuthToken", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Sms:Twilio:From or Sms:Twilio:MessagingServiceSid", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.StartsWith("Sms:Twilio:AccountSid", StringComparison.Ordinal));
+        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLitigesSms(incomplete, Path.GetTempPath()));
+
+        var complete = Settings(("Sms:Provider", "Twilio"), ("Sms:Twilio:AccountSid", "AC0123"), ("Sms:Twilio:AuthToken", "token"), ("Sms:Twilio:MessagingServiceSid", "MG0123"));
+        Assert.DoesNotContain(ProductionSettings.Problems(complete), p => p.StartsWith("Sms:", StringComparison.Ordinal));
+        Assert.DoesNotContain(ProductionSettings.Problems(Settings()), p => p.StartsWith("Sms:", StringComparison.Ordinal));
+        Assert.Contains(ProductionSettings.Problems(Settings(("Sms:Provider", "Carrier"))), p => p.StartsWith("Sms:Provider", StringComparison.Ordinal));
     }
 
     private static OutboxMessage Queue(string kind, string language, string code, string reference, string link)
