@@ -79,6 +79,7 @@ public static class Program
             .Select(sender => new OutboxDispatcher(
                 scopes,
                 sender,
+                new PickupFolderSmsSender(Path.Combine(Path.GetTempPath(), "litiges-bench-sms")), // the bench queues e-mails only
                 new MailSettings("litiges@bench.example", "Litiges", "https://portal.example", "https://backoffice.example"),
                 TimeProvider.System,
                 Options.Create(new OutboxOptions { BatchSize = options.Batch, PollInterval = options.Poll }),

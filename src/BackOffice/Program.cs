@@ -66,6 +66,7 @@ public sealed class Program
         app.UseLitigesWeb();
         app.MapIntegrationApi();
         app.MapSendGridInbound();
+        app.MapTwilioInbound();
         await app.RunAsync();
         return 0;
     }

@@ -46,6 +46,7 @@ public sealed partial class LanguageWalkTests(Chromium chromium, LoopbackApps ap
             "/Company/Users",
             "/Account/Manage/ChangePassword",
             "/Account/Manage/Notifications",
+            "/Account/Manage/Mobile",
             "/Account/Manage/EnableAuthenticator",
             "/Account/Manage/PersonalData",
         ];
@@ -89,6 +90,7 @@ public sealed partial class LanguageWalkTests(Chromium chromium, LoopbackApps ap
             $"/Settlements/Payment/{Apps.Data.AlphaDispute.Id}/{Apps.Data.AlphaInvoices[0].Id}",
             "/Account/Manage/ChangePassword",
             "/Account/Manage/Notifications",
+            "/Account/Manage/Mobile",
             "/Account/Manage/PersonalData",
         ];
         string[] administration = ["/Staff", "/Staff/Audit", "/Staff/Privacy", "/Integration", "/Integration/Webhooks", "/Imports/Invoices", "/Outbox"];

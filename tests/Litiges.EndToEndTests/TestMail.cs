@@ -69,7 +69,7 @@ public sealed class TestMail
         var sender = new SmtpMailSender(new SmtpSettings(_smtpHost, int.Parse(_smtpPort, CultureInfo.InvariantCulture), false, null, null));
         var mail = app.GetRequiredService<MailSettings>() with { FromAddress = FromAddress };
         return new OutboxDispatcher(
-            app.GetRequiredService<IServiceScopeFactory>(), sender, mail, clock, Options.Create(new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
+            app.GetRequiredService<IServiceScopeFactory>(), sender, app.GetRequiredService<ISmsSender>(), mail, clock, Options.Create(new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
     }
 
     /// <summary>Waits for an e-mail of this run to <paramref name="to"/> whose subject contains <paramref name="subject"/>.</summary>

@@ -15,7 +15,7 @@ public enum UserKind
 /// A person who signs in: a customer user (belongs to exactly one customer account) or a staff
 /// user (has roles, and a department when a resolver). Each app admits only its own kind.
 /// </summary>
-public sealed class AppUser : IdentityUser
+public sealed partial class AppUser : IdentityUser
 {
     private AppUser()
     {
@@ -189,8 +189,7 @@ public sealed class AppUser : IdentityUser
         Email = UserName = label.ToLowerInvariant() + "@anonyme.invalid";
         NormalizedEmail = NormalizedUserName = Email.ToUpperInvariant();
         EmailConfirmed = false;
-        PhoneNumber = null;
-        PhoneNumberConfirmed = false;
+        RemoveMobile();
         PasswordHash = null;
         TwoFactorEnabled = false;
         LockoutEnabled = true;

@@ -10,7 +10,7 @@ namespace Litiges.Accounts;
 /// <summary>
 /// A user's personal data: everything the product holds about them (e-mails received from them
 /// included), as one JSON document they may download; and anonymisation by an administrator. Anonymising takes the person out of the
-/// account and of the places that only name them (messages, evidence, e-mails, the audit log),
+/// account and of the places that only name them (messages, evidence, e-mails and SMS, the audit log),
 /// and keeps the legal records as they are: the dispute history (its hash chain still verifies),
 /// settlement answers and credit notes. The e-mails received from them (Inbound) lose their
 /// sender, subject, text and raw message. See docs/decisions/0008-anonymising-users.md.
@@ -44,7 +44,7 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock, IBlobS
         var answers = await db.SettlementProposals.AsNoTracking().Where(p => p.RespondedByUserId == userId)
             .Join(references, p => p.DisputeId, d => d.Id, (p, d) => new { d.Reference, p.Kind, p.Status, p.RespondedAt, p.RespondedFrom, p.CustomerComment, p.Id })
             .OrderBy(p => p.Id).ToListAsync(cancellationToken);
-        var emails = user.Email is null ? [] : await db.Outbox.AsNoTracking().Where(m => m.Recipient == user.Email)
+        var emails = user.Email is null && user.PhoneNumber is null ? [] : await db.Outbox.AsNoTracking().Where(m => m.Recipient == user.Email || m.Recipient == user.PhoneNumber)
             .OrderBy(m => m.Id).Select(m => new ExportedEmail(m.Kind, m.Subject, m.CreatedAt, m.SentAt)).ToListAsync(cancellationToken);
         var received = user.Email is null ? [] : await ReceivedMails(user.Email).AsNoTracking()
             .OrderBy(m => m.Id).Select(m => new ExportedReceivedEmail(m.ReceivedAt, m.Subject, m.Excerpt, m.Status.ToString())).ToListAsync(cancellationToken);
@@ -53,7 +53,7 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock, IBlobS
 
         return new PersonalDataExport(
             clock.GetUtcNow(),
-            new ExportedAccount(user.Id, user.Email, user.DisplayName, user.Kind.ToString(), user.Language, company, user.IsCustomerAdmin, roles, user.EmailConfirmed, user.TwoFactorEnabled, user.IsActive, user.MutedNotifications, user.AnonymisedAt),
+            new ExportedAccount(user.Id, user.Email, user.DisplayName, user.Kind.ToString(), user.Language, company, user.IsCustomerAdmin, roles, user.EmailConfirmed, user.TwoFactorEnabled, user.IsActive, user.MutedNotifications, user.AnonymisedAt, user.PhoneNumber, user.HasVerifiedMobile, user.SmsAlerts, user.SmsStoppedAt),
             [.. history.Select(h => new ExportedAct(h.Reference, h.At, h.Action.ToString(), h.Text))],
             [.. messages.Select(m => new ExportedMessage(m.Reference, m.At, m.Body))],
             [.. files.Select(f => new ExportedFile(f.Reference, f.FileName, f.Length, f.Sha256, f.UploadedAt))],
@@ -79,6 +79,7 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock, IBlobS
             }
 
             var email = user.Email;
+            var mobile = user.PhoneNumber;
             var label = AppUser.AnonymousLabel(user.Id);
             user.Anonymise(clock.GetUtcNow());
             db.UserRoles.RemoveRange(await db.UserRoles.Where(r => r.UserId == userId).ToListAsync(cancellationToken));
@@ -101,6 +102,11 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock, IBlobS
             {
                 await db.Outbox.Where(m => m.Recipient == email).ExecuteDeleteAsync(cancellationToken);
                 rawMails.AddRange(await EraseReceivedMailsAsync(email, label, cancellationToken));
+            }
+
+            if (mobile is not null)
+            {
+                await db.Outbox.Where(m => m.Recipient == mobile).ExecuteDeleteAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -182,7 +188,11 @@ public sealed record ExportedAccount(
     bool TwoFactorEnabled,
     bool IsActive,
     string MutedNotifications,
-    DateTimeOffset? AnonymisedAt);
+    DateTimeOffset? AnonymisedAt,
+    string? Mobile,
+    bool MobileVerified,
+    string SmsAlerts,
+    DateTimeOffset? SmsStoppedAt);
 
 public sealed record ExportedCompany(string Number, string LegalName);
 

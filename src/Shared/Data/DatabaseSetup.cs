@@ -85,7 +85,10 @@ public static class DatabaseSetup
         options.AddInterceptors(
             services.GetRequiredService<Audit.AuditRecorder>(),
             services.GetRequiredService<Audit.HistoryAuthenticator>(),
-            new Notifications.DisputeNotices(services.GetService<Notifications.PublicLinks>()));
+            new Notifications.DisputeNotices(services.GetService<Notifications.PublicLinks>()),
+
+            // After the notices: the e-mails they queue are what the SMS alerts go beside.
+            new Notifications.SmsAlerts(services.GetService<Notifications.PublicLinks>(), services.GetService<Microsoft.Extensions.Options.IOptions<Notifications.SmsOptions>>()?.Value.QuietHours));
 
     private static string Required(string? connectionString) =>
         string.IsNullOrWhiteSpace(connectionString)

@@ -136,7 +136,7 @@ public sealed class DeadlineWatcher(
                 // Without an owner, nobody would hear of it: the credit managers do.
                 foreach (var recipient in owner is null ? creditManagers : [owner])
                 {
-                    Notices.Queue(db, "DeadlineDueSoon", recipient, now, link, dispute.Reference, Kind(deadline.Kind, recipient), When(deadline.Due, recipient), customer);
+                    Notices.Queue(db, "DeadlineDueSoon", recipient, now, link, dispute.Reference, Kind(deadline.Kind, recipient), When(deadline.Due, recipient), customer)?.AboutDispute(dispute.Id);
                 }
 
                 dueSoon++;
@@ -145,12 +145,12 @@ public sealed class DeadlineWatcher(
 
             if (owner is not null)
             {
-                Notices.Queue(db, "DeadlineBreached", owner, now, link, dispute.Reference, Kind(deadline.Kind, owner), When(deadline.Due, owner), customer);
+                Notices.Queue(db, "DeadlineBreached", owner, now, link, dispute.Reference, Kind(deadline.Kind, owner), When(deadline.Due, owner), customer)?.AboutDispute(dispute.Id);
             }
 
             foreach (var manager in creditManagers.Where(m => m.UserId != owner?.UserId))
             {
-                Notices.Queue(db, "DeadlineEscalated", manager, now, link, dispute.Reference, Kind(deadline.Kind, manager), When(deadline.Due, manager), customer, dispute.OwnerName ?? Text("Queue.Unassigned", manager));
+                Notices.Queue(db, "DeadlineEscalated", manager, now, link, dispute.Reference, Kind(deadline.Kind, manager), When(deadline.Due, manager), customer, dispute.OwnerName ?? Text("Queue.Unassigned", manager))?.AboutDispute(dispute.Id);
             }
 
             breached++;
@@ -237,7 +237,7 @@ public sealed class DeadlineWatcher(
                     task.Title,
                     task.DueOn.ToString("d", culture),
                     new Money(task.CashAtStake, dispute.Currency).Format(culture),
-                    customer);
+                    customer)?.AboutDispute(dispute.Id).AboutTask(task);
             }
 
             task.RecordReminder(now);

@@ -90,6 +90,19 @@ public static class ProductionSettings
                 break;
         }
 
+        var sms = configuration.GetSection("Sms").Get<Notifications.SmsOptions>() ?? new Notifications.SmsOptions();
+        switch (sms.Provider)
+        {
+            case "Twilio":
+                problems.AddRange(sms.Twilio.Problems());
+                break;
+            case "Pickup":
+                break;
+            default:
+                problems.Add("Sms:Provider: Twilio, or Pickup (files in the data folder, nobody receives them)");
+                break;
+        }
+
         if (!TrustedProxies.AreConfigured(configuration))
         {
             problems.Add("ForwardedHeaders:KnownProxies or ForwardedHeaders:KnownNetworks: the address(es) of the TLS-terminating proxy (the apps listen on plain HTTP)");

@@ -142,7 +142,7 @@ public sealed record MailSettings(string FromAddress, string FromName, string Pu
 
 public static class EmailSetup
 {
-    /// <summary>Chooses the sender by <c>Email:Provider</c> (Pickup by default, Smtp or SendGrid) and starts the outbox dispatcher.</summary>
+    /// <summary>Chooses the sender by <c>Email:Provider</c> (Pickup by default, Smtp or SendGrid), the SMS sender, and starts the outbox dispatcher.</summary>
     public static IServiceCollection AddLitigesEmail(this IServiceCollection services, IConfiguration configuration, string dataFolder)
     {
         var section = configuration.GetSection("Email");
@@ -188,6 +188,7 @@ public static class EmailSetup
                 throw new InvalidOperationException($"Unknown Email:Provider '{provider}'.");
         }
 
+        services.AddLitigesSms(configuration, dataFolder);
         services.Configure<OutboxOptions>(section.GetSection("Outbox"));
         services.AddHostedService<OutboxDispatcher>();
         return services;

@@ -48,6 +48,21 @@ public static class Outbox
         return message;
     }
 
+    /// <summary>
+    /// Queues an SMS to <paramref name="number"/> (E.164) whose text comes from the catalogue
+    /// (<c>Sms.{kind}</c>) in the recipient's language, in plain GSM-7. Its subject, shown on the
+    /// Outbox page, is the text, but with <paramref name="secret"/> (a verification code) masked.
+    /// </summary>
+    public static OutboxMessage QueueSms(LitigesDbContext db, string kind, string number, string language, DateTimeOffset now, string? secret, params object[] arguments)
+    {
+        var culture = Cultures.For(language);
+        var text = SmsText.Normalise(Format(culture, $"Sms.{kind}", arguments));
+        var subject = secret is null ? text : text.Replace(secret, new string('*', secret.Length), StringComparison.Ordinal);
+        var message = new OutboxMessage(NotificationChannel.Sms, kind, number, subject, text, null, now);
+        db.Outbox.Add(message);
+        return message;
+    }
+
     private static string Format(CultureInfo culture, string key, params object[] arguments)
     {
         if (!TextCatalog.Instance.TryGet(key, culture, out var template))

@@ -32,6 +32,7 @@ public sealed class OutboxOptions
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IMailSender sender,
+    ISmsSender texts,
     MailSettings mail,
     TimeProvider clock,
     IOptions<OutboxOptions> options,
@@ -98,10 +99,41 @@ public sealed class OutboxDispatcher(
             return false;
         }
 
+        // An SMS alert to a number removed, changed, unticked or stopped since it was queued does not leave.
+        if (message.Channel == NotificationChannel.Sms && !await SmsAlerts.StillWantedAsync(db, message, cancellationToken))
+        {
+            message.MarkRefused("The number no longer takes this SMS alert (removed, changed, unticked, or it answered STOP).", now);
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+
+        // An SMS alert that fell due in quiet hours (queued before them, or retried into them) waits for their end.
+        if (message.Channel == NotificationChannel.Sms
+            && services.GetService<IOptions<SmsOptions>>() is { } sms
+            && SmsAlerts.QuietUntil(sms.Value.QuietHours, message.Kind, now) is { } until)
+        {
+            message.Postpone(until);
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+
         try
         {
             await DeliverAsync(message, services, cancellationToken);
             message.MarkSent(clock.GetUtcNow());
+            if (message.Kind == SmsAlerts.VerificationKind)
+            {
+                message.ForgetText();
+            }
+        }
+        catch (SmsRefusedException refused)
+        {
+            logger.LogWarning("SMS {Id} refused for good by the provider: {Reason}", message.Id, refused.Message);
+            message.MarkRefused(refused.Message, clock.GetUtcNow());
+            if (refused.Unsubscribed)
+            {
+                await SmsSubscriptions.StopAsync(db, message.Recipient, clock.GetUtcNow(), cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -152,6 +184,12 @@ public sealed class OutboxDispatcher(
         if (message.Channel == NotificationChannel.Webhook)
         {
             await new WebhookSender(scopes, clock).SendAsync(message, cancellationToken);
+            return;
+        }
+
+        if (message.Channel == NotificationChannel.Sms)
+        {
+            await texts.SendAsync(new SmsMessage(message.Id, message.Recipient, message.TextBody), cancellationToken);
             return;
         }
 

@@ -127,6 +127,18 @@ public sealed class OutboxMessage : IVersioned
         return this;
     }
 
+    /// <summary>Not before <paramref name="until"/> (an SMS in quiet hours); a claim on it is let go, no attempt is counted.</summary>
+    public OutboxMessage Postpone(DateTimeOffset until)
+    {
+        NextAttemptAt = until > NextAttemptAt ? until : NextAttemptAt;
+        LeaseOwner = null;
+        LeaseUntil = null;
+        return this;
+    }
+
+    /// <summary>A sent text that held a secret (a verification code) keeps only its masked summary.</summary>
+    internal void ForgetText() => TextBody = Subject;
+
     /// <summary>The digest that carried this held e-mail was queued.</summary>
     internal void MarkDigested(DateTimeOffset at)
     {
@@ -165,6 +177,9 @@ public sealed class OutboxMessage : IVersioned
         var delay = TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Attempts - 1)));
         NextAttemptAt = now + delay;
     }
+
+    /// <summary>The provider refused the message for good: parked at once, no retry would change its answer.</summary>
+    internal void MarkRefused(string error, DateTimeOffset now) => MarkAttemptFailed(error, now, maxAttempts: Attempts + 1);
 
     /// <summary>A message parked as failed goes back to the dispatcher, its attempts counted afresh.</summary>
     public void Retry(DateTimeOffset now)

@@ -17,6 +17,12 @@ public sealed class PublicLinks(MailSettings mail)
     /// <summary>A dispute's page on the portal, by its reference (what the customer reads in every e-mail).</summary>
     public string PortalDispute(string reference) => Portal("/Disputes/Details/" + Uri.EscapeDataString(reference));
 
+    /// <summary>
+    /// The short link of a dispute for an SMS, on the app <paramref name="kind"/> of user signs in
+    /// to: it leads to the dispute's page once signed in, and only for whoever may see it.
+    /// </summary>
+    public string ShortDispute(UserKind kind, string reference) => For(kind, "/d/" + Uri.EscapeDataString(reference));
+
     /// <summary>A dispute's file in the back office, by its id.</summary>
     public string BackOfficeDispute(int disputeId) => BackOffice(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/Disputes/Details/{disputeId}"));
 

@@ -178,6 +178,7 @@ public abstract class WebhookTests<TFixture>(TFixture fixture) : ApiScenario<TFi
         new(
             Fixture.BackOffice.Services.GetRequiredService<IServiceScopeFactory>(),
             new NoMail(),
+            Fixture.BackOffice.Services.GetRequiredService<ISmsSender>(),
             new MailSettings("litiges@test.example", "Litiges", "http://portal", "http://backoffice"),
             clock,
             Options.Create(new OutboxOptions { BatchSize = 50 }),

@@ -16,13 +16,15 @@ internal static class OutboxDriver
 {
     public static readonly MailSettings Mail = new("litiges@test.example", "Litiges", "http://portal", "http://backoffice");
 
-    public static OutboxDispatcher Dispatcher(LitigesFixture fixture, IMailSender sender, TimeProvider clock, int maxAttempts = 8) =>
-        Dispatcher(fixture.BackOffice.Services, sender, clock, maxAttempts);
+    public static OutboxDispatcher Dispatcher(LitigesFixture fixture, IMailSender sender, TimeProvider clock, int maxAttempts = 8, ISmsSender? texts = null) =>
+        Dispatcher(fixture.BackOffice.Services, sender, clock, maxAttempts, texts);
 
-    public static OutboxDispatcher Dispatcher(IServiceProvider app, IMailSender sender, TimeProvider clock, int maxAttempts = 8) =>
+    /// <summary>A dispatcher with the test's e-mail sender and, unless the test gives one, the app's SMS sender.</summary>
+    public static OutboxDispatcher Dispatcher(IServiceProvider app, IMailSender sender, TimeProvider clock, int maxAttempts = 8, ISmsSender? texts = null) =>
         new(
             app.GetRequiredService<IServiceScopeFactory>(),
             sender,
+            texts ?? app.GetRequiredService<ISmsSender>(),
             Mail,
             clock,
             Options.Create(new OutboxOptions { BatchSize = 10, MaxAttempts = maxAttempts }),

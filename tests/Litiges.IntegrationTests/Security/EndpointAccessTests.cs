@@ -38,6 +38,9 @@ public sealed class EndpointAccessTests(SqliteFixture fixture) : IClassFixture<S
 
         // SendGrid Inbound Parse: authenticated by the secret in its path, a 404 without it.
         "POST /inbound/sendgrid/{secret}",
+
+        // Texts to our Twilio number (STOP): authenticated by Twilio's signature, a 404 without Twilio configured.
+        "POST /sms/twilio",
     ];
 
     /// <summary>
@@ -53,7 +56,7 @@ public sealed class EndpointAccessTests(SqliteFixture fixture) : IClassFixture<S
 
     private static readonly string[] OwnAntiforgeryInBackOffice =
     [
-        "/Imports/Invoices", "/inbound/sendgrid/{secret}",
+        "/Imports/Invoices", "/inbound/sendgrid/{secret}", "/sms/twilio",
         "/Disputes/Details/{id:int}", "/Disputes/New", "/Disputes/{id:int}/RecordAnswer",
         "/Error", "/health",
     ];

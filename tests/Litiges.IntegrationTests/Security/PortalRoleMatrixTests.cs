@@ -41,6 +41,11 @@ public abstract class PortalRoleMatrixTests<TFixture>(TFixture fixture) : IClass
         ["POST /Account/Manage/ChangePassword"] = [SignIn, In, In, SignIn],
         ["GET /Account/Manage/EnableAuthenticator"] = [SignIn, In, In, SignIn],
         ["POST /Account/Manage/EnableAuthenticator"] = [SignIn, In, In, SignIn],
+        ["GET /Account/Manage/Mobile"] = [SignIn, In, In, SignIn],
+        ["POST /Account/Manage/Mobile?handler=Number"] = [SignIn, In, In, SignIn],
+        ["POST /Account/Manage/Mobile?handler=Remove"] = [SignIn, In, In, SignIn],
+        ["POST /Account/Manage/Mobile?handler=Resend"] = [SignIn, In, In, SignIn],
+        ["POST /Account/Manage/Mobile?handler=Verify"] = [SignIn, In, In, SignIn],
         ["GET /Account/Manage/Notifications"] = [SignIn, In, In, SignIn],
         ["POST /Account/Manage/Notifications"] = [SignIn, In, In, SignIn],
         ["GET /Account/Manage/PersonalData"] = [SignIn, In, In, SignIn],
@@ -72,6 +77,9 @@ public abstract class PortalRoleMatrixTests<TFixture>(TFixture fixture) : IClass
         ["GET /Disputes/Submitted/{id:int}"] = [SignIn, In, In, SignIn],
         ["GET /Invoices"] = [SignIn, In, In, SignIn],
         ["GET /Invoices/Details/{id:int}"] = [SignIn, In, In, SignIn],
+
+        // An SMS's short link (by reference or id): to the dispute of the user's own company.
+        ["GET /d/{id}"] = [SignIn, In, In, SignIn],
     };
 
     /// <summary>What every visitor may use, checked for visitors by <see cref="EndpointAccessTests"/>: signing in, recovery, errors, language, health.</summary>

@@ -30,10 +30,14 @@ public sealed class RoleMatrixTests(SqliteFixture fixture) : IClassFixture<Sqlit
         ["/"] = [Redirect, Redirect, Redirect, Redirect, Redirect],
         ["/Account/Manage/ChangePassword"] = [Ok, Ok, Ok, Ok, Ok],
         ["/Account/Manage/EnableAuthenticator"] = [Ok, Ok, Ok, Ok, Ok],
+        ["/Account/Manage/Mobile"] = [Ok, Ok, Ok, Ok, Ok],
         ["/Account/Manage/Notifications"] = [Ok, Ok, Ok, Ok, Ok],
         ["/Account/Manage/PersonalData"] = [Ok, Ok, Ok, Ok, Ok],
         ["/Account/Manage/Sessions"] = [Ok, Ok, Ok, Ok, Ok],
         ["/Disputes"] = [Ok, Ok, Ok, Ok, Forbidden],
+
+        // An SMS's short link: to the dispute for whoever may see it; "not found" for an administrator, who sees none.
+        ["/d/{id}"] = [Redirect, Redirect, Redirect, Redirect, Ok],
         ["/Disputes/Details/{id:int}"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Disputes/Details/{id:int}/Settlement"] = [Ok, Ok, Ok, Ok, Forbidden],
         ["/Disputes/Details/{id:int}/Tasks"] = [Ok, Ok, Ok, Ok, Forbidden],

@@ -51,9 +51,9 @@ public sealed class IndexModel(LitigesDbContext db, TimeProvider clock, IStringL
 
     public PagerModel Pager { get; private set; } = null!;
 
-    /// <summary>The kinds a message can have: every e-mail template and every webhook event.</summary>
+    /// <summary>The kinds a message can have: every e-mail template, the SMS verification code (SMS alerts share their e-mail's kind) and every webhook event.</summary>
     public static IReadOnlyList<string> Kinds { get; } =
-        [.. NotificationKinds.EmailTemplates.Concat(Enum.GetNames<Litiges.Integration.WebhookEvent>().Where(n => n != nameof(Litiges.Integration.WebhookEvent.None))).Distinct().Order(StringComparer.Ordinal)];
+        [.. NotificationKinds.EmailTemplates.Append(SmsAlerts.VerificationKind).Concat(Enum.GetNames<Litiges.Integration.WebhookEvent>().Where(n => n != nameof(Litiges.Integration.WebhookEvent.None))).Distinct().Order(StringComparer.Ordinal)];
 
     /// <summary>The filters, for links and forms that keep them.</summary>
     public Dictionary<string, string> Filters => new()

@@ -43,6 +43,13 @@ internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
     {
         builder.Property(u => u.DisplayName).HasMaxLength(200);
         builder.Property(u => u.Language).HasMaxLength(2);
+
+        // E.164 (at most 15 digits after "+"); STOP finds the users of a number by this index.
+        builder.Property(u => u.PhoneNumber).HasMaxLength(16);
+        builder.HasIndex(u => u.PhoneNumber);
+        builder.Property(u => u.SmsAlerts).HasMaxLength(200);
+        builder.Property(u => u.MobileCodeHash).HasMaxLength(64);
+        builder.Ignore(u => u.SmsAlertList);
         builder.HasOne<CustomerAccount>().WithMany().HasForeignKey(u => u.CustomerAccountId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Department>().WithMany().HasForeignKey(u => u.DepartmentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(u => new { u.Kind, u.CustomerAccountId });

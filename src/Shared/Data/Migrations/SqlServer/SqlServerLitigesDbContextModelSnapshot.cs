@@ -84,6 +84,19 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int>("MobileCodeAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("MobileCodeExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("MobileCodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset?>("MobileCodeSentAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("MutedNotifications")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -100,13 +113,22 @@ namespace Litiges.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("PhoneNumber")
-                        .HasColumnType("nvarchar(max)");
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
 
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("bit");
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("SmsAlerts")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("SmsStoppedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("bit");
@@ -128,6 +150,8 @@ namespace Litiges.Data.Migrations.SqlServer
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex")
                         .HasFilter("[NormalizedUserName] IS NOT NULL");
+
+                    b.HasIndex("PhoneNumber");
 
                     b.HasIndex("Kind", "CustomerAccountId");
 

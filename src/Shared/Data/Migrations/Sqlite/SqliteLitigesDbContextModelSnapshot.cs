@@ -79,6 +79,19 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.Property<long?>("LockoutEnd")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MobileCodeAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MobileCodeExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MobileCodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MobileCodeSentAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MutedNotifications")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -95,6 +108,7 @@ namespace Litiges.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PhoneNumber")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("PhoneNumberConfirmed")
@@ -102,6 +116,14 @@ namespace Litiges.Data.Migrations.Sqlite
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("SmsAlerts")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SmsStoppedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
@@ -122,6 +144,8 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("PhoneNumber");
 
                     b.HasIndex("Kind", "CustomerAccountId");
 

@@ -4,15 +4,17 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Litiges.Pages.Account.Manage;
 
 /// <summary>
 /// Each user turns off the messages that are not essential; essential ones always leave. Staff
 /// also choose, per event on their disputes, to get it at once, in the daily digest, or (news,
-/// not work) not at all.
+/// not work) not at all. With a proved mobile number, a few events may come by SMS too (off
+/// unless ticked).
 /// </summary>
-public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocalizer t) : PageModel
+public sealed class NotificationsModel(UserManager<AppUser> users, IOptions<SmsOptions> sms, IStringLocalizer t) : PageModel
 {
     public IReadOnlyList<string> Kinds => NotificationKinds.Optional;
 
@@ -23,6 +25,20 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocali
 
     /// <summary>The staff's per-event choices; empty for a customer.</summary>
     public IReadOnlyDictionary<string, NotificationDelivery> Deliveries { get; private set; } = new Dictionary<string, NotificationDelivery>();
+
+    /// <summary>The events this user may also receive by SMS.</summary>
+    public IReadOnlyList<string> SmsKinds { get; private set; } = [];
+
+    public IReadOnlySet<string> SmsChosen { get; private set; } = new HashSet<string>();
+
+    /// <summary>SMS alerts are offered only to a proved number.</summary>
+    public bool MobileVerified { get; private set; }
+
+    /// <summary>The phone answered STOP: the choices are kept but nothing is sent.</summary>
+    public bool SmsStopped { get; private set; }
+
+    /// <summary>When SMS alerts wait (Paris time), as the page states it.</summary>
+    public SmsQuietHours QuietHours => sms.Value.QuietHours;
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -39,11 +55,16 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocali
             Deliveries = NotificationKinds.StaffDisputeNotices.ToDictionary(kind => kind, user.DeliveryOf);
         }
 
+        SmsKinds = SmsAlerts.For(user.Kind);
+        SmsChosen = user.SmsAlertList.ToHashSet();
+        MobileVerified = user.HasVerifiedMobile;
+        SmsStopped = user.SmsStoppedAt is not null;
         return Page();
     }
 
     /// <param name="delivery">Per staff event, "Immediately", "Digest" or "Off"; a value that is none of these is ignored.</param>
-    public async Task<IActionResult> OnPostAsync(string[] enabled, Dictionary<string, string>? delivery)
+    /// <param name="sms">The events to receive by SMS as well; taken only from a user whose number is proved.</param>
+    public async Task<IActionResult> OnPostAsync(string[] enabled, Dictionary<string, string>? delivery, string[] sms)
     {
         var user = await users.GetUserAsync(User);
         if (user is null)
@@ -64,6 +85,11 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IStringLocali
             }
 
             user.ChooseDeliveries(choices);
+        }
+
+        if (user.HasVerifiedMobile)
+        {
+            user.ChooseSmsAlerts(sms);
         }
 
         var result = await users.UpdateAsync(user);
