@@ -55,6 +55,7 @@ internal sealed class BenchSettings
             ["Email__BackOfficeUrl"] = $"https://{BackOfficeHost}",
             ["Email__FromAddress"] = "litiges@seller.bench.test",
             ["Email__Provider"] = "Smtp",
+            ["Sms__Provider"] = "Off",
             ["Email__Smtp__Host"] = "127.0.0.1",
             ["Seller__LegalName"] = "Vendeur Bench SA",
             ["Seller__LegalForm"] = "SA",

@@ -88,7 +88,7 @@ public static class DatabaseSetup
             new Notifications.DisputeNotices(services.GetService<Notifications.PublicLinks>()),
 
             // After the notices: the e-mails they queue are what the SMS alerts go beside.
-            new Notifications.SmsAlerts(services.GetService<Notifications.PublicLinks>(), services.GetService<Microsoft.Extensions.Options.IOptions<Notifications.SmsOptions>>()?.Value.QuietHours));
+            new Notifications.SmsAlerts(services.GetService<Notifications.PublicLinks>(), services.GetService<Microsoft.Extensions.Options.IOptions<Notifications.SmsOptions>>()?.Value));
 
     private static string Required(string? connectionString) =>
         string.IsNullOrWhiteSpace(connectionString)

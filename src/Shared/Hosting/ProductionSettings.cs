@@ -96,10 +96,10 @@ public static class ProductionSettings
             case "Twilio":
                 problems.AddRange(sms.Twilio.Problems());
                 break;
-            case "Pickup":
+            case "Off":
                 break;
             default:
-                problems.Add("Sms:Provider: Twilio, or Pickup (files in the data folder, nobody receives them)");
+                problems.Add("Sms:Provider: Twilio, or Off to offer no SMS alerts (Pickup only writes files nobody receives)");
                 break;
         }
 

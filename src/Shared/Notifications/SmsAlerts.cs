@@ -13,7 +13,7 @@ namespace Litiges.Notifications;
 /// deadline watcher), an SMS for the same person is queued beside it, in their language, with the
 /// dispute's short link; one queued in quiet hours waits for their end.
 /// </summary>
-public sealed class SmsAlerts(PublicLinks? links, SmsQuietHours? quietHours) : SaveChangesInterceptor
+public sealed class SmsAlerts(PublicLinks? links, SmsOptions? options) : SaveChangesInterceptor
 {
     /// <summary>The SMS that proves a number: essential, sent at any hour.</summary>
     public const string VerificationKind = "MobileVerification";
@@ -22,7 +22,9 @@ public sealed class SmsAlerts(PublicLinks? links, SmsQuietHours? quietHours) : S
 
     public static readonly IReadOnlyList<string> ForCustomers = ["DisputeQuestion", "SettlementProposed"];
 
-    private readonly SmsQuietHours _quietHours = quietHours ?? new SmsQuietHours();
+    private readonly SmsQuietHours _quietHours = options?.QuietHours ?? new SmsQuietHours();
+
+    private readonly bool _offered = options?.Offered ?? true;
 
     /// <summary>The events a user of <paramref name="kind"/> may receive by SMS.</summary>
     public static IReadOnlyList<string> For(UserKind kind) => kind == UserKind.Staff ? ForStaff : ForCustomers;
@@ -52,7 +54,7 @@ public sealed class SmsAlerts(PublicLinks? links, SmsQuietHours? quietHours) : S
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is LitigesDbContext db)
+        if (eventData.Context is LitigesDbContext db && _offered)
         {
             await QueueAsync(db, Alerting(db), cancellationToken);
         }
@@ -62,7 +64,7 @@ public sealed class SmsAlerts(PublicLinks? links, SmsQuietHours? quietHours) : S
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is LitigesDbContext db && Alerting(db).Count > 0)
+        if (eventData.Context is LitigesDbContext db && _offered && Alerting(db).Count > 0)
         {
             // The recipients' choices are read from the database: only an asynchronous save may do that.
             throw new InvalidOperationException("Save alerts with SaveChangesAsync: their SMS are queued as they are saved.");

@@ -31,8 +31,11 @@ public sealed class SmsRefusedException(string message, bool unsubscribed) : Exc
 /// <summary><c>Sms:*</c> settings.</summary>
 public sealed class SmsOptions
 {
-    /// <summary>"Pickup" (files in the data folder, the default) or "Twilio".</summary>
+    /// <summary>"Pickup" (files in the data folder, the default), "Twilio", or "Off" (no SMS alerts offered).</summary>
     public string Provider { get; set; } = "Pickup";
+
+    /// <summary>Whether users are offered SMS alerts at all: not when <see cref="Provider"/> is "Off".</summary>
+    public bool Offered => Provider != "Off";
 
     public string? PickupFolder { get; set; }
 
@@ -129,6 +132,16 @@ public sealed class PickupFolderSmsSender(string folder) : ISmsSender
 }
 
 /// <summary>
+/// <c>Sms:Provider</c> "Off": no page offers SMS and nothing queues one; a row left from before
+/// the switch is parked, not sent.
+/// </summary>
+public sealed class OffSmsSender : ISmsSender
+{
+    public Task SendAsync(SmsMessage message, CancellationToken cancellationToken) =>
+        throw new SmsRefusedException("SMS alerts are off (Sms:Provider is Off).", unsubscribed: false);
+}
+
+/// <summary>
 /// Twilio's Messages API through the <c>Twilio</c> library, on a client of our own whose requests go
 /// to <see cref="TwilioOptions.BaseUrl"/>. A refusal Twilio will repeat (an invalid number, a phone
 /// that answered STOP, a landline) parks the message at once; anything else (429, 5xx, the network)
@@ -213,8 +226,11 @@ public static class SmsSetup
 
                 services.AddSingleton<ISmsSender>(_ => new TwilioSmsSender(options.Twilio));
                 break;
+            case "Off":
+                services.AddSingleton<ISmsSender>(new OffSmsSender());
+                break;
             default:
-                throw new InvalidOperationException($"Unknown Sms:Provider '{options.Provider}' (Pickup or Twilio).");
+                throw new InvalidOperationException($"Unknown Sms:Provider '{options.Provider}' (Pickup, Twilio or Off).");
         }
 
         return services;

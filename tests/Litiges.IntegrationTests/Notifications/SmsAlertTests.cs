@@ -168,6 +168,35 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
     }
 
     [Fact]
+    public async Task With_sms_off_no_page_offers_it_and_no_alert_is_queued_even_for_a_proved_number_that_opted_in()
+    {
+        await using var portal = new AppFactory<Litiges.CustomerPortal.Program>(Fixture.Database, Fixture.DataFolder, new Dictionary<string, string?> { ["Sms:Provider"] = "Off" });
+        var (customer, number) = await CustomerWithMobileAsync(["DisputeQuestion"]);
+        var sam = new Browser(portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        Assert.Equal(HttpStatusCode.Redirect, (await sam.SignInAsync(customer.Email)).StatusCode);
+
+        // No Mobile page, no link to it, no SMS choices.
+        Assert.Equal(HttpStatusCode.NotFound, (await sam.Client.GetAsync(MobilePage)).StatusCode);
+        var preferences = await sam.GetPageAsync("/Account/Manage/Notifications");
+        Assert.Null(preferences.QuerySelector("#sms-alerts"));
+        Assert.Null(preferences.QuerySelector("a[href='/Account/Manage/Mobile']"));
+        Assert.NotNull(preferences.QuerySelector("main form[method=post] button[type=submit]"));
+
+        // A question asked through that app's database context: the e-mail, no text.
+        var id = await NewDisputeAsync(DisputeStatus.InReview, customerAccountId: customer.CompanyId);
+        using (var scope = portal.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Litiges.Data.LitigesDbContext>();
+            var dispute = await db.Disputes.Include(d => d.Pauses).AsSplitQuery().SingleAsync(d => d.Id == id);
+            dispute.RequestInformation(SeedAgent, "Pouvez-vous joindre le bon de livraison ?", DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Single(await Fixture.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Kind == "DisputeQuestion" && m.DisputeId == id && m.Channel == NotificationChannel.Email).ToListAsync()));
+        Assert.Empty(await SmsToAsync(number));
+    }
+
+    [Fact]
     public async Task A_text_in_quiet_hours_waits_for_eight_in_Paris_and_the_dispatcher_checks_again()
     {
         var (customer, number) = await CustomerWithMobileAsync(["DisputeQuestion"]);

@@ -23,6 +23,7 @@ internal static class ProductionConfig
         ["Email:FromAddress"] = "litiges@seller.test",
         ["Email:Provider"] = "Smtp",
         ["Email:Smtp:Host"] = "127.0.0.1",
+        ["Sms:Provider"] = "Off",
         ["Seller:LegalName"] = "Vendeur Test SA",
         ["Seller:LegalForm"] = "SA",
         ["Seller:ShareCapital"] = "1 000 000 €",

@@ -40,6 +40,7 @@ public sealed class ProductionStartupTests(SqliteFixture fixture) : IClassFixtur
         { "DataProtection:Certificate:Path", "", "DataProtection:Certificate:Path" },
         { "DataProtection:Certificate:Path", "/nowhere/keys.pfx", "no file at '/nowhere/keys.pfx'" },
         { "Email:Provider", "Pickup", "Email:Provider" },
+        { "Sms:Provider", "Pickup", "Sms:Provider" },
         { "Email:Smtp:Host", "", "Email:Smtp:Host" },
         { "ForwardedHeaders:KnownProxies", "", "ForwardedHeaders:KnownProxies" },
         { "History:CurrentKeyId", "", "History:CurrentKeyId" },
@@ -72,7 +73,7 @@ public sealed class ProductionStartupTests(SqliteFixture fixture) : IClassFixtur
 
         string[] expected =
         [
-            "AllowedHosts", "Email:PortalUrl", "Email:BackOfficeUrl", "Email:FromAddress", "Email:Provider",
+            "AllowedHosts", "Email:PortalUrl", "Email:BackOfficeUrl", "Email:FromAddress", "Email:Provider", "Sms:Provider",
             "DataProtection:Certificate:Path", "ForwardedHeaders:KnownProxies", "History:CurrentKeyId",
             .. ProductionSettings.SellerKeys.Select(k => "Seller:" + k),
         ];

@@ -207,8 +207,12 @@ public sealed class SmsTests
 
         var complete = Settings(("Sms:Provider", "Twilio"), ("Sms:Twilio:AccountSid", "AC0123"), ("Sms:Twilio:AuthToken", "token"), ("Sms:Twilio:MessagingServiceSid", "MG0123"));
         Assert.DoesNotContain(ProductionSettings.Problems(complete), p => p.StartsWith("Sms:", StringComparison.Ordinal));
-        Assert.DoesNotContain(ProductionSettings.Problems(Settings()), p => p.StartsWith("Sms:", StringComparison.Ordinal));
+        Assert.DoesNotContain(ProductionSettings.Problems(Settings(("Sms:Provider", "Off"))), p => p.StartsWith("Sms:", StringComparison.Ordinal));
         Assert.Contains(ProductionSettings.Problems(Settings(("Sms:Provider", "Carrier"))), p => p.StartsWith("Sms:Provider", StringComparison.Ordinal));
+
+        // The embedded default writes files nobody receives: Production wants Twilio, or SMS alerts off.
+        Assert.Contains(ProductionSettings.Problems(Settings()), p => p.StartsWith("Sms:Provider", StringComparison.Ordinal));
+        Assert.Contains(ProductionSettings.Problems(Settings(("Sms:Provider", "Pickup"))), p => p.StartsWith("Sms:Provider", StringComparison.Ordinal));
     }
 
     private static OutboxMessage Queue(string kind, string language, string code, string reference, string link)

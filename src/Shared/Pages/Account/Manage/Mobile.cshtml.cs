@@ -14,8 +14,17 @@ namespace Litiges.Pages.Account.Manage;
 /// refused), proved by a code sent by SMS, changed (then proved again) or removed. The code's SMS
 /// is queued with the user's new state in one save; it leaves at any hour.
 /// </summary>
-public sealed class MobileModel(UserManager<AppUser> users, LitigesDbContext db, TimeProvider clock, IStringLocalizer t) : PageModel
+public sealed class MobileModel(UserManager<AppUser> users, LitigesDbContext db, TimeProvider clock, IStringLocalizer t, Microsoft.Extensions.Options.IOptions<SmsOptions> sms) : PageModel
 {
+    /// <summary>With <c>Sms:Provider</c> "Off" the page is not there: no number to prove, no code to send.</summary>
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    {
+        if (!sms.Value.Offered)
+        {
+            context.Result = NotFound();
+        }
+    }
+
     [BindProperty]
     public string? Number { get; set; }
 

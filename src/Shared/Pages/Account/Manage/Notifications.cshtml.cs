@@ -40,6 +40,9 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IOptions<SmsO
     /// <summary>When SMS alerts wait (Paris time), as the page states it.</summary>
     public SmsQuietHours QuietHours => sms.Value.QuietHours;
 
+    /// <summary>Whether SMS alerts are offered at all (<c>Sms:Provider</c> is not "Off").</summary>
+    public bool SmsOffered => sms.Value.Offered;
+
     public async Task<IActionResult> OnGetAsync()
     {
         var user = await users.GetUserAsync(User);
@@ -87,7 +90,7 @@ public sealed class NotificationsModel(UserManager<AppUser> users, IOptions<SmsO
             user.ChooseDeliveries(choices);
         }
 
-        if (user.HasVerifiedMobile)
+        if (user.HasVerifiedMobile && SmsOffered)
         {
             user.ChooseSmsAlerts(sms);
         }
