@@ -39,6 +39,7 @@ public abstract class CrossCompanyTests<TFixture>(TFixture fixture) : IClassFixt
         var probes = new Dictionary<string, Func<Task<HttpResponseMessage[]>>>(StringComparer.Ordinal)
         {
             ["GET /Disputes/Details/{id}"] = () => GetAllAsync(alice, $"/Disputes/Details/{beta.DisputeId}", $"/Disputes/Details/{beta.Reference}", $"/Disputes/Details/{beta.DisputeId}?confirm=withdraw"),
+            ["GET /d/{id}"] = () => GetAllAsync(alice, $"/d/{beta.Reference}", $"/d/{beta.DisputeId}"),
             ["GET /Disputes/Submitted/{id:int}"] = () => GetAllAsync(alice, $"/Disputes/Submitted/{beta.DisputeId}"),
             ["GET /Disputes/Evidence/{id:int}"] = () => GetAllAsync(alice, $"/Disputes/Evidence/{beta.EvidenceId}"),
             ["GET /Invoices/Details/{id:int}"] = () => GetAllAsync(alice, $"/Invoices/Details/{beta.InvoiceId}"),

@@ -57,13 +57,10 @@ namespace Litiges.Data.Migrations.Sqlite
                 name: "TaskId",
                 table: "Outbox");
 
-            migrationBuilder.DropColumn(
-                name: "ErasedAt",
-                table: "InboundMails");
-
-            migrationBuilder.DropColumn(
-                name: "TaskId",
-                table: "InboundMails");
+            // SQLite's own DROP COLUMN (3.35+): EF would rebuild the table from the previous migration's
+            // model, and that model (written on a branch of its own) does not hold InboundMails.
+            migrationBuilder.Sql("ALTER TABLE \"InboundMails\" DROP COLUMN \"ErasedAt\";");
+            migrationBuilder.Sql("ALTER TABLE \"InboundMails\" DROP COLUMN \"TaskId\";");
         }
     }
 }
