@@ -17,6 +17,7 @@ namespace Litiges.Pages.Account.Manage;
 public sealed class MobileModel(UserManager<AppUser> users, LitigesDbContext db, TimeProvider clock, IStringLocalizer t, Microsoft.Extensions.Options.IOptions<SmsOptions> sms) : PageModel
 {
     /// <summary>With <c>Sms:Provider</c> "Off" the page is not there: no number to prove, no code to send.</summary>
+    [NonHandler]
     public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
     {
         if (!sms.Value.Offered)
