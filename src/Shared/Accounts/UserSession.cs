@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Litiges.Accounts;
 
@@ -126,7 +127,19 @@ public sealed class UserSessions(LitigesDbContext db, TimeProvider clock)
             await db.UserSessions.Where(s => s.Id == session.Id && s.EndedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), context.HttpContext.RequestAborted);
         }
 
-        await SecurityStampValidator.ValidatePrincipalAsync(context);
+        // Identity checks the security stamp once per interval since the cookie was issued; asking
+        // its validator on every request built a user manager and a sign-in manager for nothing.
+        if (StampCheckDue(context, now))
+        {
+            await SecurityStampValidator.ValidatePrincipalAsync(context);
+        }
+    }
+
+    /// <summary>The rule of Identity's <c>SecurityStampValidator</c>: no issue date, or older than the interval.</summary>
+    private static bool StampCheckDue(CookieValidatePrincipalContext context, DateTimeOffset now)
+    {
+        var interval = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value.ValidationInterval;
+        return context.Properties.IssuedUtc is not { } issued || now - issued > interval;
     }
 
     /// <summary>Identity rebuilds the principal after its security stamp check: the session claim goes on to the new one.</summary>

@@ -14,11 +14,13 @@ public enum DatabaseProvider
 public static class DatabaseSetup
 {
     /// <summary>
-    /// The options are built once: the interceptors are singletons (or stateless), and building
-    /// them for every context (every request) cost each request an options build and EF's
-    /// look-up of its internal services by those options.
+    /// Contexts are pooled, and their options built once: a request leases a context whose EF
+    /// services are already built (building options, creating a context and EF's look-up of its
+    /// internal services were a tenth of a signed-in page's CPU, see bench/Pages); EF resets it
+    /// (tracked entities, connection, command timeout) when it goes back. The interceptors are
+    /// singletons or stateless, so one options instance serves every context.
     /// </summary>
-    private const ServiceLifetime OptionsLifetime = ServiceLifetime.Singleton;
+    private const int PoolSize = 256;
 
     /// <summary>
     /// Registers <see cref="LitigesDbContext"/> for the provider named by <c>Database:Provider</c>
@@ -47,25 +49,25 @@ public static class DatabaseSetup
                 connectionString = string.IsNullOrWhiteSpace(connectionString)
                     ? $"Data Source={Path.Combine(dataFolder, "litiges.db")};Default Timeout=30"
                     : connectionString;
-                services.AddDbContext<LitigesDbContext, SqliteLitigesDbContext>((s, o) => Audited(s, o).UseSqlite(connectionString), ServiceLifetime.Scoped, OptionsLifetime);
+                services.AddDbContextPool<LitigesDbContext, SqliteLitigesDbContext>((s, o) => Audited(s, o).UseSqlite(connectionString), PoolSize);
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContext<LitigesDbContext, PostgreSqlLitigesDbContext>((s, o) => Audited(s, o).UseNpgsql(Required(connectionString), npgsql =>
+                services.AddDbContextPool<LitigesDbContext, PostgreSqlLitigesDbContext>((s, o) => Audited(s, o).UseNpgsql(Required(connectionString), npgsql =>
                 {
                     if (retry)
                     {
                         npgsql.EnableRetryOnFailure(retries, retryDelay, errorCodesToAdd: null);
                     }
-                }), ServiceLifetime.Scoped, OptionsLifetime);
+                }), PoolSize);
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<LitigesDbContext, SqlServerLitigesDbContext>((s, o) => Audited(s, o).UseSqlServer(Required(connectionString), sql =>
+                services.AddDbContextPool<LitigesDbContext, SqlServerLitigesDbContext>((s, o) => Audited(s, o).UseSqlServer(Required(connectionString), sql =>
                 {
                     if (retry)
                     {
                         sql.EnableRetryOnFailure(retries, retryDelay, errorNumbersToAdd: null);
                     }
-                }), ServiceLifetime.Scoped, OptionsLifetime);
+                }), PoolSize);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{provider}'.");

@@ -98,6 +98,20 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
 
+    // Contexts are pooled (DatabaseSetup): a context goes back without the shares of a save whose
+    // changes were never accepted; EF forgets its tracked entities itself.
+    public override void Dispose()
+    {
+        _pendingShares = [];
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _pendingShares = [];
+        return base.DisposeAsync();
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
