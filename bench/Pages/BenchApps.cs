@@ -207,8 +207,47 @@ internal sealed class AppProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The output folder of a project built with the bench: src/{app} or bench/Pages/Bare.</summary>
-    public static string Assembly(string projectFolder, string assemblyName)
+    /// <summary>With <c>--published</c>: the folder the apps were published to (<see cref="PublishAsync"/>).</summary>
+    public static string? PublishedFolder { get; set; }
+
+    /// <summary>
+    /// Where an app runs from: the output folder of a project built with the bench (src/{app} or
+    /// bench/Pages/Bare), or with <c>--published</c> what <c>dotnet publish</c> made of it.
+    /// </summary>
+    public static string Assembly(string projectFolder, string assemblyName) =>
+        PublishedFolder is { } published
+            ? Path.Combine(published, assemblyName, assemblyName + ".dll")
+            : Path.Combine(RepositoryRoot(), projectFolder, "bin", "Release", "net10.0", assemblyName + ".dll");
+
+    /// <summary>
+    /// Publishes the bare app and both apps as the Dockerfiles do (Release, linux-x64,
+    /// ReadyToRun, framework-dependent) into <paramref name="folder"/>: the same build for all
+    /// three, so that the ratios still compare like with like.
+    /// </summary>
+    public static async Task PublishAsync(string folder)
+    {
+        foreach (var (project, name) in new[] { ("bench/Pages/Bare", "Litiges.Bench.Pages.Bare"), ("src/CustomerPortal", "Litiges.CustomerPortal"), ("src/BackOffice", "Litiges.BackOffice") })
+        {
+            var output = Path.Combine(folder, name);
+            Console.WriteLine($"   publishing {name} (ReadyToRun) to {output}");
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot(), UseShellExecute = false };
+            foreach (var argument in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-p:UseAppHost=false", "-o", output, "--nologo", "-v", "quiet" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet publish did not start.");
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"dotnet publish {project} failed ({process.ExitCode}).");
+            }
+        }
+
+        PublishedFolder = folder;
+    }
+
+    private static string RepositoryRoot()
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "Portal.sln")))
@@ -216,7 +255,7 @@ internal sealed class AppProcess : IAsyncDisposable
             root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Portal.sln not found above the benchmark.");
         }
 
-        return Path.Combine(root, projectFolder, "bin", "Release", "net10.0", assemblyName + ".dll");
+        return root;
     }
 
     private static int FreePort()

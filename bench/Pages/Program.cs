@@ -12,7 +12,7 @@ namespace Litiges.Bench.Pages;
 ///   dotnet build -c Release bench/Pages
 ///   dotnet bench/Pages/bin/Release/net10.0/Litiges.Bench.Pages.dll [--size demo|large]
 ///       [--providers sqlite,postgresql] [--seconds 10] [--warmup 3] [--connections 32]
-///       [--pages text] [--cache folder] [--fresh] [--postgres "Host=..."] [--assert]
+///       [--pages text] [--cache folder] [--fresh] [--postgres "Host=..."] [--published] [--assert]
 /// </summary>
 public static class Program
 {
@@ -20,6 +20,11 @@ public static class Program
     {
         var options = Options.Parse(args);
         Directory.CreateDirectory(options.Cache);
+        if (options.Published)
+        {
+            await AppProcess.PublishAsync(Path.Combine(options.Cache, "published"));
+        }
+
         var report = new StringBuilder();
         var missed = new List<string>();
         foreach (var provider in options.Providers)
@@ -146,7 +151,7 @@ public static class Program
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }
 
-internal sealed record Options(string Size, IReadOnlyList<DatabaseProvider> Providers, double Seconds, double WarmupSeconds, int Connections, string? Pages, string Cache, bool Fresh, string? Postgres, bool Assert)
+internal sealed record Options(string Size, IReadOnlyList<DatabaseProvider> Providers, double Seconds, double WarmupSeconds, int Connections, string? Pages, string Cache, bool Fresh, string? Postgres, bool Published, bool Assert)
 {
     public static Options Parse(string[] args)
     {
@@ -177,6 +182,7 @@ internal sealed record Options(string Size, IReadOnlyList<DatabaseProvider> Prov
             Value("--cache") ?? Path.Combine(Path.GetTempPath(), "litiges-bench-pages"),
             args.Contains("--fresh"),
             postgres,
+            args.Contains("--published"),
             args.Contains("--assert"));
     }
 }
