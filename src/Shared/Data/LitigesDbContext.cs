@@ -98,6 +98,8 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
 
+    public DbSet<Queue.SavedQueueView> SavedQueueViews => Set<Queue.SavedQueueView>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
