@@ -155,6 +155,11 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
 
     public const int MaxSearchLength = 100;
 
+    /// <summary>Whether a filter beyond the search and the status is set: the filters then show unfolded.</summary>
+    public bool HasOtherFilters =>
+        !string.IsNullOrEmpty(Reason) || Department is not null || !string.IsNullOrEmpty(Owner) || MinAmount is not null
+        || MaxAmount is not null || Deadline is not null || Mine || Sort != QueueSort.Deadline;
+
     [BindProperty(SupportsGet = true)]
     public decimal? MinAmount { get; set; }
 
@@ -205,7 +210,7 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
     public string? ViewName { get; set; }
 
     /// <summary>The current filters as a saved view keeps them.</summary>
-    public string CurrentQuery => QueryString.Create(RouteValues()).ToUriComponent().TrimStart('?');
+    public string CurrentQuery => QueryString.Create(RouteValues().Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).ToUriComponent().TrimStart('?');
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
