@@ -629,6 +629,14 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
     }
 
 
+    /// <summary>The current filters and one more value (a saved view's id), for a form that comes back to the same view.</summary>
+    public Dictionary<string, string> RouteValuesWith(string key, int value)
+    {
+        var values = RouteValues();
+        values[key] = value.ToString(CultureInfo.InvariantCulture);
+        return values;
+    }
+
     /// <summary>The current filters (a status in place of the current one, if given), to come back to the same view.</summary>
     public Dictionary<string, string> RouteValues(DisputeStatus? status = null, bool keepStatus = true)
     {
