@@ -98,6 +98,9 @@ public sealed class PersonalData(LitigesDbContext db, TimeProvider clock, IBlobS
             // Places that only name the person: the name goes, the record stays.
             await db.DisputeMessages.Where(m => m.AuthorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(m => m.AuthorName, label), cancellationToken);
             await db.Evidence.Where(e => e.UploadedByUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(e => e.UploadedByName, label), cancellationToken);
+
+            // What only served them: their saved views of the queue (names they chose, their searches).
+            await db.SavedQueueViews.Where(v => v.UserId == userId).ExecuteDeleteAsync(cancellationToken);
             if (email is not null)
             {
                 await db.Outbox.Where(m => m.Recipient == email).ExecuteDeleteAsync(cancellationToken);

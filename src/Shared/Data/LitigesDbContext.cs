@@ -98,6 +98,8 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
 
+    public DbSet<Queue.SavedQueueView> SavedQueueViews => Set<Queue.SavedQueueView>();
+
     // Contexts are pooled (DatabaseSetup): a context goes back without the shares of a save whose
     // changes were never accepted; EF forgets its tracked entities itself.
     public override void Dispose()

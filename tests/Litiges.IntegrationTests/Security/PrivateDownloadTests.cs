@@ -43,6 +43,7 @@ public sealed class PrivateDownloadTests(SqliteFixture fixture) : IClassFixture<
             ("back-office credit note PDF", credit.Client, $"/CreditNotes/Download/{objects.CreditNoteId}"),
             ("back-office credit note XML", credit.Client, $"/CreditNotes/Download/{objects.CreditNoteId}?format=xml"),
             ("back-office KPI CSV", credit.Client, "/Dashboard?handler=Csv&table=Customers"),
+            ("back-office queue CSV", credit.Client, "/Disputes?handler=Csv"),
             ("back-office KPI report", credit.Client, "/Dashboard/Report?Period=2026-w01&Language=fr"),
             ("back-office personal data", credit.Client, "/Account/Manage/PersonalData?handler=Download"),
             ("back-office personal data of a user", admin.Client, $"/Staff/Privacy?handler=Export&userId={objects.AliceId}"),

@@ -52,6 +52,12 @@ public sealed class IndexModel(LitigesDbContext db, IServiceScopeFactory scopes,
 
     public IReadOnlyList<KpiTable> Tables { get; private set; } = [];
 
+    /// <summary>The same figures over the period just before, for the headline cards' changes.</summary>
+    public KpiReport? Previous { get; private set; }
+
+    /// <summary>The first screen's cards.</summary>
+    public IReadOnlyList<KpiHeadline> Headlines { get; private set; } = [];
+
     public IReadOnlyDictionary<string, LocalizedText> Reasons { get; private set; } = new Dictionary<string, LocalizedText>();
 
     public IReadOnlyDictionary<int, LocalizedText> Departments { get; private set; } = new Dictionary<int, LocalizedText>();
@@ -70,7 +76,7 @@ public sealed class IndexModel(LitigesDbContext db, IServiceScopeFactory scopes,
     /// <summary>One table of the page as a CSV file (semicolon-separated, as French spreadsheets read it).</summary>
     public async Task<IActionResult> OnGetCsvAsync(string table, CancellationToken cancellationToken)
     {
-        await LoadAsync(cancellationToken);
+        await LoadAsync(cancellationToken, withHeadlines: false);
         var found = Tables.FirstOrDefault(x => x.Key == table);
         if (Report is null || found is null)
         {
@@ -88,8 +94,8 @@ public sealed class IndexModel(LitigesDbContext db, IServiceScopeFactory scopes,
             ? null
             : Url.Page("/Disputes/Index", new RouteValueDictionary(QueueLinks.ToQuery(selection).ToDictionary(v => v.Key, v => (object?)v.Value)));
 
-    /// <summary>A table drawn as bars, each bar linked like its cell.</summary>
-    public sealed record ChartView(KpiTable Table, IndexModel Page);
+    /// <summary>A table drawn as bars, each bar linked like its cell; <paramref name="Prefix"/> tells apart a second drawing of the same table.</summary>
+    public sealed record ChartView(KpiTable Table, IndexModel Page, string Prefix = "");
 
     /// <summary>The current period and filters, for the CSV link of <paramref name="table"/>.</summary>
     public Dictionary<string, string> CsvRouteValues(string table)
@@ -109,7 +115,7 @@ public sealed class IndexModel(LitigesDbContext db, IServiceScopeFactory scopes,
         return values.Where(v => !string.IsNullOrEmpty(v.Value)).ToDictionary(v => v.Key, v => v.Value!);
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    private async Task LoadAsync(CancellationToken cancellationToken, bool withHeadlines = true)
     {
         Reasons = await db.ReasonCodes.AsNoTracking().OrderBy(r => r.Code).ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
         Departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
@@ -154,6 +160,15 @@ public sealed class IndexModel(LitigesDbContext db, IServiceScopeFactory scopes,
         };
         // The figures' queries run side by side, each on a context of its own.
         Report = await KpiQueries.ComputeAsync(scopes, filter, now, cancellationToken: cancellationToken);
+        if (withHeadlines)
+        {
+            // No period before the first day there is: the cards then go without a change.
+            Previous = filter.From.DayNumber > filter.Days
+                ? await KpiQueries.ComputeAsync(scopes, KpiHeadlines.PreviousOf(filter), now, cancellationToken: cancellationToken)
+                : null;
+        }
+
+        Headlines = new KpiHeadlines(t, CultureInfo.CurrentUICulture).Of(Report, Previous);
         var rootCauses = await db.RootCauses.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Label, cancellationToken);
         Tables = new KpiTables(CultureInfo.CurrentUICulture, Reasons, rootCauses).Of(Report);
     }

@@ -4,16 +4,66 @@ using Litiges.BackOffice.Pages.Dashboard;
 using Litiges.Data;
 using Litiges.Deadlines;
 using Litiges.Disputes;
+using Litiges.Documents;
+using Litiges.Hosting;
 using Litiges.Kpis;
 using Litiges.Localization;
 using Litiges.Notifications;
 using Litiges.Pages.Shared;
+using Litiges.Queue;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Litiges.BackOffice.Pages.Disputes;
+
+/// <summary>
+/// What the one search box of the queue found: disputes by their reference or by the number of an
+/// invoice they contest, and customers by their number or part of their name. A dispute matches
+/// when it is one of <see cref="DisputeIds"/> or belongs to one of <see cref="CustomerAccountIds"/>.
+/// </summary>
+public sealed record QueueSearch(IReadOnlyList<int> DisputeIds, IReadOnlyList<int> CustomerAccountIds)
+{
+    /// <summary>The most of each kind a search keeps: a box, not a report.</summary>
+    public const int Limit = 200;
+
+    /// <summary>
+    /// Looks up <paramref name="text"/> by each of the four keys, each on its own index: the
+    /// reference (unique), the invoice number (unique, then the disputed items by invoice), the
+    /// customer number (unique) exactly, as typed or in capitals; the customer's name by part, in
+    /// any case (the only key read as a part, on the few thousand customers, never on the disputes).
+    /// </summary>
+    public static async Task<QueueSearch> FindAsync(LitigesDbContext db, string text, CancellationToken cancellationToken)
+    {
+        var typed = text.Trim();
+        var upper = typed.ToUpperInvariant();
+        var lowered = typed.ToLowerInvariant();
+        var byReference = await db.Disputes.AsNoTracking()
+            .Where(d => d.Reference == typed || d.Reference == upper)
+            .Select(d => d.Id)
+            .Take(Limit)
+            .ToListAsync(cancellationToken);
+        var invoices = db.Invoices.AsNoTracking().Where(i => i.Number == typed || i.Number == upper).Select(i => i.Id);
+        var byInvoice = await db.DisputedItems.AsNoTracking()
+            .Where(item => invoices.Contains(item.InvoiceId))
+            .Select(item => item.DisputeId)
+            .Distinct()
+            .Take(Limit)
+            .ToListAsync(cancellationToken);
+#pragma warning disable CA1304, CA1862 // Translated to SQL lower(): no .NET culture or comparison is involved.
+        var customers = await db.CustomerAccounts.AsNoTracking()
+            .Where(c => c.CustomerNumber == typed || c.CustomerNumber == upper || c.LegalName.ToLower().Contains(lowered))
+            .OrderBy(c => c.Id)
+            .Select(c => c.Id)
+            .Take(Limit)
+            .ToListAsync(cancellationToken);
+#pragma warning restore CA1304, CA1862
+        return new QueueSearch([.. byReference.Union(byInvoice)], customers);
+    }
+}
 
 public enum QueueSort
 {
@@ -40,8 +90,8 @@ public sealed record QueueFilter
     /// <summary>An owner's user id, or <see cref="Unassigned"/>.</summary>
     public string? OwnerUserId { get; init; }
 
-    /// <summary>Customers whose name or number matched the search, or null for all.</summary>
-    public IReadOnlyList<int>? CustomerAccountIds { get; init; }
+    /// <summary>What the search box found, or null when nothing was searched.</summary>
+    public QueueSearch? Search { get; init; }
 
     public decimal? MinAmount { get; init; }
 
@@ -67,9 +117,15 @@ public sealed record QueueFilter
 /// The dispute queue: filters, three sorts each paged by keyset on a unique order (sort key, Id),
 /// counts per status, "my disputes", and assigning an owner to several disputes at once.
 /// </summary>
-public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IStringLocalizer t) : PageModel
+public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IStringLocalizer t, TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;
+
+    /// <summary>Rows read at a time while the CSV file streams out.</summary>
+    public const int CsvBatchSize = 500;
+
+    /// <summary>The parameters of the queue's own filters, as <see cref="RouteValues"/> writes them.</summary>
+    private static readonly string[] FilterKeys = ["status", "reason", "department", "owner", "q", "minAmount", "maxAmount", "deadline", "mine", "sort"];
 
     private static readonly DisputeStatus[] EndedStatuses = [.. Enum.GetValues<DisputeStatus>().Where(s => !s.IsOpen())];
 
@@ -86,9 +142,23 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
     [BindProperty(SupportsGet = true)]
     public string? Owner { get; set; }
 
-    /// <summary>Part of the customer's name, or its customer number.</summary>
+    /// <summary>The search box: a dispute reference, an invoice number, a customer number or part of a customer's name.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    /// <summary>The search box's former name, still read so that earlier links and bookmarks keep working.</summary>
     [BindProperty(SupportsGet = true)]
     public string? Customer { get; set; }
+
+    /// <summary>What is searched: the box, or a link's former parameter.</summary>
+    public string? SearchText => (string.IsNullOrWhiteSpace(Q) ? Customer : Q)?.Trim() is { Length: > 0 } text ? text[..Math.Min(text.Length, MaxSearchLength)] : null;
+
+    public const int MaxSearchLength = 100;
+
+    /// <summary>Whether a filter beyond the search and the status is set: the filters then show unfolded.</summary>
+    public bool HasOtherFilters =>
+        !string.IsNullOrEmpty(Reason) || Department is not null || !string.IsNullOrEmpty(Owner) || MinAmount is not null
+        || MaxAmount is not null || Deadline is not null || Mine || Sort != QueueSort.Deadline;
 
     [BindProperty(SupportsGet = true)]
     public decimal? MinAmount { get; set; }
@@ -129,12 +199,28 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
 
     public bool CanAssign { get; private set; }
 
+    /// <summary>The invoice numbers of each dispute shown.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<string>> InvoiceNumbers { get; private set; } = new Dictionary<int, IReadOnlyList<string>>();
+
+    /// <summary>The views the user saved, by name.</summary>
+    public IReadOnlyList<SavedQueueView> SavedViews { get; private set; } = [];
+
+    /// <summary>The name under which to save the current filters.</summary>
+    [BindProperty]
+    public string? ViewName { get; set; }
+
+    /// <summary>The current filters as a saved view keeps them.</summary>
+    public string CurrentQuery => QueryString.Create(RouteValues().Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).ToUriComponent().TrimStart('?');
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var filter = await FilterAsync(cancellationToken);
         var visible = db.Disputes.AsNoTracking().VisibleTo(User);
         var page = await QueryAsync(db, visible, filter, PageSize, cancellationToken);
         Rows = page.Rows;
+        InvoiceNumbers = await InvoiceNumbersAsync(db, [.. Rows.Select(r => r.Id)], cancellationToken);
+        var me = User.UserId();
+        SavedViews = await db.SavedQueueViews.AsNoTracking().Where(v => v.UserId == me).OrderBy(v => v.Name).ToListAsync(cancellationToken);
         Pager = new PagerModel(Request, page.NextCursor);
         Counts = await CountAsync(visible, filter with { Status = null }, cancellationToken);
         Reasons = await db.ReasonCodes.AsNoTracking().OrderBy(r => r.Code).ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
@@ -142,6 +228,180 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
         Owners = await StaffDirectory.OwnersAsync(db, cancellationToken);
         CanAssign = User.ToActor().Role is ActorRole.Agent or ActorRole.CreditManager;
     }
+
+    /// <summary>Opens one of the user's saved views: the queue under its filters. Another user's view, or none, is not found.</summary>
+    public async Task<IActionResult> OnGetViewAsync(int id, CancellationToken cancellationToken)
+    {
+        var me = User.UserId();
+        var view = await db.SavedQueueViews.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id && v.UserId == me, cancellationToken);
+        if (view is null)
+        {
+            return NotFound();
+        }
+
+        // Only the queue's own parameters go back into the address, whatever the row holds.
+        var allowed = FilterKeys.Concat(QueueLinks.SelectionKeys).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var values = QueryHelpers.ParseQuery(view.Query)
+            .Where(v => allowed.Contains(v.Key) && !string.IsNullOrEmpty(v.Value))
+            .ToDictionary(v => v.Key, v => v.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        return RedirectToPage("./Index", values);
+    }
+
+    /// <summary>Saves the current filters under the name given; the user's view of that name, if any, takes them.</summary>
+    public async Task<IActionResult> OnPostSaveViewAsync(CancellationToken cancellationToken)
+    {
+        var me = User.UserId();
+        string name;
+        try
+        {
+            name = SavedQueueView.Normalise(ViewName ?? string.Empty);
+        }
+        catch (ArgumentException)
+        {
+            TempData["Error"] = t["Queue.Views.NameRequired", SavedQueueView.MaxNameLength].Value;
+            return RedirectToPage(RouteValues());
+        }
+
+        var query = CurrentQuery;
+        if (query.Length > SavedQueueView.MaxQueryLength)
+        {
+            TempData["Error"] = t["Queue.Views.TooLong"].Value;
+            return RedirectToPage(RouteValues());
+        }
+
+        var now = clock.GetUtcNow();
+        var existing = await db.SavedQueueViews.SingleOrDefaultAsync(v => v.UserId == me && v.Name == name, cancellationToken);
+        if (existing is not null)
+        {
+            existing.Replace(query, now);
+        }
+        else if (await db.SavedQueueViews.CountAsync(v => v.UserId == me, cancellationToken) >= SavedQueueView.MaxPerUser)
+        {
+            TempData["Error"] = t["Queue.Views.TooMany", SavedQueueView.MaxPerUser].Value;
+            return RedirectToPage(RouteValues());
+        }
+        else
+        {
+            db.SavedQueueViews.Add(new SavedQueueView(me, name, query, now));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same name saved twice at once from two tabs: the other save stands.
+            TempData["Error"] = t["Queue.Views.Conflict", name].Value;
+            return RedirectToPage(RouteValues());
+        }
+
+        TempData["Success"] = t[existing is null ? "Queue.Views.Saved" : "Queue.Views.Replaced", name].Value;
+        return RedirectToPage(RouteValues());
+    }
+
+    /// <summary>Deletes one of the user's saved views; another user's view, or none, is not found.</summary>
+    public async Task<IActionResult> OnPostDeleteViewAsync(int id, CancellationToken cancellationToken)
+    {
+        var me = User.UserId();
+        var view = await db.SavedQueueViews.SingleOrDefaultAsync(v => v.Id == id && v.UserId == me, cancellationToken);
+        if (view is null)
+        {
+            return NotFound();
+        }
+
+        db.SavedQueueViews.Remove(view);
+        await db.SaveChangesAsync(cancellationToken);
+        TempData["Success"] = t["Queue.Views.Deleted", view.Name].Value;
+        return RedirectToPage(RouteValues());
+    }
+
+    /// <summary>
+    /// The current view as a CSV file: every dispute the filters and the search select among those
+    /// the user may see (not only the page shown), in the sort of the screen, headers in the user's
+    /// language, each cell by the app's CSV rule; streamed in batches, never kept by a cache.
+    /// </summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
+    {
+        var filter = await FilterAsync(cancellationToken) with { After = null };
+        var visible = db.Disputes.AsNoTracking().VisibleTo(User);
+        var reasons = await db.ReasonCodes.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
+        var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+        var culture = CultureInfo.CurrentUICulture;
+
+        var name = string.Create(CultureInfo.InvariantCulture, $"litiges-{clock.GetUtcNow():yyyyMMdd-HHmm}.csv");
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = name, FileName = name }.ToString();
+        Response.MarkPrivateDownload();
+
+        await using var writer = new StreamWriter(Response.Body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 16 * 1024, leaveOpen: true);
+        await writer.WriteAsync(Line(
+        [
+            Text(t["Disputes.Reference"]), Text(t["Queue.Customer"]), Text(t["Queue.Csv.CustomerNumber"]), Text(t["Queue.Invoices"]),
+            Text(t["Disputes.SubmittedOn"]), Text(t["Disputes.Status"]), Text(t["Disputes.Reason"]), Text(t["Details.Department"]),
+            Text(t["Queue.Owner"]), Text(t["Queue.Csv.Amount"]), Text(t["Queue.Csv.Currency"]), Text(t["Queue.NextDeadline"]), Text(t["Queue.DeadlineState"]),
+        ]));
+        var after = (string?)null;
+        do
+        {
+            var page = await QueryAsync(db, visible, filter with { After = after }, CsvBatchSize, cancellationToken);
+            var ids = page.Rows.Select(r => r.Id).ToList();
+            var invoices = await InvoiceNumbersAsync(db, ids, cancellationToken);
+            var numbers = await CustomerNumbersAsync(db, ids, cancellationToken);
+            foreach (var row in page.Rows)
+            {
+                await writer.WriteAsync(Line(
+                [
+                    Text(row.Reference),
+                    Text(row.Customer),
+                    Text(numbers.GetValueOrDefault(row.Id, string.Empty)),
+                    Text(string.Join(", ", invoices.GetValueOrDefault(row.Id, []))),
+                    Number(row.SubmittedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                    Text(t[Litiges.Localization.StatusWords.Key(row.Status, forCustomer: false)]),
+                    Text(reasons.TryGetValue(row.ReasonCode, out var reason) ? $"{row.ReasonCode} — {reason.For(culture)}" : row.ReasonCode),
+                    Text(departments.TryGetValue(row.DepartmentId, out var department) ? department.For(culture) : string.Empty),
+                    Text(row.Owner ?? t["Queue.Unassigned"]),
+                    Number(row.Amount.ToString("0.00", culture)),
+                    Text(row.Currency),
+                    Number(row.NextDeadlineAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty),
+                    Text(row.DeadlineState is { } state ? t["DeadlineState." + state].Value : string.Empty),
+                ]));
+            }
+
+            after = page.NextCursor;
+        }
+        while (after is not null);
+
+        await writer.FlushAsync(cancellationToken);
+        return new EmptyResult();
+
+        // Semicolons and a byte-order mark, as French spreadsheets open it (like the dashboard's files).
+        static string Text(string value) => CsvCells.Text(value, ';');
+        static string Number(string value) => CsvCells.Number(value, ';');
+        static string Line(IEnumerable<string> cells) => string.Join(';', cells) + "\r\n";
+    }
+
+    /// <summary>The invoice numbers each dispute contests, in the order of its lines.</summary>
+    public static async Task<IReadOnlyDictionary<int, IReadOnlyList<string>>> InvoiceNumbersAsync(LitigesDbContext db, IReadOnlyList<int> disputeIds, CancellationToken cancellationToken)
+    {
+        if (disputeIds.Count == 0)
+        {
+            return new Dictionary<int, IReadOnlyList<string>>();
+        }
+
+        var pairs = await db.DisputedItems.AsNoTracking()
+            .Where(item => disputeIds.Contains(item.DisputeId))
+            .OrderBy(item => item.Id)
+            .Select(item => new { item.DisputeId, Number = db.Invoices.Where(i => i.Id == item.InvoiceId).Select(i => i.Number).First() })
+            .ToListAsync(cancellationToken);
+        return pairs.GroupBy(p => p.DisputeId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(p => p.Number).Distinct().ToList());
+    }
+
+    private static async Task<Dictionary<int, string>> CustomerNumbersAsync(LitigesDbContext db, IReadOnlyList<int> disputeIds, CancellationToken cancellationToken) =>
+        await db.Disputes.AsNoTracking()
+            .Where(d => disputeIds.Contains(d.Id))
+            .Select(d => new { d.Id, Number = db.CustomerAccounts.Where(c => c.Id == d.CustomerAccountId).Select(c => c.CustomerNumber).First() })
+            .ToDictionaryAsync(d => d.Id, d => d.Number, cancellationToken);
 
     /// <summary>
     /// Assigns the chosen owner to each ticked dispute, one by one through the domain and under
@@ -309,9 +569,11 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
             query = query.Where(d => d.OwnerUserId == filter.OwnerUserId);
         }
 
-        if (filter.CustomerAccountIds is { } customers)
+        if (filter.Search is { } search)
         {
-            query = query.Where(d => customers.Contains(d.CustomerAccountId));
+            var disputes = search.DisputeIds;
+            var customers = search.CustomerAccountIds;
+            query = query.Where(d => disputes.Contains(d.Id) || customers.Contains(d.CustomerAccountId));
         }
 
         if (filter.MinAmount is { } min)
@@ -334,20 +596,8 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
 
     private async Task<QueueFilter> FilterAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<int>? customers = null;
-        var search = Customer?.Trim();
-        if (!string.IsNullOrEmpty(search))
-        {
-            var lowered = search.ToLowerInvariant();
-#pragma warning disable CA1304, CA1862 // Translated to SQL lower(): no .NET culture or comparison is involved.
-            customers = await db.CustomerAccounts.AsNoTracking()
-                .Where(c => c.CustomerNumber == search || c.LegalName.ToLower().Contains(lowered))
-                .OrderBy(c => c.Id)
-                .Select(c => c.Id)
-                .Take(200)
-                .ToListAsync(cancellationToken);
-#pragma warning restore CA1304, CA1862
-        }
+        var text = SearchText;
+        var search = string.IsNullOrEmpty(text) ? null : await QueueSearch.FindAsync(db, text, cancellationToken);
 
         // A status tab chosen on a dashboard figure's list narrows it to that status.
         var selection = QueueLinks.Parse(Request.Query);
@@ -357,7 +607,7 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
             ReasonCode = Reason,
             DepartmentId = Department,
             OwnerUserId = Mine ? User.UserId() : Owner,
-            CustomerAccountIds = customers,
+            Search = search,
             MinAmount = MinAmount,
             MaxAmount = MaxAmount,
             DeadlineState = Deadline,
@@ -379,6 +629,14 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
     }
 
 
+    /// <summary>The current filters and one more value (a saved view's id), for a form that comes back to the same view.</summary>
+    public Dictionary<string, string> RouteValuesWith(string key, int value)
+    {
+        var values = RouteValues();
+        values[key] = value.ToString(CultureInfo.InvariantCulture);
+        return values;
+    }
+
     /// <summary>The current filters (a status in place of the current one, if given), to come back to the same view.</summary>
     public Dictionary<string, string> RouteValues(DisputeStatus? status = null, bool keepStatus = true)
     {
@@ -388,7 +646,7 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
             ["reason"] = Reason,
             ["department"] = Department?.ToString(CultureInfo.InvariantCulture),
             ["owner"] = Owner,
-            ["customer"] = Customer,
+            ["q"] = SearchText,
             ["minAmount"] = MinAmount?.ToString(CultureInfo.InvariantCulture),
             ["maxAmount"] = MaxAmount?.ToString(CultureInfo.InvariantCulture),
             ["deadline"] = Deadline?.ToString(),
