@@ -51,7 +51,7 @@
         var line = row.querySelector('[data-line-select]');
         var option = line && line.selectedOptions.length ? line.selectedOptions[0] : null;
         var quantity = parse(row.querySelector('[data-quantity]').value);
-        var price = parse(row.querySelector('[data-unit-price]').value);
+        var price = parse(row.querySelector('[data-price-input]').value);
         var percent = parse(row.querySelector('[data-vat-percent]').value);
         if (price === null && option && option.hasAttribute('data-unit-price')) {
             price = Number(option.getAttribute('data-unit-price'));
