@@ -411,6 +411,12 @@ public sealed class Dispute : IVersioned
     /// </summary>
     public SettlementPreview PreviewSettlement(Actor actor, SettlementDraft draft, DelegationLimits limits, decimal writeOffThreshold, DateTimeOffset now)
     {
+        Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], DisputeRoles.Propose);
+        if (ActiveProposal is not null)
+        {
+            throw new DomainException("Settlement.AlreadyActive");
+        }
+
         var value = SettlementProposal.Validate(draft, Litiges.Deadlines.BusinessDate.Of(now), writeOffThreshold);
         CheckAgainstBalances(draft);
         return new SettlementPreview(value, limits.Covers(actor.Role, value) ? [] : limits.RolesCovering(value));
