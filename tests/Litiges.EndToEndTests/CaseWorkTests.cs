@@ -22,7 +22,7 @@ public sealed class CaseWorkTests(Chromium chromium, LoopbackApps apps, ITestOut
             await SignInAsync(agent, "agent@staff.test");
             await Expect(agent.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = reference })).ToBeVisibleAsync();
             await agent.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Accuser réception", Exact = true }).ClickAsync();
-            await agent.GetByLabel("Message, note ou motif").FillAsync("Pouvez-vous nous envoyer le bon de livraison signé ?");
+            await agent.GetByLabel("Question au client", new PageGetByLabelOptions { Exact = true }).FillAsync("Pouvez-vous nous envoyer le bon de livraison signé ?");
             await agent.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Demander une information au client", Exact = true }).ClickAsync();
             await Expect(agent.GetByText("Délai suspendu : en attente du client").First).ToBeVisibleAsync();
 

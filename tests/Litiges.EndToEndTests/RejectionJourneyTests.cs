@@ -33,7 +33,7 @@ public sealed class RejectionJourneyTests(Chromium chromium, LoopbackApps apps, 
         await InBrowserAsync(Apps.BackOfficeUrl, async agent =>
         {
             await SignedInAsync(agent, details, "agent@staff.test", words);
-            await agent.GetByLabel(words["Details.TextLabel"]).FillAsync(Reason);
+            await agent.GetByLabel(words["Acts.RejectLabel"]).FillAsync(Reason);
             await ConfirmingAsync(agent, () => ClickButtonAsync(agent, words["Details.Reject"]));
             await FlashAsync(agent);
         }, test: Test + "_1_agent_rejects");
@@ -51,6 +51,8 @@ public sealed class RejectionJourneyTests(Chromium chromium, LoopbackApps apps, 
 
             var contest = page.GetByRole(AriaRole.Region, new PageGetByRoleOptions { Name = words["Portal.Reopening.Title"] });
             await Expect(contest).ToContainTextAsync(words["Portal.Reopening.Intro", deadline]);
+            // Contesting is a secondary act: the outcome comes first, the form opens on demand.
+            await contest.GetByText(words["Portal.Reopening.Open"]).ClickAsync();
             await contest.GetByLabel(words["Portal.Reopening.Reason"]).FillAsync(Contest);
             await contest.GetByLabel(words["Portal.Upload.Choose"]).SetInputFilesAsync(new FilePayload { Name = "delivery-note.pdf", MimeType = "application/pdf", Buffer = Pdf("Delivery note") });
             await ClickButtonAsync(page, words["Portal.Reopening.Submit"]);

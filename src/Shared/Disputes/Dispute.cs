@@ -404,6 +404,24 @@ public sealed class Dispute : IVersioned
         return proposal;
     }
 
+    /// <summary>
+    /// What proposing <paramref name="draft"/> would do, without doing it: the same checks as
+    /// <see cref="ProposeSettlement"/>, its value, and the roles that must approve it before the
+    /// customer sees it (none: it goes to the customer at once).
+    /// </summary>
+    public SettlementPreview PreviewSettlement(Actor actor, SettlementDraft draft, DelegationLimits limits, decimal writeOffThreshold, DateTimeOffset now)
+    {
+        Require(actor, DisputeAction.SettlementProposed, [DisputeStatus.InReview], DisputeRoles.Propose);
+        if (ActiveProposal is not null)
+        {
+            throw new DomainException("Settlement.AlreadyActive");
+        }
+
+        var value = SettlementProposal.Validate(draft, Litiges.Deadlines.BusinessDate.Of(now), writeOffThreshold);
+        CheckAgainstBalances(draft);
+        return new SettlementPreview(value, limits.Covers(actor.Role, value) ? [] : limits.RolesCovering(value));
+    }
+
     /// <summary>A role whose limit covers the value lets a waiting proposal go to the customer.</summary>
     public void ApproveSettlement(Actor actor, int proposalId, DelegationLimits limits, DateTimeOffset now)
     {

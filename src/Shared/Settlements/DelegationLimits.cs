@@ -43,6 +43,14 @@ public sealed class DelegationLimits(IEnumerable<DelegationLimit> limits)
 
     public bool Covers(ActorRole role, decimal amount) => _limits.Any(l => l.Role == role && l.Covers(amount));
 
+    /// <summary>Whether <paramref name="role"/> has a limit at all, and what it is (null: unlimited).</summary>
+    public (bool Has, decimal? Max) LimitOf(ActorRole role) =>
+        _limits.FirstOrDefault(l => l.Role == role) is { } limit ? (true, limit.MaxAmount) : (false, null);
+
+    /// <summary>The limits in force, smallest first (null: unlimited).</summary>
+    public IReadOnlyList<(ActorRole Role, decimal? Max)> All =>
+        [.. _limits.OrderBy(l => l.MaxAmount ?? decimal.MaxValue).Select(l => (l.Role, l.MaxAmount))];
+
     /// <summary>The roles that may approve <paramref name="amount"/>, smallest limit first.</summary>
     public IReadOnlyList<ActorRole> RolesCovering(decimal amount) =>
         [.. _limits.Where(l => l.Covers(amount)).OrderBy(l => l.MaxAmount ?? decimal.MaxValue).Select(l => l.Role)];

@@ -18,3 +18,9 @@ public sealed record SettlementDraft(SettlementKind Kind, string Summary)
 
     public decimal? WriteOffAmount { get; init; }
 }
+
+/// <summary>What a draft would become if proposed now: its value (incl. VAT) and who must approve it first (none: it goes to the customer).</summary>
+public sealed record SettlementPreview(decimal Value, IReadOnlyList<Disputes.ActorRole> ApprovalRoles)
+{
+    public bool NeedsApproval => ApprovalRoles.Count > 0;
+}

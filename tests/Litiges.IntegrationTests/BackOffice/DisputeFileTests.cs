@@ -58,7 +58,7 @@ public abstract class DisputeFileTests<TFixture>(TFixture fixture) : IClassFixtu
         var agent = await StaffAsync("agent@staff.test");
         var page = await agent.GetPageAsync(url);
         var form = (IHtmlFormElement)Form(page, "Note").Clone(deep: true);
-        form.QuerySelector("button[formaction*='handler=Note']")!.SetAttribute("formaction", $"{url}?handler=Reject");
+        form.SetAttribute("action", $"{url}?handler=Reject");
 
         // Reject is not possible before acknowledging: post the handler anyway, as a crafted request would.
         var response = await agent.PostFormAsync(form, url, new Dictionary<string, string> { ["Text"] = "Infondé" }, handler: "Reject");

@@ -102,7 +102,12 @@ public abstract class DisputeWorkspacePage(LitigesDbContext db, DisputeCommands 
     }
 
     /// <param name="undo">What to clean up when the act is not saved (a blob already stored).</param>
-    protected async Task<IActionResult> RunAsync(int id, string doneKey, Func<Dispute, Actor, DateTimeOffset, Task> act, Func<Task>? undo = null)
+    protected Task<IActionResult> RunAsync(int id, string doneKey, Func<Dispute, Actor, DateTimeOffset, Task> act, Func<Task>? undo = null) =>
+        RunAsync(id, () => Task.FromResult(t[doneKey].Value), act, undo);
+
+    /// <param name="done">What the user reads once the act is saved: what really happened, and who acts next.</param>
+    /// <param name="undo">What to clean up when the act is not saved (a blob already stored).</param>
+    protected async Task<IActionResult> RunAsync(int id, Func<Task<string>> done, Func<Dispute, Actor, DateTimeOffset, Task> act, Func<Task>? undo = null)
     {
         if (!ModelState.IsValid)
         {
@@ -131,7 +136,7 @@ public abstract class DisputeWorkspacePage(LitigesDbContext db, DisputeCommands 
             return await RedisplayAsync(id, outcome.Message);
         }
 
-        TempData["Success"] = t[doneKey].Value;
+        TempData["Success"] = await done();
         return RedirectToPage(new { id });
     }
 

@@ -10,6 +10,7 @@ using Litiges.Localization;
 using Litiges.Notifications;
 using Litiges.Settlements;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -59,11 +60,79 @@ public sealed class SettlementModel(LitigesDbContext Db, DisputeCommands command
             return await RedisplayAsync(id, Texts.Message(refused));
         }
 
-        return await RunAsync(id, "Details.SettlementProposed", (dispute, actor, now) =>
+        SettlementProposal? made = null;
+        return await RunAsync(id, () => ProposedMessageAsync(made!), (dispute, actor, now) =>
         {
-            dispute.ProposeSettlement(actor, draft, limits, SettlementSettings.WriteOffThreshold(configuration), now);
+            made = dispute.ProposeSettlement(actor, draft, limits, SettlementSettings.WriteOffThreshold(configuration), now);
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>
+    /// Shows what proposing the form would do, without proposing it: the value, the money
+    /// consequences for the customer (computed by the domain), and whether it goes to the customer
+    /// or waits for someone's approval first. The form comes back as typed.
+    /// </summary>
+    public async Task<IActionResult> OnPostPreviewAsync(int id, [FromServices] IConfiguration configuration)
+    {
+        var limits = await LimitsAsync();
+        SettlementDraft draft;
+        try
+        {
+            draft = await Settlement.ToDraftAsync(Db, id, HttpContext.RequestAborted);
+        }
+        catch (DomainException refused)
+        {
+            return await RedisplayAsync(id, Texts.Message(refused));
+        }
+
+        var shown = await RedisplayAsync(id, null);
+        if (shown is not PageResult)
+        {
+            return shown;
+        }
+
+        try
+        {
+            var preview = Case.Dispute.PreviewSettlement(User.ToActor(), draft, limits, SettlementSettings.WriteOffThreshold(configuration), Clock.GetUtcNow());
+            Preview = new DraftPreview(preview, SettlementConsequences.Of(draft, Case.Dispute.Currency, Case.Invoices, Case.Today), await ApproversAsync(preview.ApprovalRoles));
+        }
+        catch (DomainException refused)
+        {
+            ModelState.AddModelError(string.Empty, Texts.Message(refused));
+        }
+
+        return shown;
+    }
+
+    /// <summary>The preview of the form just posted (<see cref="OnPostPreviewAsync"/>), or null.</summary>
+    public DraftPreview? Preview { get; private set; }
+
+    public sealed record DraftPreview(SettlementPreview Outcome, SettlementConsequences Consequences, string Approvers);
+
+    // What really happened: sent to the customer, waiting for whose approval, or (a write-off) accepted at once.
+    private async Task<string> ProposedMessageAsync(SettlementProposal proposal) => proposal.Status switch
+    {
+        ProposalStatus.AwaitingApproval => Texts["Settlements.ProposedAwaitingApproval", await ApproversAsync(ApprovalRolesOf(proposal))].Value,
+        ProposalStatus.Accepted => Texts["Settlements.ProposedWriteOffAccepted"].Value,
+        _ => Texts["Settlements.ProposedSentToCustomer"].Value,
+    };
+
+    private static IReadOnlyList<ActorRole> ApprovalRolesOf(SettlementProposal proposal) =>
+        [.. (proposal.ApprovalRoles ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<ActorRole>)];
+
+    /// <summary>"Credit manager (Chloé Crédit, …) or Finance (…)": the roles that may approve, and who holds them now.</summary>
+    private async Task<string> ApproversAsync(IReadOnlyList<ActorRole> roles)
+    {
+        var parts = new List<string>();
+        foreach (var role in roles.Where(r => r != ActorRole.Admin))
+        {
+            var names = await StaffRoles.ActiveMembers(Db, [role.ToString()]).OrderBy(u => u.DisplayName).Select(u => u.DisplayName).Take(5).ToListAsync(HttpContext.RequestAborted);
+            var label = Texts["ActorRole." + role].Value;
+            parts.Add(names.Count == 0 ? label : Texts["Settlements.RoleWithNames", label, string.Join(", ", names)].Value);
+        }
+
+        return string.Join(Texts["Settlements.Or"].Value, parts);
     }
 
     public async Task<IActionResult> OnPostApproveSettlementAsync(int id)
@@ -136,8 +205,14 @@ public sealed class SettlementModel(LitigesDbContext Db, DisputeCommands command
 
         var creditNotes = await Db.CreditNotes.AsNoTracking().Where(c => c.DisputeId == id).OrderBy(c => c.Number).Select(c => c.Number).ToListAsync(cancellationToken);
         Case = new SettlementFile(dispute, User.ToActor(), await LimitsAsync(), creditNotes, BusinessDate.Of(Clock.GetUtcNow()));
+        Approvers = dispute.Proposals.FirstOrDefault(p => p.Status == ProposalStatus.AwaitingApproval) is { } waiting
+            ? await ApproversAsync(ApprovalRolesOf(waiting))
+            : null;
         return dispute;
     }
+
+    /// <summary>Who may approve the proposal waiting for approval (roles and names), or null.</summary>
+    public string? Approvers { get; private set; }
 
     private async Task<DelegationLimits> LimitsAsync() =>
         new(await Db.DelegationLimits.AsNoTracking().ToListAsync(HttpContext.RequestAborted));
@@ -148,6 +223,12 @@ public sealed class SettlementModel(LitigesDbContext Db, DisputeCommands command
         public IReadOnlyList<Invoices.Invoice> Invoices => [.. Dispute.Items.Select(i => i.Invoice!).DistinctBy(i => i.Id).OrderBy(i => i.Number)];
 
         public decimal OpenBalance => Invoices.Sum(i => i.OpenBalance);
+
+        /// <summary>The money consequences of a proposal for the customer, from the domain.</summary>
+        public SettlementConsequences Consequences(SettlementProposal proposal) => SettlementConsequences.Of(proposal, Invoices, Today);
+
+        /// <summary>This user's delegation limit: null when unlimited; no limit at all means every proposal waits.</summary>
+        public (bool Has, decimal? Max) OwnLimit => Limits.LimitOf(Actor.Role);
 
         public bool CanPropose => Dispute.Status == DisputeStatus.InReview && Dispute.ActiveProposal is null && DisputeRoles.MayPropose(Actor.Role);
 
@@ -195,7 +276,7 @@ public sealed class SettlementModel(LitigesDbContext Db, DisputeCommands command
             {
                 case SettlementKind.CreditNote:
                     var credits = new List<ProposedCredit>();
-                    foreach (var row in Credits.Where(c => c.InvoiceId is not null))
+                    foreach (var row in Credits.Where(c => c.InvoiceId is not null || c.InvoiceLineId is not null))
                     {
                         credits.Add(await row.ToCreditAsync(db, disputeId, cancellationToken));
                     }
@@ -249,6 +330,8 @@ public sealed class SettlementModel(LitigesDbContext Db, DisputeCommands command
 
         internal async Task<ProposedCredit> ToCreditAsync(LitigesDbContext db, int disputeId, CancellationToken cancellationToken)
         {
+            // A line chosen without its invoice names the invoice itself.
+            InvoiceId ??= await db.Invoices.AsNoTracking().Where(i => i.Lines.Any(l => l.Id == InvoiceLineId)).Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
             var covered = await db.Disputes.AsNoTracking().Where(d => d.Id == disputeId).SelectMany(d => d.Items).AnyAsync(i => i.InvoiceId == InvoiceId, cancellationToken);
             if (!covered)
             {

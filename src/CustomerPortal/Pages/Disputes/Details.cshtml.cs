@@ -448,6 +448,14 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
                 ? Enum.GetValues<CustomerStep>()
                 : [.. Enum.GetValues<CustomerStep>().Where(s => s != CustomerStep.WaitingForYou)];
 
+        /// <summary>The settlement carried out on this dispute, if any: the outcome the customer reads first.</summary>
+        public Settlements.SettlementProposal? Executed =>
+            Dispute.Proposals.Where(p => p.Status == Settlements.ProposalStatus.Executed).MaxBy(p => p.Id);
+
+        /// <summary>The money consequences of a proposal for the customer: what is credited, what stays due and by when (the domain's figures).</summary>
+        public Settlements.SettlementConsequences ConsequencesOf(Settlements.SettlementProposal proposal, DateOnly today) =>
+            Settlements.SettlementConsequences.Of(proposal, Dispute.Items.Select(i => i.Invoice!), today);
+
         /// <summary>The question customer service is waiting for an answer to.</summary>
         public DisputeMessage? PendingQuestion =>
             Dispute.Status == DisputeStatus.AwaitingCustomer ? Dispute.Messages.Where(m => !m.FromCustomer).MaxBy(m => m.At) : null;
