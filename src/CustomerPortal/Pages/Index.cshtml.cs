@@ -64,7 +64,7 @@ public sealed record PortalSummary(
             .Where(d => AwaitingCustomer.Contains(d.Status))
             .OrderBy(d => d.LastActivityAt).ThenBy(d => d.Id)
             .Select(d => new ActionRow(d.Id, d.Reference, d.Status, d.DisputedAmount, d.Currency, d.LastActivityAt))
-            .Take(MaxActions)
+            .Take(IndexModel.MaxActions)
             .ToListAsync(cancellationToken);
 
         return new PortalSummary(
