@@ -54,7 +54,7 @@ done
 
 echo "Migrating a fresh database with the demo data..."
 export DataFolder="$WORK/data"
-(cd src/BackOffice && dotnet bin/Release/net10.0/Litiges.BackOffice.dll migrate --demo-data >/dev/null)
+(cd src/BackOffice && ASPNETCORE_ENVIRONMENT=Staging DOTNET_ENVIRONMENT=Staging dotnet bin/Release/net10.0/Litiges.BackOffice.dll migrate --demo-data >/dev/null)
 
 port="$(free_port)"
 BASE="http://127.0.0.1:$port"
