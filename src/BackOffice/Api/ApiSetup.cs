@@ -45,6 +45,7 @@ public static class ApiSetup
 
         services.AddScoped<WriteFilter>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<InvoicePdfOptions>(configuration.GetSection(InvoicePdfOptions.Section));
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -116,6 +117,7 @@ public static class ApiSetup
         CustomerEndpoints.Map(reads, writes);
         CustomerUserEndpoints.Map(reads, writes);
         InvoiceEndpoints.Map(reads, writes);
+        InvoicePdfEndpoints.Map(reads, writes);
         PaymentEndpoints.Map(writes);
         DisputeEndpoints.Map(reads, writes);
         DunningBlockEndpoints.Map(reads);

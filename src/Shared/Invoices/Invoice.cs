@@ -78,6 +78,15 @@ public sealed class Invoice : IVersioned
     /// <summary>When the customer was reminded before the due date (with a "report a problem" link); once per invoice.</summary>
     public DateTimeOffset? PreDueReminderSentAt { get; private set; }
 
+    /// <summary>The invoice's PDF as the ERP sent it (a blob of the document store); null until one is sent.</summary>
+    public string? PdfBlobName { get; private set; }
+
+    /// <summary>The size of that PDF in bytes.</summary>
+    public long? PdfBytes { get; private set; }
+
+    /// <summary>When that PDF was received.</summary>
+    public DateTimeOffset? PdfReceivedAt { get; private set; }
+
     public int Version { get; private set; }
 
     public IReadOnlyList<InvoiceLine> Lines => _lines;
@@ -146,6 +155,19 @@ public sealed class Invoice : IVersioned
     }
 
     public void RecordPreDueReminder(DateTimeOffset at) => PreDueReminderSentAt ??= at;
+
+    /// <summary>
+    /// Takes the ERP's PDF of this invoice (already stored as <paramref name="blobName"/>) in place
+    /// of any earlier one, and returns the earlier one's blob name, to be deleted once this is saved.
+    /// </summary>
+    public string? AttachPdf(string blobName, long bytes, DateTimeOffset at)
+    {
+        var previous = PdfBlobName;
+        PdfBlobName = blobName;
+        PdfBytes = bytes;
+        PdfReceivedAt = at;
+        return previous;
+    }
 
     public IReadOnlyList<VatLine> VatBreakdown() =>
         Finance.VatBreakdown.Of(_lines.Select(l => (l.VatRate, l.NetAmount, l.VatAmount)));

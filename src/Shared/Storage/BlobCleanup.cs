@@ -33,7 +33,7 @@ public sealed record BlobCleanupPass(int StagedRemoved, int OrphansRemoved, int 
 /// <summary>
 /// Removes blobs no one will read: files staged for a dispute that was never filed, once the
 /// grace period has passed, and any blob under the prefixes the app writes that no row holds
-/// (evidence, credit-note documents, KPI report PDFs, staged files) and that is older than the
+/// (evidence, credit-note documents, invoice PDFs, KPI report PDFs, staged files) and that is older than the
 /// grace period — the leftovers of refused saves, crashed requests and failed deletes (raw
 /// received e-mails included). It also erases the words of received e-mails handled longer ago
 /// than <c>Inbound:Retention</c> (<see cref="InboundMail.Erase"/>).
@@ -52,7 +52,7 @@ public sealed partial class BlobCleanup(
     private const int BatchSize = 200;
 
     // What the app writes; anything else in the container is not ours to judge.
-    private static readonly string[] SweptPrefixes = ["evidence/", "credit-notes/", "reports/kpi/", "inbound/"];
+    private static readonly string[] SweptPrefixes = ["evidence/", "credit-notes/", "invoices/", "reports/kpi/", "inbound/"];
 
     protected override bool Enabled => options.Value.Enabled;
 
@@ -223,6 +223,7 @@ public sealed partial class BlobCleanup(
         held.UnionWith(await db.StagedBlobs.AsNoTracking().Where(s => names.Contains(s.BlobName)).Select(s => s.BlobName).ToListAsync(cancellationToken));
         held.UnionWith(await db.CreditNotes.AsNoTracking().Where(c => names.Contains(c.PdfBlobName!)).Select(c => c.PdfBlobName!).ToListAsync(cancellationToken));
         held.UnionWith(await db.CreditNotes.AsNoTracking().Where(c => names.Contains(c.XmlBlobName!)).Select(c => c.XmlBlobName!).ToListAsync(cancellationToken));
+        held.UnionWith(await db.Invoices.AsNoTracking().Where(i => names.Contains(i.PdfBlobName!)).Select(i => i.PdfBlobName!).ToListAsync(cancellationToken));
         held.UnionWith(await db.InboundMails.AsNoTracking().Where(m => names.Contains(m.RawBlobName!)).Select(m => m.RawBlobName!).ToListAsync(cancellationToken));
 
         // A KPI report's PDF is named after its period, which is held once the period's number is recorded (see KpiReportMailer).

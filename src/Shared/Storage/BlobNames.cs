@@ -16,6 +16,10 @@ public static partial class BlobNames
     public static string NewCreditNoteDocument(DateTimeOffset now, string format) =>
         string.Create(CultureInfo.InvariantCulture, $"credit-notes/{now.UtcDateTime:yyyy}/{Guid.NewGuid():N}-{format}");
 
+    /// <summary>An invoice's PDF as the ERP sent it, by year.</summary>
+    public static string NewInvoicePdf(DateTimeOffset now) =>
+        string.Create(CultureInfo.InvariantCulture, $"invoices/{now.UtcDateTime:yyyy}/{Guid.NewGuid():N}-pdf");
+
     /// <summary>Lower-case letters, digits and dashes in segments separated by single slashes.</summary>
     public static bool IsValid(string? name) => name is { Length: > 0 and <= 200 } && Pattern().IsMatch(name);
 

@@ -84,7 +84,7 @@ public abstract class ApiContractTests<TFixture>(TFixture fixture) : ApiScenario
                 "/api/v1/customers/{customerNumber}", "/api/v1/customers/{customerNumber}/users",
                 "/api/v1/customers/{customerNumber}/users/{userId}/resend", "/api/v1/customers/{customerNumber}/users/{userId}/revoke", "/api/v1/disputes", "/api/v1/disputes/{reference}", "/api/v1/dunning-blocks",
                 "/api/v1/einvoicing/statuses", "/api/v1/einvoicing/statuses/outgoing",
-                "/api/v1/invoices/batch", "/api/v1/invoices/{invoiceNumber}", "/api/v1/payments",
+                "/api/v1/invoices/batch", "/api/v1/invoices/{invoiceNumber}", "/api/v1/invoices/{invoiceNumber}/pdf", "/api/v1/payments",
             ],
             paths.Order(StringComparer.Ordinal));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("scheme").GetString());

@@ -6,6 +6,7 @@ using Litiges.Invoices;
 using Litiges.Numbering;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Litiges.IntegrationTests.Portal;
 
@@ -85,6 +86,20 @@ internal static class TestData
             act(dispute, new Actor("agent", "Agnès Agent", ActorRole.Agent), DateTimeOffset.UtcNow);
             await db.SaveChangesAsync();
         });
+
+    /// <summary>Gives an invoice a PDF, as the ERP's <c>PUT /invoices/{number}/pdf</c> would.</summary>
+    public static async Task AttachInvoicePdfAsync(LitigesFixture fixture, int invoiceId)
+    {
+        var blob = "invoices/2026/" + Guid.NewGuid().ToString("N") + "-pdf";
+        var content = Pdf("facture.pdf").Content;
+        await fixture.Portal.Services.GetRequiredService<Litiges.Storage.IBlobStore>().WriteAsync(blob, new MemoryStream(content), "application/pdf", CancellationToken.None);
+        await fixture.WithDbAsync(async db =>
+        {
+            var invoice = await db.Invoices.SingleAsync(i => i.Id == invoiceId);
+            invoice.AttachPdf(blob, content.Length, DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+        });
+    }
 
     public static UploadFile Pdf(string name, int size = 2048) => new(name, Bytes("%PDF-1.7\n%âãÏÓ\n", size), "application/pdf");
 

@@ -43,6 +43,7 @@ public abstract class CrossCompanyTests<TFixture>(TFixture fixture) : IClassFixt
             ["GET /Disputes/Submitted/{id:int}"] = () => GetAllAsync(alice, $"/Disputes/Submitted/{beta.DisputeId}"),
             ["GET /Disputes/Evidence/{id:int}"] = () => GetAllAsync(alice, $"/Disputes/Evidence/{beta.EvidenceId}"),
             ["GET /Invoices/Details/{id:int}"] = () => GetAllAsync(alice, $"/Invoices/Details/{beta.InvoiceId}"),
+            ["GET /Invoices/Details/{id:int}?handler=Pdf"] = () => GetAllAsync(alice, $"/Invoices/Details/{beta.InvoiceId}?handler=Pdf"),
             ["GET /CreditNotes/Download/{id:int}"] = () => GetAllAsync(alice, $"/CreditNotes/Download/{beta.CreditNoteId}", $"/CreditNotes/Download/{beta.CreditNoteId}?format=xml"),
             ["GET /Disputes/New"] = () => GetAllAsync(alice, $"/Disputes/New?invoice={beta.InvoiceId}", $"/Disputes/New?invoice={fixture.Data.AlphaInvoices[1].Id}&invoice={beta.InvoiceId}"),
             ["POST /Disputes/New"] = async () => [await MultipartAsync(alice, "/Disputes/New", token, [("Input.Step", "1"), ("Input.Invoices[0].InvoiceId", $"{beta.InvoiceId}"), ("Input.Invoices[0].Whole", "true"), ("Go", "Next")])],
@@ -190,6 +191,7 @@ public abstract class CrossCompanyTests<TFixture>(TFixture fixture) : IClassFixt
         await Portal.TestData.ActAsync(fixture, id, (dispute, actor, now) =>
             dispute.AttachEvidence(customer, new StoredFile(blob, "beta.pdf", "application/pdf", content.Length, Portal.TestData.Sha256(content)), EvidenceVisibility.Shared, long.MaxValue, now));
         await ProposeAsync(id, invoiceId, accept: false);
+        await Portal.TestData.AttachInvoicePdfAsync(fixture, invoiceId);
 
         return await fixture.WithDbAsync(async db => (
             id,

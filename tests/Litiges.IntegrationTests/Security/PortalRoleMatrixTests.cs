@@ -77,6 +77,7 @@ public abstract class PortalRoleMatrixTests<TFixture>(TFixture fixture) : IClass
         ["GET /Disputes/Submitted/{id:int}"] = [SignIn, In, In, SignIn],
         ["GET /Invoices"] = [SignIn, In, In, SignIn],
         ["GET /Invoices/Details/{id:int}"] = [SignIn, In, In, SignIn],
+        ["GET /Invoices/Details/{id:int}?handler=Pdf"] = [SignIn, In, In, SignIn],
 
         // An SMS's short link (by reference or id): to the dispute of the user's own company.
         ["GET /d/{id}"] = [SignIn, In, In, SignIn],
@@ -220,6 +221,8 @@ public abstract class PortalRoleMatrixTests<TFixture>(TFixture fixture) : IClass
         await fixture.Portal.Services.GetRequiredService<IBlobStore>().WriteAsync(blob, new MemoryStream(file.Content), file.ContentType, CancellationToken.None);
         await Portal.TestData.ActAsync(fixture, id, (dispute, agent, now) =>
             dispute.AttachEvidence(agent, new StoredFile(blob, file.FileName, file.ContentType, file.Content.Length, Portal.TestData.Sha256(file.Content)), EvidenceVisibility.Shared, long.MaxValue, now));
+
+        await Portal.TestData.AttachInvoicePdfAsync(fixture, invoiceId);
 
         var (noted, _, notedInvoice) = await Portal.TestData.NewDisputeAsync(fixture, alpha, 60m);
         var limits = new DelegationLimits(await fixture.WithDbAsync(db => db.DelegationLimits.AsNoTracking().ToListAsync()));

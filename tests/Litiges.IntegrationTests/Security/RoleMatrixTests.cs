@@ -87,11 +87,13 @@ public sealed class RoleMatrixTests(SqliteFixture fixture) : IClassFixture<Sqlit
         ["GET /api/v1/einvoicing/statuses/outgoing"] = ApiScopes.Read,
         ["POST /api/v1/einvoicing/statuses"] = ApiScopes.Write,
         ["GET /api/v1/invoices/{invoiceNumber}"] = ApiScopes.Read,
+        ["GET /api/v1/invoices/{invoiceNumber}/pdf"] = ApiScopes.Read,
         ["POST /api/v1/disputes"] = ApiScopes.Write,
         ["POST /api/v1/invoices/batch"] = ApiScopes.Write,
         ["POST /api/v1/payments"] = ApiScopes.Write,
         ["PUT /api/v1/customers/{customerNumber}"] = ApiScopes.Write,
         ["PUT /api/v1/invoices/{invoiceNumber}"] = ApiScopes.Write,
+        ["PUT /api/v1/invoices/{invoiceNumber}/pdf"] = ApiScopes.Write,
     };
 
     private static readonly string[] Anonymous = ["/Account/", "/Error", "/Language", "/health", "/api/"];

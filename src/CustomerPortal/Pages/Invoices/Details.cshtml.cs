@@ -1,6 +1,8 @@
 using Litiges.Accounts;
 using Litiges.Data;
 using Litiges.Disputes;
+using Litiges.Hosting;
+using Litiges.Storage;
 using Litiges.Invoices;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Litiges.CustomerPortal.Pages.Invoices;
 
 /// <summary>One invoice of the company: its lines, VAT, what was paid, what is still owed, what disputes hold and which.</summary>
-public sealed class DetailsModel(LitigesDbContext db) : PageModel
+public sealed class DetailsModel(LitigesDbContext db, IBlobStore store) : PageModel
 {
     public Invoice Invoice { get; private set; } = null!;
 
@@ -51,6 +53,42 @@ public sealed class DetailsModel(LitigesDbContext db) : PageModel
                 blocks.Where(b => b.DisputeId == g.Key.Id).Sum(b => b.Amount)))
             .OrderByDescending(d => d.SubmittedAt)];
         return Page();
+    }
+
+    /// <summary>
+    /// The invoice's PDF as the ERP sent it: only an invoice of the user's own company, else "not
+    /// found", as for one without a PDF. An attachment, private, never cached or sniffed.
+    /// </summary>
+    public async Task<IActionResult> OnGetPdfAsync(int id, CancellationToken cancellationToken)
+    {
+        var company = User.CustomerAccountId();
+        var invoice = await db.Invoices.AsNoTracking()
+            .Where(i => i.Id == id && i.CustomerAccountId == company)
+            .Select(i => new { i.Number, i.PdfBlobName })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (invoice?.PdfBlobName is null)
+        {
+            return NotFound();
+        }
+
+        Stream? content;
+        try
+        {
+            content = await store.OpenReadAsync(invoice.PdfBlobName, cancellationToken);
+        }
+        catch (StorageUnavailableException)
+        {
+            return StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (content is null)
+        {
+            return NotFound();
+        }
+
+        Response.Headers.XContentTypeOptions = "nosniff";
+        Response.MarkPrivateDownload();
+        return File(content, "application/pdf", $"{invoice.Number}.pdf");
     }
 
     /// <summary>The open disputes that name this line (or the whole invoice).</summary>

@@ -9,14 +9,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Litiges.CustomerPortal.Pages.Invoices;
 
 /// <summary>The company's invoices, latest due date first, with what is still owed and what a dispute holds.</summary>
-public sealed class IndexModel(LitigesDbContext db) : PageModel
+public sealed class IndexModel(LitigesDbContext db, TimeProvider clock) : PageModel
 {
     public const int PageSize = 25;
 
     [BindProperty(SupportsGet = true)]
     public string? Search { get; set; }
 
-    /// <summary>"open" (default): invoices with a balance; "all": every invoice.</summary>
+    /// <summary>"open" (default): invoices with a balance; "overdue": those past their due date; "all": every invoice.</summary>
     [BindProperty(SupportsGet = true)]
     public string Show { get; set; } = "open";
 
@@ -29,22 +29,38 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var (rows, next) = await ListAsync(db, User.CustomerAccountId(), Show, Search, After, cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var (rows, next) = await ListAsync(db, User.CustomerAccountId(), Show, Search, After, today, cancellationToken);
         Rows = rows;
         Pager = new PagerModel(Request, next);
     }
 
     /// <summary>One page of the company's invoices and the cursor of the next page (also measured by bench/Portal).</summary>
+    public static Task<(IReadOnlyList<InvoiceRow> Rows, string? Next)> ListAsync(
+        LitigesDbContext db,
+        int customerId,
+        string? show,
+        string? search,
+        string? after,
+        CancellationToken cancellationToken) =>
+        ListAsync(db, customerId, show, search, after, DateOnly.MinValue, cancellationToken);
+
+    /// <summary>One page of the company's invoices as of <paramref name="today"/> (which "overdue" needs).</summary>
     public static async Task<(IReadOnlyList<InvoiceRow> Rows, string? Next)> ListAsync(
         LitigesDbContext db,
         int customerId,
         string? show,
         string? search,
         string? after,
+        DateOnly today,
         CancellationToken cancellationToken)
     {
         var query = db.Invoices.AsNoTracking().Where(i => i.CustomerAccountId == customerId);
-        if (show != "all")
+        if (show == "overdue")
+        {
+            query = query.Where(i => i.OpenBalance > 0 && i.DueDate < today);
+        }
+        else if (show != "all")
         {
             query = query.Where(i => i.OpenBalance > 0);
         }
@@ -63,7 +79,7 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
 
         var rows = await query
             .OrderByDescending(i => i.DueDate).ThenByDescending(i => i.Id)
-            .Select(i => new InvoiceRow(i.Id, i.Number, i.IssueDate, i.DueDate, i.TotalGross, i.OpenBalance, i.BlockedAmount, i.Currency, i.Status))
+            .Select(i => new InvoiceRow(i.Id, i.Number, i.IssueDate, i.DueDate, i.TotalGross, i.OpenBalance, i.BlockedAmount, i.Currency, i.Status, i.PdfBlobName != null))
             .Take(PageSize + 1)
             .ToListAsync(cancellationToken);
 
@@ -71,7 +87,7 @@ public sealed class IndexModel(LitigesDbContext db) : PageModel
         return (rows.Take(PageSize).ToList(), next);
     }
 
-    public sealed record InvoiceRow(int Id, string Number, DateOnly IssueDate, DateOnly DueDate, decimal Total, decimal Balance, decimal Blocked, string Currency, InvoiceStatus Status)
+    public sealed record InvoiceRow(int Id, string Number, DateOnly IssueDate, DateOnly DueDate, decimal Total, decimal Balance, decimal Blocked, string Currency, InvoiceStatus Status, bool HasPdf = false)
     {
         public bool Overdue(DateOnly today) => Balance > 0 && DueDate < today;
     }

@@ -12,6 +12,7 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         builder.Property(i => i.Number).HasMaxLength(40);
         builder.HasIndex(i => i.Number).IsUnique();
         builder.Property(i => i.Currency).HasMaxLength(3);
+        builder.Property(i => i.PdfBlobName).HasMaxLength(200);
         builder.Property(i => i.Version).IsConcurrencyToken();
         builder.HasOne<CustomerAccount>().WithMany().HasForeignKey(i => i.CustomerAccountId).OnDelete(DeleteBehavior.Restrict);
 

@@ -1377,6 +1377,16 @@ namespace Litiges.Data.Migrations.PostgreSql
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)");
 
+                    b.Property<string>("PdfBlobName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("PdfBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("PdfReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("PreDueReminderSentAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -1379,6 +1379,16 @@ namespace Litiges.Data.Migrations.SqlServer
                         .HasPrecision(18, 2)
                         .HasColumnType("decimal(18,2)");
 
+                    b.Property<string>("PdfBlobName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long?>("PdfBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("PdfReceivedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset?>("PreDueReminderSentAt")
                         .HasColumnType("datetimeoffset");
 

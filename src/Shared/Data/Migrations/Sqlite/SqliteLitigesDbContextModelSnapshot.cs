@@ -1334,6 +1334,16 @@ namespace Litiges.Data.Migrations.Sqlite
                         .HasPrecision(18, 2)
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PdfBlobName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PdfBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PdfReceivedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("PreDueReminderSentAt")
                         .HasColumnType("INTEGER");
 
