@@ -424,41 +424,48 @@ internal sealed class Phase
         }
 
         // Disputes filed ten days ago and never acknowledged: the deadline watcher alerts each once.
+        // Each dispute in a context of its own, as the apps do (the reference counter is read fresh).
         var late = new HashSet<int>();
-        var customerActor = new Actor("seed-customer", "Client", ActorRole.Customer, companies[0]);
-        var reason = await db.ReasonCodes.FirstAsync(r => r.Code == "FAC");
         for (var i = 0; i < LateDisputes; i++)
         {
+            using var own1 = app.Services.CreateScope();
+            var fresh = own1.ServiceProvider.GetRequiredService<LitigesDbContext>();
             var at = now.AddDays(-10);
             var invoice = new Invoice($"F-LATE-{i:D3}", companies[0], today.AddDays(-40), today.AddDays(-10));
             invoice.AddLine("Palettes", 1, 1000m, 0.20m);
-            db.Invoices.Add(invoice);
-            await db.SaveChangesAsync();
-            var dispute = Dispute.Open(await Numbering.SequenceNumbers.NextAsync(db, "LIT", at.Year), companies[0], reason, "Prix erroné (charge)", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 100m)], DisputeSource.CustomerPortal, customerActor, at);
-            db.Disputes.Add(dispute);
-            await db.SaveChangesAsync();
+            fresh.Invoices.Add(invoice);
+            await fresh.SaveChangesAsync();
+            var reason = await fresh.ReasonCodes.FirstAsync(r => r.Code == "FAC");
+            var reference = await Numbering.SequenceNumbers.NextAsync(fresh, "LIT", at.Year);
+            var customerActor = new Actor("seed-customer", "Client", ActorRole.Customer, companies[0]);
+            var dispute = Dispute.Open(reference, companies[0], reason, "Prix erroné (charge)", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 100m)], DisputeSource.CustomerPortal, customerActor, at);
+            fresh.Disputes.Add(dispute);
+            await fresh.SaveChangesAsync();
             late.Add(dispute.Id);
         }
 
         // Payment schedules agreed two months ago whose two instalments were never paid: one alert each.
         var agent = new Actor("seed-agent", "Agent de charge", ActorRole.Agent);
-        var schedule = await db.ReasonCodes.FirstAsync(r => r.Code == "COM");
         for (var i = 0; i < ScheduleDisputes; i++)
         {
+            using var own2 = app.Services.CreateScope();
+            var fresh = own2.ServiceProvider.GetRequiredService<LitigesDbContext>();
             var at = now.AddDays(-60);
             var day = DateOnly.FromDateTime(at.UtcDateTime);
             var invoice = new Invoice($"F-ECH-{i:D3}", companies[^1], day.AddDays(-30), day.AddDays(-1));
             invoice.AddLine("Travaux", 1, 1000m, 0.20m);
-            db.Invoices.Add(invoice);
-            await db.SaveChangesAsync();
+            fresh.Invoices.Add(invoice);
+            await fresh.SaveChangesAsync();
+            var schedule = await fresh.ReasonCodes.FirstAsync(r => r.Code == "COM");
+            var reference = await Numbering.SequenceNumbers.NextAsync(fresh, "LIT", at.Year);
             var actor = new Actor("seed-customer", "Client", ActorRole.Customer, companies[^1]);
-            var dispute = Dispute.Open(await Numbering.SequenceNumbers.NextAsync(db, "LIT", at.Year), companies[^1], schedule, "Trésorerie tendue (charge)", DesiredOutcome.Other, [new DisputeClaim(invoice, null, 1200m)], DisputeSource.CustomerPortal, actor, at);
-            db.Disputes.Add(dispute);
+            var dispute = Dispute.Open(reference, companies[^1], schedule, "Trésorerie tendue (charge)", DesiredOutcome.Other, [new DisputeClaim(invoice, null, 1200m)], DisputeSource.CustomerPortal, actor, at);
+            fresh.Disputes.Add(dispute);
             dispute.Acknowledge(agent, at);
             dispute.ProposeSettlement(agent, new SettlementDraft(SettlementKind.PaymentSchedule, "Règlement en deux fois") { ScheduleTotal = 1200m, Instalments = [(day.AddDays(1), 600m), (day.AddDays(31), 600m)] }, new DelegationLimits([new DelegationLimit(ActorRole.Agent, null)]), 50m, at);
             dispute.AcceptSettlement(actor, at, "127.0.0.1");
             dispute.CompleteSettlement(agent, at);
-            await db.SaveChangesAsync();
+            await fresh.SaveChangesAsync();
         }
 
         // Files staged three days ago for a dispute never filed: the clean-up removes each once.
@@ -481,10 +488,16 @@ internal sealed class Phase
         return new Seed(invoicesByCustomer, reminderInvoices, late, ScheduleDisputes * 2, leftovers, managers);
     }
 
-    private static async Task CreateAsync(UserManager<AppUser> users, AppUser user, string? role)
+    // The password is hashed once and the hash reused: PBKDF2 for every seeded user would take
+    // minutes on a busy machine, and the users only need to sign in.
+    private string? _passwordHash;
+
+    private async Task CreateAsync(UserManager<AppUser> users, AppUser user, string? role)
     {
         user.EmailConfirmed = true;
-        var created = await users.CreateAsync(user, Password);
+        _passwordHash ??= users.PasswordHasher.HashPassword(user, Password);
+        user.PasswordHash = _passwordHash;
+        var created = await users.CreateAsync(user);
         if (!created.Succeeded)
         {
             throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
