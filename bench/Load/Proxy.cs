@@ -54,7 +54,7 @@ internal sealed class Proxy : IAsyncDisposable
                     Transforms =
                     [
                         new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" },
-                        new Dictionary<string, string> { ["X-Forwarded"] = "For,Proto", ["Action"] = "Set" },
+                        new Dictionary<string, string> { ["X-Forwarded"] = "Set", ["Host"] = "Off", ["Prefix"] = "Off" },
                     ],
                 },
             ],
