@@ -316,7 +316,7 @@ internal sealed class Phase
     private async Task CheckDeliveryAsync(List<Mail> outbox, int pending)
     {
         using var http = new HttpClient { BaseAddress = _options.Maildev, Timeout = TimeSpan.FromMinutes(2) };
-        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri("/email", UriKind.Relative)));
+        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/email", UriKind.Relative)));
         var caught = new Dictionary<long, int>();
         var strays = 0;
         var ours = new List<string>();
@@ -353,7 +353,7 @@ internal sealed class Phase
         // Leave the shared maildev as we found it.
         foreach (var id in ours)
         {
-            using var _ = await http.DeleteAsync(new Uri($"/email/{id}", UriKind.Relative));
+            using var _ = await http.DeleteAsync(new Uri($"/api/email/{id}", UriKind.Relative));
         }
     }
 
