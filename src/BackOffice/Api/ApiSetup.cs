@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Litiges.Accounts;
+using Litiges.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -54,7 +55,7 @@ public static class ApiSetup
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         var permits = configuration.GetValue("Api:RateLimit:PermitsPerMinute", 600);
-        services.AddRateLimiter(options => options.AddPolicy(RateLimitPolicy, new ApiRateLimitPolicy(permits)));
+        services.AddRateLimiter(options => options.AddPolicy(RateLimitPolicy, new ApiRateLimitPolicy(permits, RateLimitStore.IsShared(configuration))));
         services.AddOpenApi("v1", options =>
         {
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
@@ -216,11 +217,12 @@ public static class ApiSetup
 }
 
 /// <summary>
-/// A fixed window of a minute per API client (<c>Api:RateLimit:PermitsPerMinute</c>); a refused
+/// A fixed window of a minute per API client (<c>Api:RateLimit:PermitsPerMinute</c>), counted across
+/// instances like the pages' limits (<see cref="RateLimitStore"/>); a refused
 /// request gets 429 with <c>Retry-After</c> and problem details. Runs after authorization, so
 /// the client is known; a request without a valid key was already answered 401.
 /// </summary>
-internal sealed class ApiRateLimitPolicy(int permitsPerMinute) : IRateLimiterPolicy<string>
+internal sealed class ApiRateLimitPolicy(int permitsPerMinute, bool shared) : IRateLimiterPolicy<string>
 {
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, _) =>
     {
@@ -234,12 +236,5 @@ internal sealed class ApiRateLimitPolicy(int permitsPerMinute) : IRateLimiterPol
     };
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-        RateLimitPartition.GetFixedWindowLimiter(
-            httpContext.User.FindFirst(ApiClaims.ClientId)?.Value ?? "anonymous",
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = permitsPerMinute,
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            });
+        RateLimitStore.Partition(httpContext, shared, "api:" + (httpContext.User.FindFirst(ApiClaims.ClientId)?.Value ?? "anonymous"), permitsPerMinute);
 }

@@ -100,6 +100,8 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<Queue.SavedQueueView> SavedQueueViews => Set<Queue.SavedQueueView>();
 
+    public DbSet<Hosting.RateLimitWindow> RateLimitWindows => Set<Hosting.RateLimitWindow>();
+
     // Contexts are pooled (DatabaseSetup): a context goes back without the shares of a save whose
     // changes were never accepted; EF forgets its tracked entities itself.
     public override void Dispose()

@@ -17,12 +17,14 @@ public static class RateLimits
     public const string Upload = "upload";
 
     /// <summary>
-    /// Per client address, fixed windows of a minute; limits from <c>Security:RateLimits:*PerMinute</c>.
+    /// Per client address, fixed windows of a minute; limits from <c>Security:RateLimits:*PerMinute</c>,
+    /// counted across instances in the database on PostgreSQL and SQL Server (<see cref="RateLimitStore"/>).
     /// A refused request gets 429 with Retry-After, and the page it came from is not run.
     /// </summary>
     public static IServiceCollection AddLitigesRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection("Security:RateLimits");
+        var shared = RateLimitStore.IsShared(configuration);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -32,26 +34,20 @@ public static class RateLimits
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 return ValueTask.CompletedTask;
             };
-            Add(options, SignIn, section.GetValue("SignInPerMinute", 10));
-            Add(options, PasswordReset, section.GetValue("PasswordResetPerMinute", 5));
-            Add(options, Filing, section.GetValue("FilingPerMinute", 20));
-            Add(options, Upload, section.GetValue("UploadPerMinute", 60));
+            Add(options, shared, SignIn, section.GetValue("SignInPerMinute", 10));
+            Add(options, shared, PasswordReset, section.GetValue("PasswordResetPerMinute", 5));
+            Add(options, shared, Filing, section.GetValue("FilingPerMinute", 20));
+            Add(options, shared, Upload, section.GetValue("UploadPerMinute", 60));
         });
         return services;
     }
 
-    // Only submissions count: showing a form again is harmless.
-    private static void Add(RateLimiterOptions options, string policy, int permitsPerMinute) =>
+    // Only submissions count: showing a form again is harmless. Shared: counted in the database,
+    // so that a client gets the limit once whichever instances its requests reach (RateLimitStore).
+    private static void Add(RateLimiterOptions options, bool shared, string policy, int permitsPerMinute) =>
         options.AddPolicy(policy, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
             ? RateLimitPartition.GetNoLimiter(policy)
-            : RateLimitPartition.GetFixedWindowLimiter(
-            $"{policy}:{context.Connection.RemoteIpAddress}",
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = permitsPerMinute,
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            }));
+            : RateLimitStore.Partition(context, shared, $"{policy}:{context.Connection.RemoteIpAddress}", permitsPerMinute));
 }
 
 /// <summary>

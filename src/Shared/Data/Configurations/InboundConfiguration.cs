@@ -39,3 +39,12 @@ internal sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLease>
         builder.Property(l => l.Owner).HasMaxLength(100);
     }
 }
+
+internal sealed class RateLimitWindowConfiguration : IEntityTypeConfiguration<Hosting.RateLimitWindow>
+{
+    public void Configure(EntityTypeBuilder<Hosting.RateLimitWindow> builder)
+    {
+        builder.HasKey(w => w.Key);
+        builder.Property(w => w.Key).HasMaxLength(200);
+    }
+}

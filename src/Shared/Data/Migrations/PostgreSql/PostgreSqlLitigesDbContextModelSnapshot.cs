@@ -1076,6 +1076,23 @@ namespace Litiges.Data.Migrations.PostgreSql
                     b.ToTable("SellerStatusMessages");
                 });
 
+            modelBuilder.Entity("Litiges.Hosting.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RateLimitWindows");
+                });
+
             modelBuilder.Entity("Litiges.Inbound.InboundMail", b =>
                 {
                     b.Property<int>("Id")

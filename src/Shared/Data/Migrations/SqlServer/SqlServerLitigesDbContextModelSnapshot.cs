@@ -1078,6 +1078,23 @@ namespace Litiges.Data.Migrations.SqlServer
                     b.ToTable("SellerStatusMessages");
                 });
 
+            modelBuilder.Entity("Litiges.Hosting.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RateLimitWindows");
+                });
+
             modelBuilder.Entity("Litiges.Inbound.InboundMail", b =>
                 {
                     b.Property<int>("Id")

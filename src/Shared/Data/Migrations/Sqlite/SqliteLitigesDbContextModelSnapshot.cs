@@ -1045,6 +1045,23 @@ namespace Litiges.Data.Migrations.Sqlite
                     b.ToTable("SellerStatusMessages");
                 });
 
+            modelBuilder.Entity("Litiges.Hosting.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RateLimitWindows");
+                });
+
             modelBuilder.Entity("Litiges.Inbound.InboundMail", b =>
                 {
                     b.Property<int>("Id")
