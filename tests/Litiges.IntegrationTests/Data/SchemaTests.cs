@@ -9,8 +9,9 @@ namespace Litiges.IntegrationTests.Data;
 /// <summary>
 /// The schema the migrations build, table by table (columns, types, nullability, defaults, keys,
 /// indexes with their filters, foreign keys, checks), against the one written down in
-/// <c>Data/Schema/{provider}.schema.txt</c>. The files were written from the migration chain that
-/// the baseline replaced (docs/decisions/0015), so the baseline is proved to build the same schema;
+/// <c>Data/Schema/{provider}.schema.txt</c>. The files were first written from the migration chain
+/// that the baseline replaced, and the baseline was compared with them (docs/decisions/0015 says
+/// what differed: eight column defaults per provider that only served rows existing before);
 /// from then on a migration that changes the schema rewrites them on purpose
 /// (<c>LITIGES_WRITE_SCHEMA=1 ./test.sh --filter SchemaTests</c>) and the diff shows in review.
 /// </summary>

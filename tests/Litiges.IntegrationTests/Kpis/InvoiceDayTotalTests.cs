@@ -5,8 +5,6 @@ using Litiges.Kpis;
 using Litiges.Numbering;
 using Litiges.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Litiges.IntegrationTests.Kpis;
@@ -146,50 +144,6 @@ public abstract class InvoiceDayTotalTests<TFixture>(TFixture fixture) : IClassF
 
         var (invoices, open) = await DayAsync(Earlier);
         Assert.Equal((1, 1000m), (invoices, open));
-    }
-
-    /// <summary>The migration's backfill, run over existing invoices and ended disputes.</summary>
-    [Fact]
-    public async Task The_migration_backfills_day_totals_and_resolution_days_from_existing_rows()
-    {
-        await fixture.WithDbAsync(async db =>
-        {
-            db.Invoices.Add(NewInvoice("RV-M1", Earlier.AddDays(40), 1200m));
-            db.Invoices.Add(NewInvoice("RV-M2", Earlier.AddDays(40), 600m));
-            var paid = NewInvoice("RV-M3", Earlier.AddDays(41), 2400m);
-            db.Invoices.Add(paid);
-            await db.SaveChangesAsync();
-            paid.RecordPayment(123.45m, Earlier.AddDays(50), "RV-VIR-M3");
-
-            var agent = new Actor("review-agent", "Agent", ActorRole.Agent);
-            var dispute = await db.Disputes.Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks)
-                .SingleAsync(d => d.Id == fixture.Data.AlphaDispute.Id);
-            dispute.Acknowledge(agent, dispute.SubmittedAt.AddHours(1));
-            dispute.Reject(agent, "Conforme", dispute.SubmittedAt.AddDays(3).AddHours(7).AddMinutes(13).AddSeconds(17));
-            await db.SaveChangesAsync();
-        });
-
-        var (expectedDays, expectedDurations) = await ExpectedAsync();
-
-        await fixture.WithDbAsync(async db =>
-        {
-            var migrations = db.Database.GetMigrations().ToList();
-            var index = migrations.FindIndex(m => m.EndsWith("_KpiDayTotals", StringComparison.Ordinal));
-            var migrator = db.GetInfrastructure().GetRequiredService<IMigrator>();
-            await migrator.MigrateAsync(migrations[index - 1]);
-            await migrator.MigrateAsync(migrations[index]);
-
-            // Back to the latest schema, which the entities read (later migrations add columns).
-            await migrator.MigrateAsync();
-        });
-
-        var (days, durations) = await ActualAsync();
-        Assert.Equal(expectedDays, days);
-        Assert.Equal(expectedDurations.Count, durations.Count);
-        foreach (var (disputeId, expected) in expectedDurations)
-        {
-            Assert.Equal(expected, durations[disputeId], 9);
-        }
     }
 
     /// <summary>
