@@ -95,6 +95,13 @@ public sealed class QueueSearchJourneyTests(Chromium chromium, LoopbackApps apps
 
                 var width = await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth");
                 Assert.True(width <= PhoneWidth + 2, $"The queue is {width}px wide on a {PhoneWidth}px phone.");
+
+                // A card, not a table that scrolls in its box: the row is no wider than its box, and
+                // each cell says what it is (amount and status by their labels).
+                var boxOverflow = await page.Locator(".table-responsive").First.EvaluateAsync<int>("e => e.scrollWidth - e.clientWidth");
+                Assert.True(boxOverflow <= 0, $"The queue's card scrolls sideways by {boxOverflow}px on a phone.");
+                await Expect(row.Locator($"td[data-label='{words["Disputes.Amount"]}']")).ToBeVisibleAsync();
+                await Expect(row.Locator($"td[data-label='{words["Disputes.Status"]}']")).ToBeVisibleAsync();
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.File("screenshots", $"QueueSearch_phone_{language}.png"), FullPage = true });
             },
             new BrowserNewContextOptions

@@ -196,7 +196,7 @@ public abstract class FollowTests<TFixture>(TFixture fixture) : IClassFixture<TF
         Assert.Equal(first.Reference, byReference.QuerySelectorAll("tbody tr").Single().QuerySelector("a")!.TextContent);
 
         var onlyWithdrawn = await bob.GetPageAsync("/Disputes?status=Withdrawn");
-        Assert.Equal([withdrawn.Reference], onlyWithdrawn.QuerySelectorAll("tbody tr a").Select(a => a.TextContent));
+        Assert.Equal([withdrawn.Reference], onlyWithdrawn.QuerySelectorAll("tbody tr").Select(r => r.QuerySelector("a")!.TextContent));
     }
 
     [Fact]
