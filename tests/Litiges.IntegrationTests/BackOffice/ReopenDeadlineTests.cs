@@ -119,7 +119,8 @@ public abstract class ReopenDeadlineTests<TFixture>(TFixture fixture) : BackOffi
 
     private static string Deadline(IDocument page) => page.QuerySelector("#reopen-deadline")?.TextContent.Trim() ?? "(no deadline on the page)";
 
-    private static IElement? ReopenButton(IDocument page) => page.QuerySelector("main button[formaction*='handler=Reopen']");
+    // The reopening has its own form (its reason, its button), apart from the reply and the note.
+    private static IElement? ReopenButton(IDocument page) => page.QuerySelector("main form[action*='handler=Reopen'] button[type=submit]");
 
     private Task<DateTimeOffset> EndedAtAsync(int id) =>
         Fixture.WithDbAsync(db => db.Disputes.Where(d => d.Id == id).Select(d => d.EndedAt!.Value).SingleAsync());
