@@ -28,23 +28,6 @@ public sealed class EvidenceModel(LitigesDbContext db, IBlobStore store) : PageM
             return NotFound();
         }
 
-        Stream? content;
-        try
-        {
-            content = await store.OpenReadAsync(evidence.BlobName, cancellationToken);
-        }
-        catch (StorageUnavailableException)
-        {
-            return StatusCode(StatusCodes.Status503ServiceUnavailable);
-        }
-
-        if (content is null)
-        {
-            return NotFound();
-        }
-
-        Response.Headers.XContentTypeOptions = "nosniff";
-        Response.MarkPrivateDownload();
-        return File(content, evidence.ContentType, FileNames.Sanitize(evidence.FileName));
+        return await this.PrivateFileAsync(store, evidence.BlobName, evidence.ContentType, FileNames.Sanitize(evidence.FileName), cancellationToken);
     }
 }

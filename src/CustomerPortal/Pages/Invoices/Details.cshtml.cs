@@ -71,24 +71,7 @@ public sealed class DetailsModel(LitigesDbContext db, IBlobStore store) : PageMo
             return NotFound();
         }
 
-        Stream? content;
-        try
-        {
-            content = await store.OpenReadAsync(invoice.PdfBlobName, cancellationToken);
-        }
-        catch (StorageUnavailableException)
-        {
-            return StatusCode(StatusCodes.Status503ServiceUnavailable);
-        }
-
-        if (content is null)
-        {
-            return NotFound();
-        }
-
-        Response.Headers.XContentTypeOptions = "nosniff";
-        Response.MarkPrivateDownload();
-        return File(content, "application/pdf", $"{invoice.Number}.pdf");
+        return await this.PrivateFileAsync(store, invoice.PdfBlobName, "application/pdf", $"{invoice.Number}.pdf", cancellationToken);
     }
 
     /// <summary>The open disputes that name this line (or the whole invoice).</summary>
