@@ -106,9 +106,14 @@ internal static class Loops
                     {
                         await user.SubmitFormAsync(acknowledge, url, new(), null, "POST /Disputes/Details (acknowledge)");
                     }
-                    else if (details?.QuerySelectorAll<IHtmlFormElement>("form[method=post]").FirstOrDefault(f => f.QuerySelector("textarea[name=Text]") is not null && f.QuerySelector("button[formaction*='handler=Note']") is not null) is { } note)
+                    else if (details?.QuerySelectorAll<IHtmlFormElement>("form[method=post]").FirstOrDefault(f => (f.GetAttribute("action") ?? string.Empty).Contains("handler=Note", StringComparison.Ordinal) && f.QuerySelector("textarea[name=Text]") is not null) is { } note)
                     {
-                        await user.SubmitFormAsync(note, url, new() { ["Text"] = "Note de charge " + index }, "Note", "POST /Disputes/Details (note)");
+                        await user.SubmitFormAsync(note, url, new() { ["Text"] = "Note de charge " + index }, null, "POST /Disputes/Details (note)");
+                    }
+                    else if (details is not null)
+                    {
+                        // A page that offers neither act means the loop no longer matches the page: an error, not a quiet skip.
+                        run.Error($"agent{index}: {url} has neither the acknowledge form nor the internal-note form");
                     }
                 }
             }

@@ -1,5 +1,6 @@
 using Litiges.Accounts;
 using Litiges.Demo;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,10 +29,30 @@ public static class DatabaseMigrator
             }
         }
 
+        EnsureDataProtectionKey(scope.ServiceProvider.GetService<IKeyManager>(), DateTimeOffset.UtcNow);
+
         if (demoData)
         {
             await ActivatorUtilities.CreateInstance<DemoData>(scope.ServiceProvider).LoadAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Creates the first Data Protection key (cookies, antiforgery, reset links) when the table holds
+    /// none that is valid now, so that instances started together on a new database all read this one
+    /// instead of each creating its own at first start.
+    /// </summary>
+    /// <returns>Whether a key was created.</returns>
+    public static bool EnsureDataProtectionKey(IKeyManager? keys, DateTimeOffset now)
+    {
+        if (keys is null || keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(7)))
+        {
+            return false;
+        }
+
+        // The key lifetime Data Protection itself gives a new key.
+        keys.CreateNewKey(now, now.AddDays(90));
+        return true;
     }
 
     /// <summary>

@@ -76,6 +76,13 @@ public sealed class MigrationTests
         Assert.Equal(ReferenceData.Departments.Billing, billing.Code);
         Assert.Equal(Litiges.Disputes.DisputeCategory.Financial, billing.Category);
         Assert.Equal(30, billing.ResolveBusinessDays);
+
+        // The step creates the one Data Protection key: instances started together on the new
+        // database use it instead of each creating its own at first start.
+        Assert.Equal(1, await db.DataProtectionKeys.CountAsync());
+        await using var other = new AppFactory<Litiges.BackOffice.Program>(database, folder);
+        other.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("test").Protect("first start"u8.ToArray());
+        Assert.Equal(1, await db.DataProtectionKeys.CountAsync());
     }
 
     private static SqlServerLitigesDbContext SqlServerContext() =>
