@@ -199,7 +199,7 @@ namespace Litiges.Bench.Screens
                 var culture = language == "fr" ? "fr-FR" : "en-GB";
                 await context.AddCookiesAsync(
                 [
-                    new Cookie
+                    new Microsoft.Playwright.Cookie
                     {
                         Name = (app == "portal" ? ".Litiges.Portal" : ".Litiges.BackOffice") + ".lang",
                         Value = WebUtility.UrlEncode($"c={culture}|uic={culture}"),
