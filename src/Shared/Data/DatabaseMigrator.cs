@@ -29,7 +29,7 @@ public static class DatabaseMigrator
             }
         }
 
-        EnsureDataProtectionKey(scope.ServiceProvider.GetService<IKeyManager>(), DateTimeOffset.UtcNow);
+        EnsureDataProtectionKey(scope.ServiceProvider.GetRequiredService<IKeyManager>(), DateTimeOffset.UtcNow);
 
         if (demoData)
         {
@@ -42,17 +42,15 @@ public static class DatabaseMigrator
     /// none that is valid now, so that instances started together on a new database all read this one
     /// instead of each creating its own at first start.
     /// </summary>
-    /// <returns>Whether a key was created.</returns>
-    public static bool EnsureDataProtectionKey(IKeyManager? keys, DateTimeOffset now)
+    private static void EnsureDataProtectionKey(IKeyManager keys, DateTimeOffset now)
     {
-        if (keys is null || keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(7)))
+        if (keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(7)))
         {
-            return false;
+            return;
         }
 
         // The key lifetime Data Protection itself gives a new key.
         keys.CreateNewKey(now, now.AddDays(90));
-        return true;
     }
 
     /// <summary>
