@@ -393,7 +393,35 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             .ToListAsync(cancellationToken);
         ReopenableUntil = dispute.ReopenableUntil(rules.Value.ReopenWindow);
         Case = new CustomerCase(dispute, reason, dispute.Deadlines(clock.GetUtcNow()), blocks.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.Sum(b => b.Amount)));
+        Figures = MoneySummary.Of(Case, CreditNotes);
         return true;
+    }
+
+    /// <summary>The dispute's money at a glance: what is disputed, what was credited, what stays to pay on its invoices.</summary>
+    public MoneySummary Figures { get; private set; } = null!;
+
+    /// <summary>
+    /// The figures the page opens with, as the back office's workspace header has them: the amount
+    /// disputed, the credit notes issued (incl. VAT), and what stays to pay on the disputed invoices
+    /// (their open balance, of which <see cref="HeldOut"/> is held out of reminders while the dispute
+    /// is open), with the earliest due date among the invoices still to pay.
+    /// </summary>
+    public sealed record MoneySummary(string Currency, decimal Claimed, decimal Credited, int CreditNoteCount, decimal StillDue, DateOnly? DueOn, decimal HeldOut)
+    {
+        public static MoneySummary Of(CustomerCase @case, IReadOnlyList<CreditNoteLink> creditNotes)
+        {
+            var dispute = @case.Dispute;
+            var invoices = dispute.Items.Select(i => i.Invoice!).DistinctBy(i => i.Id).ToList();
+            var unpaid = invoices.Where(i => i.OpenBalance > 0).ToList();
+            return new MoneySummary(
+                dispute.Currency,
+                dispute.DisputedAmount,
+                creditNotes.Sum(c => c.TotalGross),
+                creditNotes.Count,
+                invoices.Sum(i => i.OpenBalance),
+                unpaid.Count == 0 ? null : unpaid.Min(i => i.DueDate),
+                @case.BlockedByInvoice.Values.Sum());
+        }
     }
 
     /// <summary>The credit notes issued on this dispute, each downloadable as PDF and XML.</summary>
