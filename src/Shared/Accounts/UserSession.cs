@@ -165,7 +165,7 @@ internal sealed record SessionState(Guid Id, string UserId, DateTimeOffset? Ende
 /// </summary>
 internal static class SessionQuery
 {
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<LitigesDbContext, Guid, CancellationToken, Task<SessionState?>>> ByModel = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<LitigesDbContext, Guid, CancellationToken, Task<SessionState?>>> ByModel = new();
 
     public static Task<SessionState?> RunAsync(LitigesDbContext db, Guid id, CancellationToken cancellationToken) =>
         ByModel.GetValue(db.Model, static _ => Compile())(db, id, cancellationToken);

@@ -95,7 +95,9 @@ public sealed class ReferenceDataCache(IMemoryCache cache)
 /// </summary>
 public sealed class ReferenceDataEviction(ReferenceDataCache cache) : SaveChangesInterceptor
 {
-    private static readonly ConditionalWeakTable<DbContext, object> Pending = [];
+    private static readonly ConditionalWeakTable<DbContext, object> Pending = new();
+
+    private static readonly object Marker = new();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -163,8 +165,6 @@ public sealed class ReferenceDataEviction(ReferenceDataCache cache) : SaveChange
             cache.EvictAll();
         }
     }
-
-    private static readonly object Marker = new();
 
     private static bool IsReferenceData(object entity) =>
         entity is ReasonCode or Department or RootCause or AppUser or IdentityRole or IdentityUserRole<string>;
