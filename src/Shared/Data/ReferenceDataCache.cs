@@ -81,9 +81,8 @@ public sealed class ReferenceDataCache(IMemoryCache cache)
     /// <summary>Forgets everything cached: reference data was changed on this instance.</summary>
     public void EvictAll()
     {
-        var previous = Interlocked.Exchange(ref evictions, new CancellationTokenSource());
-        previous.Cancel();
-        previous.Dispose();
+        // Not disposed: a request may be taking its token at this moment (a source without a timer holds nothing to free).
+        Interlocked.Exchange(ref evictions, new CancellationTokenSource()).Cancel();
     }
 }
 
