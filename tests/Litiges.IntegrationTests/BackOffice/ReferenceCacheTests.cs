@@ -1,4 +1,5 @@
 using System.Net;
+using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Litiges.Accounts;
 using Litiges.Disputes;
@@ -87,7 +88,7 @@ public abstract class ReferenceCacheTests<TFixture>(TFixture fixture) : BackOffi
         }
     }
 
-    private static List<string> OptionsOf(AngleSharp.Dom.IDocument page, string select) =>
+    private static List<string> OptionsOf(IDocument page, string select) =>
         [.. page.QuerySelectorAll($"select[name={select}] option").Select(o => o.GetAttribute("value") ?? string.Empty)];
 }
 
