@@ -40,14 +40,8 @@ public sealed record DisputeSummary(
     /// <param name="dispute">Loaded with its items and their invoices.</param>
     public static async Task<DisputeSummary> ReadAsync(LitigesDbContext db, Dispute dispute, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // One statement for the customer's name and the credit notes' totals (summed here: SQLite cannot sum decimals).
-        var disputeId = dispute.Id;
-        var facts = await db.CustomerAccounts.AsNoTracking()
-            .Where(c => c.Id == dispute.CustomerAccountId)
-            .Select(c => new { c.LegalName, Credits = db.CreditNotes.Where(n => n.DisputeId == disputeId).Select(n => n.TotalGross).ToList() })
-            .SingleAsync(cancellationToken);
-        var customer = facts.LegalName;
-        var credited = facts.Credits.Sum();
+        var customer = await db.CustomerAccounts.AsNoTracking().Where(c => c.Id == dispute.CustomerAccountId).Select(c => c.LegalName).SingleAsync(cancellationToken);
+        var credited = (await db.CreditNotes.AsNoTracking().Where(c => c.DisputeId == dispute.Id).Select(c => c.TotalGross).ToListAsync(cancellationToken)).Sum();
         var stillDue = dispute.Items.Select(i => i.Invoice!).DistinctBy(i => i.Id).Sum(i => i.OpenBalance);
         return new DisputeSummary(
             dispute.Id,
