@@ -148,7 +148,14 @@ public sealed class ReferenceDataEviction(ReferenceDataCache cache) : SaveChange
         // Entries() detects changes as the save itself will (unless the caller turned that off).
         foreach (var entry in context.ChangeTracker.Entries())
         {
-            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && IsReferenceData(entry.Entity))
+            // A label (LocalizedText) is owned: its own entry changes, not its owner's; look at the owner.
+            var type = entry.Metadata;
+            while (type.FindOwnership() is { } ownership)
+            {
+                type = ownership.PrincipalEntityType;
+            }
+
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && IsReferenceData(type.ClrType))
             {
                 cache.EvictAll();
                 Pending.AddOrUpdate(context, Marker);
@@ -165,6 +172,7 @@ public sealed class ReferenceDataEviction(ReferenceDataCache cache) : SaveChange
         }
     }
 
-    private static bool IsReferenceData(object entity) =>
-        entity is ReasonCode or Department or RootCause or AppUser or IdentityRole or IdentityUserRole<string>;
+    private static bool IsReferenceData(Type type) =>
+        type == typeof(ReasonCode) || type == typeof(Department) || type == typeof(RootCause) || type == typeof(AppUser)
+        || type == typeof(IdentityRole) || type == typeof(IdentityUserRole<string>);
 }
