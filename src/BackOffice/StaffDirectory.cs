@@ -14,6 +14,14 @@ public static class StaffDirectory
     public static Task<List<StaffOption>> OwnersAsync(LitigesDbContext db, CancellationToken cancellationToken) =>
         InRoles(db, StaffRoles.Agent, StaffRoles.CreditManager).ToListAsync(cancellationToken);
 
+    /// <summary>
+    /// The owners a list offers, from the reference cache (<see cref="ReferenceDataCache.Lifetime"/>,
+    /// emptied when a user or a role changes on this instance). Only for showing: an assignment
+    /// checks the owner it names with <see cref="OwnersAsync"/>.
+    /// </summary>
+    public static Task<IReadOnlyList<StaffOption>> CachedOwnersAsync(ReferenceDataCache cache, LitigesDbContext db, CancellationToken cancellationToken) =>
+        cache.GetAsync<IReadOnlyList<StaffOption>>("owners", async () => await OwnersAsync(db, cancellationToken));
+
     /// <summary>Who may be given a task: every active staff member who works disputes.</summary>
     public static Task<List<StaffOption>> TaskAssigneesAsync(LitigesDbContext db, CancellationToken cancellationToken) =>
         InRoles(db, StaffRoles.Agent, StaffRoles.Resolver, StaffRoles.CreditManager, StaffRoles.Finance).ToListAsync(cancellationToken);

@@ -113,7 +113,7 @@ public sealed class UserSessions(LitigesDbContext db, TimeProvider clock)
         // The first query of a signed-in request: the page's own queries go on the same connection.
         await db.ShareOneConnectionAsync(context.HttpContext.RequestAborted);
         var session = IdOf(principal) is { } id
-            ? await db.UserSessions.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.Id, s.UserId, s.EndedAt, s.LastSeenAt }).SingleOrDefaultAsync(context.HttpContext.RequestAborted)
+            ? await SessionQuery.RunAsync(db, id, context.HttpContext.RequestAborted)
             : null;
         if (session is null || session.EndedAt is not null || session.UserId != userId)
         {
@@ -152,6 +152,27 @@ public sealed class UserSessions(LitigesDbContext db, TimeProvider clock)
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>What the check on every request reads of a session.</summary>
+internal sealed record SessionState(Guid Id, string UserId, DateTimeOffset? EndedAt, DateTimeOffset LastSeenAt);
+
+/// <summary>
+/// The session check's query, compiled: EF skips looking the query up in its cache (comparing the
+/// expression, extracting the parameters) on every signed-in request. A compiled query is bound to
+/// the model it first runs against, and each provider's context has a model of its own (the tests
+/// run SQLite and PostgreSQL in one process), so there is one per model.
+/// </summary>
+internal static class SessionQuery
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<LitigesDbContext, Guid, CancellationToken, Task<SessionState?>>> ByModel = new();
+
+    public static Task<SessionState?> RunAsync(LitigesDbContext db, Guid id, CancellationToken cancellationToken) =>
+        ByModel.GetValue(db.Model, static _ => Compile())(db, id, cancellationToken);
+
+    private static Func<LitigesDbContext, Guid, CancellationToken, Task<SessionState?>> Compile() =>
+        EF.CompileAsyncQuery((LitigesDbContext db, Guid id, CancellationToken cancellationToken) =>
+            db.UserSessions.AsNoTracking().Where(s => s.Id == id).Select(s => new SessionState(s.Id, s.UserId, s.EndedAt, s.LastSeenAt)).SingleOrDefault());
 }
 
 /// <summary>A session check that the database could not answer, raised once after authentication.</summary>

@@ -22,7 +22,7 @@ namespace Litiges.BackOffice.Pages.Disputes;
 /// uploaded as a stream (<see cref="StreamedUploadsAttribute"/>).
 /// </summary>
 [StreamedUploads]
-public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, IOptions<DisputeOptions> rules, TimeProvider clock, IStringLocalizer t)
+public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, IOptions<DisputeOptions> rules, ReferenceDataCache reference, TimeProvider clock, IStringLocalizer t)
     : DisputeWorkspacePage(db, commands, clock, t)
 {
     public override WorkspaceTab Tab => WorkspaceTab.Thread;
@@ -208,9 +208,11 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
 
     protected override async Task<Dispute?> LoadAsync(int id, CancellationToken cancellationToken)
     {
+        // Of each invoice's dunning blocks, only this dispute's active ones are shown (Blocked):
+        // an invoice disputed again and again no longer brings every block it ever carried.
         var dispute = await Db.Disputes.AsNoTracking()
             .VisibleTo(User)
-            .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks)
+            .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks.Where(b => b.DisputeId == id && b.LiftedAt == null))
             .Include(d => d.Items).ThenInclude(i => i.InvoiceLine)
             .Include(d => d.History)
             .Include(d => d.Messages)
@@ -222,16 +224,24 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return null;
         }
 
-        var reasonCodes = await Db.ReasonCodes.AsNoTracking().OrderBy(r => r.Code).ToListAsync(cancellationToken);
-        var department = await Db.Departments.AsNoTracking().Where(d => d.Id == dispute.DepartmentId).Select(d => d.Name).SingleAsync(cancellationToken);
-        var rootCauses = await Db.RootCauses.AsNoTracking().OrderBy(r => r.Code).ToListAsync(cancellationToken);
+        // Reference data from the cache (shown only; the acts check codes, causes and owners in the database).
+        var reasonCodes = await reference.ReasonCodesAsync(Db, cancellationToken);
+        var departments = await reference.DepartmentNamesAsync(Db, cancellationToken);
+        if (!reasonCodes.Any(r => r.Code == dispute.ReasonCode) || !departments.ContainsKey(dispute.DepartmentId))
+        {
+            // A code or a department created on another instance since this one read them: read again.
+            reference.EvictAll();
+            reasonCodes = await reference.ReasonCodesAsync(Db, cancellationToken);
+            departments = await reference.DepartmentNamesAsync(Db, cancellationToken);
+        }
+
         Case = new DisputeFile(
             dispute,
             reasonCodes.Single(r => r.Code == dispute.ReasonCode).Label,
-            department,
+            departments[dispute.DepartmentId],
             reasonCodes.Where(r => r.IsActive).ToList(),
-            rootCauses,
-            await StaffDirectory.OwnersAsync(Db, cancellationToken),
+            await reference.RootCausesAsync(Db, cancellationToken),
+            await StaffDirectory.CachedOwnersAsync(reference, Db, cancellationToken),
             User.ToActor(),
             dispute.ReopenableUntil(rules.Value.ReopenWindow),
             Clock.GetUtcNow());
@@ -259,7 +269,7 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
         public bool CanAddEvidence => Actor.IsStaff && DisputeRoles.MayAddEvidence(Actor.Role)
             && Dispute.Status is not DisputeStatus.Closed and not DisputeStatus.Withdrawn;
 
-        /// <summary>The block each covered invoice carries for this dispute (active or lifted).</summary>
+        /// <summary>The active block each covered invoice carries for this dispute (only those are loaded).</summary>
         public decimal Blocked(Invoices.Invoice invoice) =>
             invoice.DunningBlocks.Where(b => b.DisputeId == Dispute.Id && b.IsActive).Sum(b => b.Amount);
     }

@@ -117,7 +117,7 @@ public sealed record QueueFilter
 /// The dispute queue: filters, three sorts each paged by keyset on a unique order (sort key, Id),
 /// counts per status, "my disputes", and assigning an owner to several disputes at once.
 /// </summary>
-public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IStringLocalizer t, TimeProvider clock) : PageModel
+public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, ReferenceDataCache reference, IStringLocalizer t, TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;
 
@@ -223,9 +223,10 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, IS
         SavedViews = await db.SavedQueueViews.AsNoTracking().Where(v => v.UserId == me).OrderBy(v => v.Name).ToListAsync(cancellationToken);
         Pager = new PagerModel(Request, page.NextCursor);
         Counts = await CountAsync(visible, filter with { Status = null }, cancellationToken);
-        Reasons = await db.ReasonCodes.AsNoTracking().OrderBy(r => r.Code).ToDictionaryAsync(r => r.Code, r => r.Label, cancellationToken);
-        Departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
-        Owners = await StaffDirectory.OwnersAsync(db, cancellationToken);
+        // The filters' lists and the reason labels: reference data, cached (shown only; an assignment checks its owner in the database).
+        Reasons = await reference.ReasonLabelsAsync(db, cancellationToken);
+        Departments = await reference.DepartmentNamesAsync(db, cancellationToken);
+        Owners = await StaffDirectory.CachedOwnersAsync(reference, db, cancellationToken);
         CanAssign = User.ToActor().Role is ActorRole.Agent or ActorRole.CreditManager;
     }
 
