@@ -63,6 +63,12 @@ public sealed class DeadlineTagHelper(IStringLocalizer t) : TagHelper
 
     public bool Settled { get; set; }
 
+    /// <summary>
+    /// The deadline's own moment has passed (the domain's verdict, e.g. a breached business-hours
+    /// deadline): shown overdue even when the date is today.
+    /// </summary>
+    public bool Passed { get; set; }
+
     /// <summary>Show the date itself (default); off when a column already shows it.</summary>
     public bool ShowDate { get; set; } = true;
 
@@ -74,6 +80,7 @@ public sealed class DeadlineTagHelper(IStringLocalizer t) : TagHelper
         var days = Due.DayNumber - Today.DayNumber;
         var (state, words) = Settled ? ("settled", t["Design.Deadline.Settled"].Value)
             : days < 0 ? ("overdue", t["Design.Deadline.OverdueBy", -days].Value)
+            : Passed ? ("overdue", t["Design.Deadline.Passed"].Value)
             : days == 0 ? ("soon", t["Design.Deadline.DueToday"].Value)
             : days <= SoonDays ? ("soon", t["Design.Deadline.DueIn", days].Value)
             : ("ontime", t["Design.Deadline.OnTime"].Value);
