@@ -71,7 +71,9 @@ public abstract class BrowserScenario(Chromium chromium, ITestOutputHelper outpu
     /// </summary>
     protected async Task AuditAsync(IPage page)
     {
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        // The document's own readiness, asked of the page, rather than the load event: after a click
+        // that posts a form the event can fire before a waiter subscribes and then is never seen.
+        await page.WaitForFunctionAsync("document.readyState === 'complete'", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
         var found = await page.EvaluateAsync<string[]>(Accessibility.RunAxe);
         _violations.AddRange(found.Select(v => $"{new Uri(page.Url).PathAndQuery}: {v}"));
     }

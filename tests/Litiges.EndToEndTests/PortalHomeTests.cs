@@ -109,6 +109,11 @@ public sealed class PortalHomeTests(Chromium chromium, LoopbackApps apps, ITestO
             var first = await page.Locator("[data-card='outstanding']").BoundingBoxAsync();
             var second = await page.Locator("[data-card='overdue']").BoundingBoxAsync();
             Assert.Equal(first!.Y, second!.Y);
+
+            // The bar on one line: the language switch beside the sign-out button, not under it.
+            var signOut = await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = words["Account.SignOut"], Exact = true }).BoundingBoxAsync();
+            var language = await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Français", Exact = true }).BoundingBoxAsync();
+            Assert.True(Math.Abs(signOut!.Y - language!.Y) < 8, $"The language switch is on another line ({language.Y}px against {signOut.Y}px).");
             await AuditAsync(page);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.File("screenshots", "portal-home-desktop-en.png"), FullPage = true });
         });

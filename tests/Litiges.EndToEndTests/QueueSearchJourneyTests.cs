@@ -35,6 +35,10 @@ public sealed class QueueSearchJourneyTests(Chromium chromium, LoopbackApps apps
                 var bar = await page.Locator("header .navbar-nav").First.BoundingBoxAsync();
                 Assert.True(bar!.Height < 60, $"The navigation is {bar.Height}px high: it wraps.");
 
+                // Every column of the whole queue within the page, before any search narrows it.
+                var overflowAll = await page.Locator(".table-responsive").First.EvaluateAsync<int>("e => e.scrollWidth - e.clientWidth");
+                Assert.True(overflowAll <= 0, $"The queue's table scrolls by {overflowAll}px at 1280 px.");
+
                 await page.GetByLabel(words["Queue.Search"], new PageGetByLabelOptions { Exact = true }).FillAsync(reference.ToLowerInvariant());
                 await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = words["Queue.SearchButton"], Exact = true }).ClickAsync();
 

@@ -14,8 +14,8 @@ public sealed class DeadlineTagHelperTests
     [InlineData(3, false, false, "soon", "due in 3 d")]
     [InlineData(0, false, false, "soon", "due today")]
     [InlineData(0, true, false, "overdue", "passed")]
-    [InlineData(-4, false, false, "overdue", "4 d overdue")]
-    [InlineData(-4, true, false, "overdue", "4 d overdue")]
+    [InlineData(-4, false, false, "overdue", "4\u00a0d overdue")]
+    [InlineData(-4, true, false, "overdue", "4\u00a0d overdue")]
     [InlineData(-4, false, true, "settled", "settled")]
     public void States_the_deadline_in_words(int daysAhead, bool passed, bool settled, string state, string words)
     {
@@ -33,7 +33,7 @@ public sealed class DeadlineTagHelperTests
 
         Assert.Equal(state, output.Attributes["data-deadline"].Value);
         var html = output.Content.GetContent();
-        Assert.Contains($">{words}</span>", html, StringComparison.Ordinal);
+        Assert.Contains($">{words}</span>", System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Contains($"datetime=\"{Today.AddDays(daysAhead):yyyy-MM-dd}\"", html, StringComparison.Ordinal);
     }
 }
