@@ -63,6 +63,19 @@ public abstract class BrowserScenario(Chromium chromium, ITestOutputHelper outpu
         await page.GetByLabel("Adresse e-mail", new PageGetByLabelOptions { Exact = true }).FillAsync(email);
         await page.GetByLabel("Mot de passe", new PageGetByLabelOptions { Exact = true }).FillAsync(LitigesFixture.Password);
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Se connecter", Exact = true }).ClickAsync();
+        await LeftSignInAsync(page);
+    }
+
+    /// <summary>
+    /// Waits until the browser has left the sign-in page and the next page has loaded: the click alone
+    /// may return before the navigation starts, and the sign-in page is itself a loaded document.
+    /// </summary>
+    protected static async Task LeftSignInAsync(IPage page)
+    {
+        await page.WaitForURLAsync(
+            url => !string.Equals(new Uri(url).AbsolutePath, "/Account/Login", StringComparison.OrdinalIgnoreCase),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        await LoadedAsync(page);
     }
 
     /// <summary>
@@ -71,12 +84,18 @@ public abstract class BrowserScenario(Chromium chromium, ITestOutputHelper outpu
     /// </summary>
     protected async Task AuditAsync(IPage page)
     {
-        // The document's own readiness, asked of the page, rather than the load event: after a click
-        // that posts a form the event can fire before a waiter subscribes and then is never seen.
-        await page.WaitForFunctionAsync("document.readyState === 'complete'", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        await LoadedAsync(page);
         var found = await page.EvaluateAsync<string[]>(Accessibility.RunAxe);
         _violations.AddRange(found.Select(v => $"{new Uri(page.Url).PathAndQuery}: {v}"));
     }
+
+    /// <summary>
+    /// Waits until the page's document has loaded, asked of the document itself rather than through
+    /// the load event: after a click that posts a form, the event can fire before a waiter subscribes
+    /// and then is never seen (a 30 s time-out on a busy machine).
+    /// </summary>
+    protected static Task LoadedAsync(IPage page) =>
+        page.WaitForFunctionAsync("document.readyState === 'complete'", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
 
     private async Task KeepTraceAsync(IBrowserContext context, string path)
     {

@@ -59,7 +59,7 @@ public abstract class JourneyScenario(Chromium chromium, LoopbackApps apps, ITes
         await page.GetByLabel(shown["Account.Email"], new PageGetByLabelOptions { Exact = true }).FillAsync(email);
         await page.GetByLabel(shown["Account.Password"], new PageGetByLabelOptions { Exact = true }).FillAsync(Testing.LitigesFixture.Password);
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = shown["Account.SignIn"], Exact = true }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await LeftSignInAsync(page);
         await SwitchLanguageAsync(page, words);
         await AuditAsync(page);
     }

@@ -141,7 +141,7 @@ public sealed partial class LanguageWalkTests(Chromium chromium, LoopbackApps ap
             return;
         }
 
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await LoadedAsync(page);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.File("screenshots", $"Walk_{words.Language}{(phone ? "_phone" : string.Empty)}{path.Replace('/', '_').Replace('?', '_').Replace('=', '_')}.png"), FullPage = true });
         if (await page.Locator("html").GetAttributeAsync("lang") != words.Language)
         {

@@ -46,7 +46,7 @@ public sealed class PortalTests(Chromium chromium, LoopbackApps apps, ITestOutpu
                 await page.GotoAsync("/Invoices");
                 await SignInAsync(page, "alice@alpha.test");
                 await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Factures de votre société" })).ToBeVisibleAsync();
-                await page.WaitForLoadStateAsync(LoadState.Load);
+                await LoadedAsync(page);
 
                 // The wide invoice table may scroll inside its own box, never the page itself.
                 var pageWidth = await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth");

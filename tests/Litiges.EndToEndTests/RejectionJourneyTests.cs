@@ -113,7 +113,7 @@ public sealed class RejectionJourneyTests(Chromium chromium, LoopbackApps apps, 
         try
         {
             await act();
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await LoadedAsync(page);
         }
         finally
         {
