@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
@@ -53,6 +54,39 @@ public abstract class ReferenceCacheTests<TFixture>(TFixture fixture) : BackOffi
         var single = await PostActAsync(agent, await agent.GetPageAsync(Url(id)), Url(id), "Assign", new Dictionary<string, string> { ["OwnerId"] = newcomerId });
         Assert.Contains("Choisissez un pilote parmi", await TextOfAsync(single), StringComparison.Ordinal);
         Assert.Null((await LoadAsync(id)).OwnerUserId);
+    }
+
+    [Fact]
+    public async Task The_tab_counts_follow_a_dispute_changed_on_this_instance_at_once_and_the_rows_are_never_kept()
+    {
+        // An amount no other test uses: the filtered queue holds only this test's dispute.
+        var amount = 40_000m + Random.Shared.Next(1, 1_000_000) / 100m;
+        var url = string.Create(CultureInfo.InvariantCulture, $"/Disputes?MinAmount={amount}&MaxAmount={amount}");
+        var agent = await StaffAsync(Agent);
+        int Count(IDocument page, string status) => int.Parse(page.QuerySelector($"a[data-status={status}] .badge")!.TextContent, CultureInfo.InvariantCulture);
+
+        // Counted (and kept) before the dispute exists.
+        Assert.Equal(0, Count(await agent.GetPageAsync(url), "Submitted"));
+
+        // Filed, then acknowledged by the agent, on this instance: each tab moves at once.
+        var id = await NewDisputeAsync(DisputeStatus.Submitted, amount: amount);
+        var filed = await agent.GetPageAsync(url);
+        Assert.Equal(1, Count(filed, "Submitted"));
+        Assert.Equal(1, Count(filed, "open"));
+        var acknowledged = await PostActAsync(agent, await agent.GetPageAsync(Url(id)), Url(id), "Acknowledge");
+        Assert.Equal(HttpStatusCode.Redirect, acknowledged.StatusCode);
+        Assert.Equal(DisputeStatus.InReview, (await LoadAsync(id)).Status);
+        var moved = await agent.GetPageAsync(url);
+        Assert.Equal(0, Count(moved, "Submitted"));
+        Assert.Equal(1, Count(moved, "InReview"));
+
+        // Changed behind the cache's back (as by another instance): the rows are read from the
+        // database on every view, so the dispute leaves its tab's list at once.
+        await Fixture.WithDbAsync(db => db.Disputes.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DisputeStatus.AwaitingCustomer)));
+        var inReview = await agent.GetPageAsync(url + "&Status=InReview");
+        Assert.DoesNotContain(inReview.QuerySelectorAll("a[href*='/Disputes/Details/']"), a => a.GetAttribute("href")!.EndsWith("/" + id, StringComparison.Ordinal));
+        var awaiting = await agent.GetPageAsync(url + "&Status=AwaitingCustomer");
+        Assert.Contains(awaiting.QuerySelectorAll("a[href*='/Disputes/Details/']"), a => a.GetAttribute("href")!.EndsWith("/" + id, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed record QueueFilter
 /// The dispute queue: filters, three sorts each paged by keyset on a unique order (sort key, Id),
 /// counts per status, "my disputes", and assigning an owner to several disputes at once.
 /// </summary>
-public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, ReferenceDataCache reference, IStringLocalizer t, TimeProvider clock) : PageModel
+public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, ReferenceDataCache reference, QueueCountsCache counts, IStringLocalizer t, TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;
 
@@ -222,7 +222,7 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, Re
         var me = User.UserId();
         SavedViews = await db.SavedQueueViews.AsNoTracking().Where(v => v.UserId == me).OrderBy(v => v.Name).ToListAsync(cancellationToken);
         Pager = new PagerModel(Request, page.NextCursor);
-        Counts = await CountAsync(visible, filter with { Status = null }, cancellationToken);
+        Counts = await CountsAsync(visible, filter with { Status = null, Sort = default, After = null }, cancellationToken);
         // The filters' lists and the reason labels: reference data, cached (shown only; an assignment checks its owner in the database).
         Reasons = await reference.ReasonLabelsAsync(db, cancellationToken);
         Departments = await reference.DepartmentNamesAsync(db, cancellationToken);
@@ -526,6 +526,34 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, Re
         }
 
         return new QueuePage(rows, next);
+    }
+
+    /// <summary>
+    /// The tabs' counts: kept a few seconds per user, role, department and filters
+    /// (<see cref="QueueCountsCache"/>) when nothing was searched and no dashboard figure chosen
+    /// (those lists are read once, from the database); counted otherwise.
+    /// </summary>
+    private Task<IReadOnlyDictionary<DisputeStatus, int>> CountsAsync(IQueryable<Dispute> visible, QueueFilter filter, CancellationToken cancellationToken)
+    {
+        async Task<IReadOnlyDictionary<DisputeStatus, int>> Count() => await CountAsync(visible, filter, cancellationToken);
+        if (filter.Search is not null || filter.Selection is not null)
+        {
+            return Count();
+        }
+
+        // Who sees what (VisibleTo: the role, and a resolver's department and id), then the filters.
+        var key = string.Join(
+            '\u001f',
+            User.UserId(),
+            User.ToActor().Role,
+            User.DepartmentId()?.ToString(CultureInfo.InvariantCulture),
+            filter.ReasonCode,
+            filter.DepartmentId?.ToString(CultureInfo.InvariantCulture),
+            filter.OwnerUserId,
+            filter.MinAmount?.ToString(CultureInfo.InvariantCulture),
+            filter.MaxAmount?.ToString(CultureInfo.InvariantCulture),
+            filter.DeadlineState);
+        return counts.GetAsync(key, Count);
     }
 
     /// <summary>Disputes per status under the same filters (the status aside), for the tabs.</summary>
