@@ -173,7 +173,6 @@ public sealed class DisputePageLayoutTests(Chromium chromium, LoopbackApps apps,
     // such as the column headings a list of cards keeps for screen readers, is not seen), and kept as a screenshot.
     private async Task CheckPageAsync(IPage page, int width, string name)
     {
-        await LoadedAsync(page);
         await AuditAsync(page);
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
         Assert.True(widths[0] <= widths[1], $"{name}: the page is {widths[0]}px wide in a {widths[1]}px window.");

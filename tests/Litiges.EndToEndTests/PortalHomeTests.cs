@@ -121,7 +121,6 @@ public sealed class PortalHomeTests(Chromium chromium, LoopbackApps apps, ITestO
 
     private async Task CheckPageAsync(IPage page, string name, string language)
     {
-        await LoadedAsync(page);
         await AuditAsync(page);
         var width = await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth");
         Assert.True(width <= PhoneWidth + 2, $"{name} is {width}px wide on a {PhoneWidth}px phone.");

@@ -73,13 +73,14 @@ public abstract class EvictableCache(IMemoryCache cache, string prefix, TimeSpan
     private CancellationTokenSource evictions = new();
 
     /// <summary>
-    /// A value read by <paramref name="load"/>, kept for the lifetime or until the next
-    /// eviction. A value read while an eviction happens is returned but not kept: it may predate the change.
+    /// A value read by <paramref name="load"/>, kept for the lifetime or until the next eviction,
+    /// under <paramref name="key"/> (compared by value: a string, a tuple, a record). A value read
+    /// while an eviction happens is returned but not kept: it may predate the change.
     /// </summary>
-    public async Task<T> GetAsync<T>(string key, Func<Task<T>> load)
+    public async Task<T> GetAsync<T>(object key, Func<Task<T>> load)
         where T : class
     {
-        var fullKey = prefix + key;
+        var fullKey = (prefix, key);
         if (cache.TryGetValue(fullKey, out var found) && found is T value)
         {
             return value;

@@ -541,18 +541,9 @@ public sealed class IndexModel(LitigesDbContext db, DisputeCommands commands, Re
             return Count();
         }
 
-        // Who sees what (VisibleTo: the role, and a resolver's department and id), then the filters.
-        var key = string.Join(
-            '\u001f',
-            User.UserId(),
-            User.ToActor().Role,
-            User.DepartmentId()?.ToString(CultureInfo.InvariantCulture),
-            filter.ReasonCode,
-            filter.DepartmentId?.ToString(CultureInfo.InvariantCulture),
-            filter.OwnerUserId,
-            filter.MinAmount?.ToString(CultureInfo.InvariantCulture),
-            filter.MaxAmount?.ToString(CultureInfo.InvariantCulture),
-            filter.DeadlineState);
+        // Who sees what (VisibleTo: the role, and a resolver's department and id), then the filters
+        // (the record compared field by field; the caller clears the status, the sort and the page).
+        var key = (User.UserId(), User.ToActor().Role, User.DepartmentId(), filter);
         return counts.GetAsync(key, Count);
     }
 
