@@ -57,6 +57,17 @@ public abstract class QueueTests<TFixture>(TFixture fixture) : BackOfficeScenari
         Assert.Equal([late, recent], await RowsAsync(agent, "/Disputes?customer=" + Uri.EscapeDataString(name)));
     }
 
+    [Theory]
+    [InlineData("MinAmount=abc&MaxAmount=1e999")]
+    [InlineData("Status=Nope&Deadline=Soon&Sort=Sideways")]
+    [InlineData("After=!!!not-a-cursor&Department=x&Mine=maybe")]
+    public async Task Malformed_filters_are_a_page_or_a_clear_refusal_never_a_server_error(string query)
+    {
+        var agent = await StaffAsync(Agent);
+        var status = (await agent.GetAsync("/Disputes?" + query)).StatusCode;
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"/Disputes?{query} answered {(int)status}.");
+    }
+
     [Fact]
     public async Task Counts_per_status_follow_the_other_filters()
     {
