@@ -39,6 +39,16 @@ internal sealed partial class Browser(AppProcess app)
         return request;
     }
 
+    /// <summary>The same request as a curl command line, to look at a page or profile it by hand (<c>--hold</c>).</summary>
+    public string CurlLine(string path)
+    {
+        var headers = app.Host is { } host
+            ? $" -H 'Host: {host}' -H 'X-Forwarded-Proto: https' -H 'X-Forwarded-For: 203.0.113.19'"
+            : string.Empty;
+        var cookies = Volatile.Read(ref _cookieHeader);
+        return $"curl -s{headers}{(cookies.Length > 0 ? $" -H 'Cookie: {cookies}'" : string.Empty)} http://127.0.0.1:{app.Port}{path}";
+    }
+
     /// <summary>Keeps (or forgets) the cookies a response sets.</summary>
     public void Keep(HttpResponseMessage response)
     {

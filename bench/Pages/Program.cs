@@ -12,7 +12,7 @@ namespace Litiges.Bench.Pages;
 ///   dotnet build -c Release bench/Pages
 ///   dotnet bench/Pages/bin/Release/net10.0/Litiges.Bench.Pages.dll [--size demo|large]
 ///       [--providers sqlite,postgresql] [--seconds 10] [--warmup 3] [--connections 32]
-///       [--pages text] [--cache folder] [--fresh] [--postgres "Host=..."] [--published] [--assert]
+///       [--pages text] [--cache folder] [--fresh] [--postgres "Host=..."] [--published] [--assert] [--hold] [--settle 40]
 /// </summary>
 public static class Program
 {
@@ -79,18 +79,45 @@ public static class Program
         // Each page answers 200 once (and sets its cookies, the antiforgery one) before it is timed.
         foreach (var (name, browser, path, _) in pages)
         {
-            var (status, _, location) = await browser.SendAsync(http, HttpMethod.Get, path);
+            var (status, body, location) = await browser.SendAsync(http, HttpMethod.Get, path);
             if (status != HttpStatusCode.OK)
             {
                 throw new InvalidOperationException($"{name} ({path}) answered {(int)status} {location}.");
             }
+
+            if (options.Hold)
+            {
+                Console.WriteLine($"   {name}: {body.Length:N0} characters, pid {browser.App.ProcessId}");
+                Console.WriteLine($"     {browser.CurlLine(path)}");
+            }
+        }
+
+        if (options.Hold)
+        {
+            Console.WriteLine("   --hold: the apps keep running until this process is stopped.");
+            await Task.Delay(Timeout.Infinite);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         var idle = new[] { bare, portal, backOffice }.ToDictionary(a => a.Name, a => a.RssMegabytes);
 
+        var measured = pages.Where(p => p.Target is null || options.Pages is null || p.Name.Contains(options.Pages, StringComparison.OrdinalIgnoreCase)).ToList();
+
+        // Steady state, as a server that has been up for a while: the runtime compiles the code a
+        // request runs first quickly, then again optimised once it is hot (tiered compilation), and
+        // that second pass takes the first 20 to 30 seconds of load of an app this size. Every page
+        // is loaded (not measured) until then; the bare page too, on the same terms.
+        if (options.SettleSeconds > 0)
+        {
+            var settle = options with { Seconds = options.SettleSeconds / measured.Count, WarmupSeconds = 0 };
+            foreach (var (_, browser, path, _) in measured)
+            {
+                await LoadRun.MeasureAsync("settling", browser, path, settle);
+            }
+        }
+
         var results = new List<(PageResult Result, double? Target)>();
-        foreach (var (name, browser, path, target) in pages.Where(p => p.Target is null || options.Pages is null || p.Name.Contains(options.Pages, StringComparison.OrdinalIgnoreCase)))
+        foreach (var (name, browser, path, target) in measured)
         {
             var result = await LoadRun.MeasureAsync(name, browser, path, options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {name}: {result.RequestsPerSecond:N0} req/s, p99 {result.P99:0.0} ms"));
@@ -151,7 +178,7 @@ public static class Program
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }
 
-internal sealed record Options(string Size, IReadOnlyList<DatabaseProvider> Providers, double Seconds, double WarmupSeconds, int Connections, string? Pages, string Cache, bool Fresh, string? Postgres, bool Published, bool Assert)
+internal sealed record Options(string Size, IReadOnlyList<DatabaseProvider> Providers, double Seconds, double WarmupSeconds, int Connections, string? Pages, string Cache, bool Fresh, string? Postgres, bool Published, bool Assert, bool Hold, double SettleSeconds)
 {
     public static Options Parse(string[] args)
     {
@@ -183,6 +210,8 @@ internal sealed record Options(string Size, IReadOnlyList<DatabaseProvider> Prov
             args.Contains("--fresh"),
             postgres,
             args.Contains("--published"),
-            args.Contains("--assert"));
+            args.Contains("--assert"),
+            args.Contains("--hold"),
+            double.Parse(Value("--settle") ?? "40", CultureInfo.InvariantCulture));
     }
 }

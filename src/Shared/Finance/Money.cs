@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Litiges.Finance;
 
@@ -6,6 +8,8 @@ namespace Litiges.Finance;
 public readonly record struct Money(decimal Amount, string Currency)
 {
     public const string Euro = "EUR";
+
+    private static readonly ConditionalWeakTable<NumberFormatInfo, ConcurrentDictionary<string, NumberFormatInfo>> CurrencyFormats = new();
 
     public static Money Zero(string currency) => new(0m, currency);
 
@@ -33,10 +37,30 @@ public readonly record struct Money(decimal Amount, string Currency)
     public static decimal RoundToCent(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 
     /// <summary>The amount as the culture writes money: "1 234,56 €" in French, "€1,234.56" in English.</summary>
-    public string Format(IFormatProvider culture)
+    public string Format(IFormatProvider culture) => Amount.ToString("C", CurrencyFormat(NumberFormatInfo.GetInstance(culture), Currency));
+
+    /// <summary>
+    /// The culture's number format with this currency's symbol, made once per format and currency
+    /// (a list page writes dozens of amounts; copying the format for each one was a measurable
+    /// share of a page's allocations). Kept by the format instance itself, so a format changed or
+    /// dropped by its owner is never mixed up with another.
+    /// </summary>
+    private static NumberFormatInfo CurrencyFormat(NumberFormatInfo source, string currency)
     {
-        var format = (NumberFormatInfo)NumberFormatInfo.GetInstance(culture).Clone();
-        format.CurrencySymbol = CurrencySymbol(Currency);
+        if (!source.IsReadOnly)
+        {
+            // A format that can still change is copied each time: a kept copy could go stale.
+            return MakeCurrencyFormat(source, currency);
+        }
+
+        var byCurrency = CurrencyFormats.GetValue(source, static _ => new ConcurrentDictionary<string, NumberFormatInfo>(StringComparer.Ordinal));
+        return byCurrency.GetOrAdd(currency, static (code, format) => MakeCurrencyFormat(format, code), source);
+    }
+
+    private static NumberFormatInfo MakeCurrencyFormat(NumberFormatInfo source, string currency)
+    {
+        var format = (NumberFormatInfo)source.Clone();
+        format.CurrencySymbol = CurrencySymbol(currency);
         format.CurrencyDecimalDigits = 2;
         if (format.CurrencySymbol.Length > 1)
         {
@@ -44,7 +68,7 @@ public readonly record struct Money(decimal Amount, string Currency)
             format.CurrencyPositivePattern = format.CurrencyPositivePattern switch { 0 => 2, 1 => 3, _ => format.CurrencyPositivePattern };
         }
 
-        return Amount.ToString("C", format);
+        return NumberFormatInfo.ReadOnly(format);
     }
 
     public override string ToString() => Format(CultureInfo.InvariantCulture);

@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Litiges.Accounts;
 using Litiges.Audit;
 using Litiges.Data;
 using Litiges.Localization;
 using Litiges.Notifications;
+using Litiges.Pages.Shared;
 using Litiges.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -157,6 +160,13 @@ public static class LitigesWeb
             })
             .AddDataAnnotationsLocalization()
             .AddViewLocalization();
+
+        // Pages write French as it is ("é", "€", the narrow space before "%"), not as character
+        // references ("&#xE9;"): the default encoder escapes every letter outside ASCII, which made
+        // each French text a new string on every view. The characters that mean something in HTML
+        // (<, >, &, quotes) are escaped whatever the ranges.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        services.AddSingleton<PageLinks>();
 
         // Compressed style sheets and scripts (Bootstrap's CSS shrinks from 230 kB to 30 kB): a phone on
         // a slow network sees the page seconds sooner. Only these: pages carry secrets (antiforgery

@@ -93,6 +93,32 @@ public class MoneyTests
     }
 
     [Fact]
+    public void Each_currency_keeps_its_own_symbol_when_formats_are_reused()
+    {
+        // The currency formats are kept per culture and currency: alternating currencies must
+        // never give one the other's symbol or layout.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("12,00 €", Money.Euros(12m).Format(French));
+            Assert.Equal("12,00 USD", Dollars(12m).Format(French));
+            Assert.Equal("€12.00", Money.Euros(12m).Format(British));
+            Assert.Equal("GBP 12.00", new Money(12m, "GBP").Format(British));
+        }
+    }
+
+    [Fact]
+    public void A_format_that_can_still_change_is_read_as_it_is_now()
+    {
+        var culture = new CultureInfo("en-GB");
+        Assert.False(culture.NumberFormat.IsReadOnly);
+        Assert.Equal("€1,000.00", Money.Euros(1000m).Format(culture));
+
+        culture.NumberFormat.CurrencyGroupSeparator = "'";
+
+        Assert.Equal("€1'000.00", Money.Euros(1000m).Format(culture));
+    }
+
+    [Fact]
     public void ToString_does_not_depend_on_the_current_culture()
     {
         var previous = CultureInfo.CurrentCulture;

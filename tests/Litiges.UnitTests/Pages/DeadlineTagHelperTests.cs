@@ -20,7 +20,7 @@ public sealed class DeadlineTagHelperTests
     public void States_the_deadline_in_words(int daysAhead, bool passed, bool settled, string state, string words)
     {
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = Cultures.English;
-        var helper = new DeadlineTagHelper(new CatalogStringLocalizer())
+        var helper = new DeadlineTagHelper(new CatalogStringLocalizer(), System.Text.Encodings.Web.HtmlEncoder.Default)
         {
             Due = Today.AddDays(daysAhead),
             Today = Today,

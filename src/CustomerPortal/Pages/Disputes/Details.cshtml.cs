@@ -26,7 +26,7 @@ namespace Litiges.CustomerPortal.Pages.Disputes;
 /// </summary>
 [StreamedUploads]
 [EnableRateLimiting(RateLimits.Upload)]
-public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, DisputeEvidenceIntake intake, IOptions<DisputeOptions> rules, TimeProvider clock, IStringLocalizer t) : PageModel
+public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, DisputeEvidenceIntake intake, IOptions<DisputeOptions> rules, ReferenceDataCache reference, TimeProvider clock, IStringLocalizer t) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -380,7 +380,11 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
             return false;
         }
 
-        var reason = await db.ReasonCodes.AsNoTracking().Where(r => r.Code == dispute.ReasonCode).Select(r => r.Label).SingleAsync(cancellationToken);
+        // The label from the reference data kept in memory; a code this instance does not know yet
+        // (added on another one) is read from the database.
+        var reason = (await reference.ReasonLabelsAsync(db, cancellationToken)).TryGetValue(dispute.ReasonCode, out var label)
+            ? label
+            : await db.ReasonCodes.AsNoTracking().Where(r => r.Code == dispute.ReasonCode).Select(r => r.Label).SingleAsync(cancellationToken);
         var blocks = await db.DunningBlocks.AsNoTracking()
             .Where(b => b.DisputeId == disputeId && b.LiftedAt == null)
             .Select(b => new { b.InvoiceId, b.Amount })

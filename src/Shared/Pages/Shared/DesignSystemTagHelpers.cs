@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Litiges.Accounts;
 using Litiges.Localization;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.TagHelpers;
@@ -31,18 +34,19 @@ public sealed class MoneyTagHelper : TagHelper
         var text = Formats.Amount(Math.Abs(Amount), Currency);
         output.TagName = "span";
         output.TagMode = TagMode.StartTagAndEndTag;
-        output.AddClass("money", System.Text.Encodings.Web.HtmlEncoder.Default);
-        if (credit && Amount != 0)
+        var shownAsCredit = credit && Amount != 0;
+        if (shownAsCredit)
         {
-            output.AddClass("money-credit", System.Text.Encodings.Web.HtmlEncoder.Default);
             text = "\u2212\u00a0" + text;
         }
 
-        if (Strong)
+        DesignClasses.Add(output, (shownAsCredit, Strong) switch
         {
-            output.AddClass("money-strong", System.Text.Encodings.Web.HtmlEncoder.Default);
-        }
-
+            (true, true) => "money money-credit money-strong",
+            (true, false) => "money money-credit",
+            (false, true) => "money money-strong",
+            _ => "money",
+        });
         output.Content.SetContent(text);
     }
 }
@@ -53,7 +57,7 @@ public sealed class MoneyTagHelper : TagHelper
 /// The state is in words, never in colour alone.
 /// </summary>
 [HtmlTargetElement("deadline", Attributes = "due,today", TagStructure = TagStructure.WithoutEndTag)]
-public sealed class DeadlineTagHelper(IStringLocalizer t) : TagHelper
+public sealed class DeadlineTagHelper(IStringLocalizer t, HtmlEncoder encoder) : TagHelper
 {
     public const int SoonDays = 7;
 
@@ -76,7 +80,7 @@ public sealed class DeadlineTagHelper(IStringLocalizer t) : TagHelper
     {
         output.TagName = "span";
         output.TagMode = TagMode.StartTagAndEndTag;
-        output.AddClass("deadline", System.Text.Encodings.Web.HtmlEncoder.Default);
+        DesignClasses.Add(output, "deadline");
         var days = Due.DayNumber - Today.DayNumber;
         var (state, words) = Settled ? ("settled", t["Design.Deadline.Settled"].Value)
             : days < 0 ? ("overdue", t["Design.Deadline.OverdueBy", -days].Value)
@@ -85,20 +89,87 @@ public sealed class DeadlineTagHelper(IStringLocalizer t) : TagHelper
             : days <= SoonDays ? ("soon", t["Design.Deadline.DueIn", days].Value)
             : ("ontime", t["Design.Deadline.OnTime"].Value);
         output.Attributes.SetAttribute("data-deadline", state);
+
+        // Written as one piece of HTML (the state is one of four fixed words, the rest is encoded):
+        // a list shows one deadline per row.
+        var html = new StringBuilder(160);
         if (ShowDate)
         {
-            var date = new TagBuilder("time");
-            date.AddCssClass("deadline-date");
-            date.Attributes["datetime"] = Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            date.InnerHtml.Append(Formats.Date(Due));
-            output.Content.AppendHtml(date);
+            html.Append("<time class=\"deadline-date\" datetime=\"")
+                .Append(Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+                .Append("\">")
+                .Append(encoder.Encode(Formats.Date(Due)))
+                .Append("</time>");
         }
 
-        var badge = new TagBuilder("span");
-        badge.AddCssClass("deadline-state");
-        badge.AddCssClass("deadline-state-" + state);
-        badge.InnerHtml.Append(words);
-        output.Content.AppendHtml(badge);
+        html.Append("<span class=\"deadline-state deadline-state-").Append(state).Append("\">")
+            .Append(encoder.Encode(words))
+            .Append("</span>");
+        output.Content.SetHtmlContent(html.ToString());
+    }
+}
+
+/// <summary>
+/// <c>&lt;dispute-status status="…" /&gt;</c>: a dispute's status as a badge, in the words of
+/// whoever reads it (a customer's words on the portal, the back office's own words for staff).
+/// </summary>
+[HtmlTargetElement("dispute-status", Attributes = "status", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class DisputeStatusTagHelper(IStringLocalizer t) : TagHelper
+{
+    public Disputes.DisputeStatus Status { get; set; }
+
+    [HtmlAttributeNotBound]
+    [ViewContext]
+    public ViewContext ViewContext { get; set; } = null!;
+
+    public override void Process(TagHelperContext context, TagHelperOutput output)
+    {
+        var key = StatusWords.Key(Status, ViewContext.HttpContext.User.IsCustomer());
+        StatusBadge.Write(output, "badge status-badge status-" + Status, t[key].Value);
+    }
+}
+
+/// <summary><c>&lt;invoice-status status="…" /&gt;</c>: an invoice's status as a badge.</summary>
+[HtmlTargetElement("invoice-status", Attributes = "status", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class InvoiceStatusTagHelper(IStringLocalizer t) : TagHelper
+{
+    public Invoices.InvoiceStatus Status { get; set; }
+
+    public override void Process(TagHelperContext context, TagHelperOutput output) =>
+        StatusBadge.Write(output, "badge status-badge status-invoice-" + Status, t["InvoiceStatus." + Status].Value);
+}
+
+internal static class StatusBadge
+{
+    public static void Write(TagHelperOutput output, string classes, string words)
+    {
+        output.TagName = "span";
+        output.TagMode = TagMode.StartTagAndEndTag;
+        DesignClasses.Add(output, classes);
+        output.Content.SetContent(words);
+    }
+}
+
+/// <summary>
+/// The design system's classes on a tag helper's element, joined to a class the page already
+/// set on it. Cheaper than <c>TagHelperOutput.AddClass</c>, which splits and compares every
+/// class each time (one call per amount and deadline of every row of a list).
+/// </summary>
+internal static class DesignClasses
+{
+    public static void Add(TagHelperOutput output, string classes)
+    {
+        if (output.Attributes.ContainsName("class"))
+        {
+            foreach (var name in classes.Split(' '))
+            {
+                output.AddClass(name, HtmlEncoder.Default);
+            }
+
+            return;
+        }
+
+        output.Attributes.SetAttribute("class", classes);
     }
 }
 
@@ -119,7 +190,7 @@ public sealed class PageHeaderTagHelper : TagHelper
         var actions = await output.GetChildContentAsync();
         output.TagName = "div";
         output.TagMode = TagMode.StartTagAndEndTag;
-        output.AddClass("page-header", System.Text.Encodings.Web.HtmlEncoder.Default);
+        DesignClasses.Add(output, "page-header");
         var text = new TagBuilder("div");
         text.AddCssClass("page-header-text");
         var heading = new TagBuilder("h1");
@@ -169,7 +240,7 @@ public sealed class EmptyStateTagHelper(IFileVersionProvider versions) : TagHelp
         var action = await output.GetChildContentAsync();
         output.TagName = "div";
         output.TagMode = TagMode.StartTagAndEndTag;
-        output.AddClass("empty-state", System.Text.Encodings.Web.HtmlEncoder.Default);
+        DesignClasses.Add(output, "empty-state");
         var art = Drawings.Contains(Art) ? Art : "invoices";
         var image = new TagBuilder("img");
         image.TagRenderMode = TagRenderMode.SelfClosing;
