@@ -95,6 +95,28 @@ public abstract class FollowTests<TFixture>(TFixture fixture) : IClassFixture<TF
     }
 
     [Fact]
+    public async Task What_a_customer_types_is_shown_as_text_and_French_is_written_as_is()
+    {
+        // The pages write letters outside ASCII as they are ("é", "€"), not as character
+        // references; what means something in HTML is escaped all the same.
+        var (id, _, _) = await TestData.NewDisputeAsync(fixture, fixture.Data.AlphaId);
+        var carol = await PortalBrowser.SignInAsync(fixture.Portal, "carol@alpha.test");
+        var url = $"/Disputes/Details/{id}";
+        const string typed = "Réponse <script>alert('é')</script> & \"fin\" <b>gras</b>";
+
+        var response = await carol.SubmitAsync(PortalBrowser.Form(await carol.GetPageAsync(url), "Reply"), url, new Dictionary<string, string?> { ["Input.Text"] = typed });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+
+        var html = await (await carol.GetAsync(url)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>gras</b>", html, StringComparison.Ordinal);
+        Assert.Contains("Réponse &lt;script&gt;alert(&#x27;é&#x27;)&lt;/script&gt; &amp; &quot;fin&quot; &lt;b&gt;gras&lt;/b&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("&#xE9;", html, StringComparison.Ordinal);
+        var page = await carol.GetPageAsync(url);
+        Assert.Contains(typed, page.QuerySelector("ol.message-thread")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_customer_sees_the_public_timeline_only()
     {
         var (id, _, _) = await TestData.NewDisputeAsync(fixture, fixture.Data.AlphaId);
