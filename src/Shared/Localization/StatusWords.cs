@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Litiges.Disputes;
 
 namespace Litiges.Localization;
@@ -10,8 +11,18 @@ namespace Litiges.Localization;
 /// </summary>
 public static class StatusWords
 {
+    // Worked out once per status: a list shows a badge per row (the catalogue's key list is not
+    // a set, and searching it took a scan of every text per badge).
+    private static readonly FrozenDictionary<DisputeStatus, string> StaffKeys =
+        Enum.GetValues<DisputeStatus>().ToFrozenDictionary(s => s, StaffKey);
+
+    private static readonly FrozenDictionary<DisputeStatus, string> CustomerKeys =
+        Enum.GetValues<DisputeStatus>().ToFrozenDictionary(s => s, s => TextCatalog.Instance.Has(CustomerKey(s)) ? CustomerKey(s) : StaffKey(s));
+
     public static string Key(DisputeStatus status, bool forCustomer) =>
-        forCustomer && TextCatalog.Instance.Keys.Contains(CustomerKey(status)) ? CustomerKey(status) : $"DisputeStatus.{status}";
+        (forCustomer ? CustomerKeys : StaffKeys).TryGetValue(status, out var key) ? key : StaffKey(status);
+
+    private static string StaffKey(DisputeStatus status) => $"DisputeStatus.{status}";
 
     private static string CustomerKey(DisputeStatus status) => $"DisputeStatus.ForCustomer.{status}";
 }

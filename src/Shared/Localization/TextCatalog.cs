@@ -20,6 +20,9 @@ public sealed class TextCatalog
 
     public IReadOnlyCollection<string> Keys => _texts.Keys;
 
+    /// <summary>Whether the catalogue has a text under <paramref name="key"/> (a look-up, not a scan of <see cref="Keys"/>).</summary>
+    public bool Has(string key) => _texts.ContainsKey(key);
+
     public bool TryGet(string key, CultureInfo culture, out string value)
     {
         if (_texts.TryGetValue(key, out var text))
