@@ -23,7 +23,9 @@ public abstract class BrowserScenario(Chromium chromium, ITestOutputHelper outpu
         options ??= new BrowserNewContextOptions();
         options.BaseURL = app.ToString();
         await using var context = await chromium.Browser.NewContextAsync(options);
-        await context.Tracing.StartAsync(new TracingStartOptions { Title = test, Screenshots = true, Snapshots = true });
+        // DOM snapshots of each action, not a screencast: the screencast encodes a frame whenever the
+        // page repaints, for every test, to serve only the traces of failures.
+        await context.Tracing.StartAsync(new TracingStartOptions { Title = test, Screenshots = false, Snapshots = true });
 
         // axe-core in every page, ready for AuditAsync; an init script is not subject to the pages' CSP.
         await context.AddInitScriptAsync(Accessibility.AxeSource);

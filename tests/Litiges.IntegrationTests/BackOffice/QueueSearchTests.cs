@@ -177,18 +177,29 @@ public abstract class QueueSearchTests<TFixture>(TFixture fixture) : BackOfficeS
         var name = "Lots " + Guid.NewGuid().ToString("N")[..8];
         var customer = await NewCustomerAsync(name);
         var count = Litiges.BackOffice.Pages.Disputes.IndexModel.CsvBatchSize + 3;
+        var at = DateTimeOffset.UtcNow.AddDays(-1);
+        // The references first, in a context that tracks only the sequence (each number is a save:
+        // with the disputes tracked too, every save would look through all of them again).
+        var references = await Fixture.WithDbAsync(async db =>
+        {
+            var taken = new List<string>(count);
+            for (var i = 0; i < count; i++)
+            {
+                taken.Add(await Numbering.SequenceNumbers.NextAsync(db, "LIT", at.Year));
+            }
+
+            return taken;
+        });
         await Fixture.WithDbAsync(async db =>
         {
             var reason = await db.ReasonCodes.SingleAsync(r => r.Code == "FAC");
             var actor = new Actor("seed-customer", "Client", ActorRole.Customer, customer);
-            var at = DateTimeOffset.UtcNow.AddDays(-1);
             for (var i = 0; i < count; i++)
             {
                 var invoice = new Invoices.Invoice("FL-" + Guid.NewGuid().ToString("N")[..12], customer, DateOnly.FromDateTime(at.UtcDateTime).AddDays(-5), DateOnly.FromDateTime(at.UtcDateTime).AddDays(25));
                 invoice.AddLine("Article", 1, 1000m, 0.20m);
                 db.Invoices.Add(invoice);
-                var reference = await Numbering.SequenceNumbers.NextAsync(db, "LIT", at.Year);
-                db.Disputes.Add(Dispute.Open(reference, customer, reason, "Écart", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 100m)], DisputeSource.CustomerPortal, actor, at.AddMinutes(i % 5)));
+                db.Disputes.Add(Dispute.Open(references[i], customer, reason, "Écart", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 100m)], DisputeSource.CustomerPortal, actor, at.AddMinutes(i % 5)));
             }
 
             await db.SaveChangesAsync();
