@@ -157,22 +157,15 @@ public sealed class UserSessions(LitigesDbContext db, TimeProvider clock)
 /// <summary>What the check on every request reads of a session.</summary>
 internal sealed record SessionState(Guid Id, string UserId, DateTimeOffset? EndedAt, DateTimeOffset LastSeenAt);
 
-/// <summary>
-/// The session check's query, compiled: EF skips looking the query up in its cache (comparing the
-/// expression, extracting the parameters) on every signed-in request. A compiled query is bound to
-/// the model it first runs against, and each provider's context has a model of its own (the tests
-/// run SQLite and PostgreSQL in one process), so there is one per model.
-/// </summary>
+/// <summary>The session check's query, compiled (<see cref="CompiledPerModel{TQuery}"/>): it runs on every signed-in request.</summary>
 internal static class SessionQuery
 {
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<LitigesDbContext, Guid, CancellationToken, Task<SessionState?>>> ByModel = new();
+    private static readonly CompiledPerModel<Func<LitigesDbContext, Guid, CancellationToken, Task<SessionState?>>> Query = new(() =>
+        EF.CompileAsyncQuery((LitigesDbContext db, Guid id, CancellationToken cancellationToken) =>
+            db.UserSessions.AsNoTracking().Where(s => s.Id == id).Select(s => new SessionState(s.Id, s.UserId, s.EndedAt, s.LastSeenAt)).SingleOrDefault()));
 
     public static Task<SessionState?> RunAsync(LitigesDbContext db, Guid id, CancellationToken cancellationToken) =>
-        ByModel.GetValue(db.Model, static _ => Compile())(db, id, cancellationToken);
-
-    private static Func<LitigesDbContext, Guid, CancellationToken, Task<SessionState?>> Compile() =>
-        EF.CompileAsyncQuery((LitigesDbContext db, Guid id, CancellationToken cancellationToken) =>
-            db.UserSessions.AsNoTracking().Where(s => s.Id == id).Select(s => new SessionState(s.Id, s.UserId, s.EndedAt, s.LastSeenAt)).SingleOrDefault());
+        Query.For(db)(db, id, cancellationToken);
 }
 
 /// <summary>A session check that the database could not answer, raised once after authentication.</summary>

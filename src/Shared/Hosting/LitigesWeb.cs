@@ -31,7 +31,13 @@ namespace Litiges.Hosting;
 public static class LitigesWeb
 {
     public const string AppKindPolicy = "AppKind";
-    public static readonly CultureInfo[] Cultures = [new("fr-FR"), new("en-GB")];
+
+    /// <summary>
+    /// The shared read-only cultures: the localization middleware makes a read-only copy of a
+    /// culture that is not (its number and date formats with it) on every request, and each copy
+    /// missed every per-format cache (amounts, dates) and fed it a new entry.
+    /// </summary>
+    public static readonly CultureInfo[] Cultures = [Localization.Cultures.French, Localization.Cultures.English];
 
     public static WebApplicationBuilder AddLitigesWeb(this WebApplicationBuilder builder, UserKind appKind)
     {
