@@ -3,6 +3,7 @@ using Litiges.Data;
 using Litiges.Invoices;
 using Litiges.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +18,13 @@ public sealed class IndexModel(LitigesDbContext db, TimeProvider clock) : PageMo
     public string? Search { get; set; }
 
     /// <summary>"open" (default): invoices with a balance; "overdue": those past their due date; "all": every invoice.</summary>
+    /// <remarks>
+    /// Not validated: a filter the address may leave out (any other value lists the open ones). Being
+    /// non-nullable it was implicitly required, and every plain view of the list made and kept an
+    /// unseen "field is required" error.
+    /// </remarks>
     [BindProperty(SupportsGet = true)]
+    [ValidateNever]
     public string Show { get; set; } = "open";
 
     [BindProperty(SupportsGet = true)]
