@@ -74,6 +74,23 @@ public abstract class LitigesFixture : IAsyncLifetime
         });
 
     /// <summary>
+    /// Dispute references, one per year given, taken in a context that tracks nothing else: each
+    /// number is a save, and a context that also tracked the disputes being made would look through
+    /// all of them again at every one.
+    /// </summary>
+    public Task<List<string>> TakeReferencesAsync(IEnumerable<int> years) =>
+        WithDbAsync(async db =>
+        {
+            var taken = new List<string>();
+            foreach (var year in years)
+            {
+                taken.Add(await SequenceNumbers.NextAsync(db, "LIT", year));
+            }
+
+            return taken;
+        });
+
+    /// <summary>
     /// Creates a confirmed user of the test's own (password <see cref="Password"/>), for a test that
     /// changes a user: the seeded ones stay as every other test expects them.
     /// </summary>

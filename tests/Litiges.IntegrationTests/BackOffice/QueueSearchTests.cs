@@ -178,18 +178,7 @@ public abstract class QueueSearchTests<TFixture>(TFixture fixture) : BackOfficeS
         var customer = await NewCustomerAsync(name);
         var count = Litiges.BackOffice.Pages.Disputes.IndexModel.CsvBatchSize + 3;
         var at = DateTimeOffset.UtcNow.AddDays(-1);
-        // The references first, in a context that tracks only the sequence (each number is a save:
-        // with the disputes tracked too, every save would look through all of them again).
-        var references = await Fixture.WithDbAsync(async db =>
-        {
-            var taken = new List<string>(count);
-            for (var i = 0; i < count; i++)
-            {
-                taken.Add(await Numbering.SequenceNumbers.NextAsync(db, "LIT", at.Year));
-            }
-
-            return taken;
-        });
+        var references = await Fixture.TakeReferencesAsync(Enumerable.Repeat(at.Year, count));
         await Fixture.WithDbAsync(async db =>
         {
             var reason = await db.ReasonCodes.SingleAsync(r => r.Code == "FAC");

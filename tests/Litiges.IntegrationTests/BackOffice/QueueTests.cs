@@ -219,12 +219,14 @@ public abstract class QueueTests<TFixture>(TFixture fixture) : BackOfficeScenari
         Ids(await browser.GetPageAsync(url)).ToList();
 
     /// <summary>Disputes with many equal amounts and equal submission instants, so that only the id breaks ties.</summary>
-    private Task<List<int>> ManyDisputesAsync(int customerId, int count) =>
-        Fixture.WithDbAsync(async db =>
+    private async Task<List<int>> ManyDisputesAsync(int customerId, int count)
+    {
+        var start = DateTimeOffset.UtcNow.AddDays(-1);
+        var references = await Fixture.TakeReferencesAsync(Enumerable.Range(0, count).Select(i => start.AddHours(-(i % 9)).Year));
+        return await Fixture.WithDbAsync(async db =>
         {
             var reason = await db.ReasonCodes.SingleAsync(r => r.Code == "FAC");
             var customer = new Actor("seed-customer", "Client", ActorRole.Customer, customerId);
-            var start = DateTimeOffset.UtcNow.AddDays(-1);
             var disputes = new List<Dispute>();
             for (var i = 0; i < count; i++)
             {
@@ -232,8 +234,7 @@ public abstract class QueueTests<TFixture>(TFixture fixture) : BackOfficeScenari
                 invoice.AddLine("Article", 1, 1000m, 0.20m);
                 db.Invoices.Add(invoice);
                 var at = start.AddHours(-(i % 9));
-                var reference = await Numbering.SequenceNumbers.NextAsync(db, "LIT", at.Year);
-                var dispute = Dispute.Open(reference, customerId, reason, "Écart de prix", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 100m + (i % 7 * 10m))], DisputeSource.CustomerPortal, customer, at);
+                var dispute = Dispute.Open(references[i], customerId, reason, "Écart de prix", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 100m + (i % 7 * 10m))], DisputeSource.CustomerPortal, customer, at);
                 if (i % 4 == 0)
                 {
                     dispute.Acknowledge(SeedAgent, at.AddMinutes(5));
@@ -246,6 +247,7 @@ public abstract class QueueTests<TFixture>(TFixture fixture) : BackOfficeScenari
             await db.SaveChangesAsync();
             return disputes.Select(d => d.Id).ToList();
         });
+    }
 }
 
 public sealed class SqliteQueueTests(SqliteFixture fixture) : QueueTests<SqliteFixture>(fixture);
