@@ -18,34 +18,21 @@ public static class DisputeAccess
             return disputes.Where(d => d.CustomerAccountId == company);
         }
 
-        return StaffScopeOf(user) switch
-        {
-            null => disputes.Where(_ => false),
-            { Everything: true } => disputes,
-            var scope => disputes.Where(d => d.DepartmentId == scope.Department || d.Tasks.Any(t => t.DepartmentId == scope.Department || t.AssigneeUserId == scope.Me)),
-        };
-    }
-
-    /// <summary>
-    /// The rule for a user who is not a customer, as values a compiled query can take: null when they
-    /// see no dispute (not staff, or an administrator: they manage accounts, not disputes); every
-    /// dispute; or, for a resolver, their department's and those with a task for their department or for them.
-    /// </summary>
-    public static StaffScope? StaffScopeOf(ClaimsPrincipal user)
-    {
         if (!user.HasClaim(LitigesClaims.Kind, nameof(UserKind.Staff)))
         {
-            return null;
+            return disputes.Where(_ => false);
         }
 
-        return user.ToActor().Role switch
+        var role = user.ToActor().Role;
+        if (role == ActorRole.Resolver)
         {
-            ActorRole.Admin => null,
-            ActorRole.Resolver => new StaffScope(Everything: false, user.DepartmentId() ?? -1, user.UserId()),
-            _ => new StaffScope(Everything: true, Department: -1, Me: string.Empty),
-        };
+            // Their department's disputes, and those with a task for their department or for them.
+            var department = user.DepartmentId() ?? -1;
+            var me = user.UserId();
+            return disputes.Where(d => d.DepartmentId == department || d.Tasks.Any(t => t.DepartmentId == department || t.AssigneeUserId == me));
+        }
+
+        // Administrators manage accounts, not disputes.
+        return role == ActorRole.Admin ? disputes.Where(_ => false) : disputes;
     }
 }
-
-/// <summary>Which disputes a staff member sees (<see cref="DisputeAccess.StaffScopeOf"/>).</summary>
-public sealed record StaffScope(bool Everything, int Department, string Me);

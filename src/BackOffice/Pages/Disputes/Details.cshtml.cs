@@ -206,28 +206,20 @@ public sealed class DetailsModel(LitigesDbContext db, DisputeCommands commands, 
     // A number the form carries (the version and history length the user saw); missing or unreadable, 0, as model binding reads it.
     private static int Number(string? posted) => int.TryParse(posted, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
 
-    /// <summary>
-    /// The dispute as the workspace shows it, if this staff member sees it (the rule of
-    /// <see cref="DisputeAccess.StaffScopeOf"/>), compiled: the page agents open most. Of each invoice's
-    /// dunning blocks, only this dispute's active ones are shown (Blocked): an invoice disputed again
-    /// and again does not bring every block it ever carried.
-    /// </summary>
-    private static readonly CompiledPerModel<Func<LitigesDbContext, int, bool, int, string, CancellationToken, Task<Dispute?>>> WorkspaceQuery = new(() =>
-        EF.CompileAsyncQuery((LitigesDbContext db, int id, bool everything, int department, string me, CancellationToken cancellationToken) =>
-            db.Disputes.AsNoTracking()
-                .Where(d => d.Id == id && (everything || d.DepartmentId == department || d.Tasks.Any(t => t.DepartmentId == department || t.AssigneeUserId == me)))
-                .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks.Where(b => b.DisputeId == id && b.LiftedAt == null))
-                .Include(d => d.Items).ThenInclude(i => i.InvoiceLine)
-                .Include(d => d.History)
-                .Include(d => d.Messages)
-                .Include(d => d.Evidence)
-                .AsSplitQuery()
-                .SingleOrDefault()));
-
     protected override async Task<Dispute?> LoadAsync(int id, CancellationToken cancellationToken)
     {
-        if (DisputeAccess.StaffScopeOf(User) is not { } scope
-            || await WorkspaceQuery.For(Db)(Db, id, scope.Everything, scope.Department, scope.Me, cancellationToken) is not { } dispute)
+        // Of each invoice's dunning blocks, only this dispute's active ones are shown (Blocked):
+        // an invoice disputed again and again no longer brings every block it ever carried.
+        var dispute = await Db.Disputes.AsNoTracking()
+            .VisibleTo(User)
+            .Include(d => d.Items).ThenInclude(i => i.Invoice).ThenInclude(i => i!.DunningBlocks.Where(b => b.DisputeId == id && b.LiftedAt == null))
+            .Include(d => d.Items).ThenInclude(i => i.InvoiceLine)
+            .Include(d => d.History)
+            .Include(d => d.Messages)
+            .Include(d => d.Evidence)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (dispute is null)
         {
             return null;
         }
