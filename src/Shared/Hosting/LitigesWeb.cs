@@ -32,13 +32,6 @@ public static class LitigesWeb
 {
     public const string AppKindPolicy = "AppKind";
 
-    /// <summary>
-    /// The shared read-only cultures: the localization middleware makes a read-only copy of a
-    /// culture that is not (its number and date formats with it) on every request, and each copy
-    /// missed every per-format cache (amounts, dates) and fed it a new entry.
-    /// </summary>
-    public static readonly CultureInfo[] Cultures = [Localization.Cultures.French, Localization.Cultures.English];
-
     public static WebApplicationBuilder AddLitigesWeb(this WebApplicationBuilder builder, UserKind appKind)
     {
         var services = builder.Services;
@@ -146,9 +139,9 @@ public static class LitigesWeb
         services.AddSingleton<IStringLocalizerFactory, CatalogStringLocalizerFactory>();
         services.Configure<RequestLocalizationOptions>(options =>
         {
-            options.DefaultRequestCulture = new RequestCulture(Cultures[0]);
-            options.SupportedCultures = Cultures;
-            options.SupportedUICultures = Cultures;
+            options.DefaultRequestCulture = new RequestCulture(Cultures.French);
+            options.SupportedCultures = [.. Cultures.Supported];
+            options.SupportedUICultures = [.. Cultures.Supported];
             options.RequestCultureProviders =
             [
                 new QueryStringRequestCultureProvider(),

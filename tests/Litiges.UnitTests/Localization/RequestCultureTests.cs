@@ -1,5 +1,5 @@
 using System.Globalization;
-using Litiges.Hosting;
+using Litiges.Localization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
@@ -19,9 +19,9 @@ public sealed class RequestCultureTests
         // copied on every request, and every cache keyed by its formats then misses.
         var options = new RequestLocalizationOptions
         {
-            DefaultRequestCulture = new RequestCulture(LitigesWeb.Cultures[0]),
-            SupportedCultures = LitigesWeb.Cultures,
-            SupportedUICultures = LitigesWeb.Cultures,
+            DefaultRequestCulture = new RequestCulture(Cultures.French),
+            SupportedCultures = [.. Cultures.Supported],
+            SupportedUICultures = [.. Cultures.Supported],
             RequestCultureProviders = [new QueryStringRequestCultureProvider()],
         };
         var seen = new List<(CultureInfo Culture, NumberFormatInfo Numbers, DateTimeFormatInfo Dates)>();
@@ -50,9 +50,9 @@ public sealed class RequestCultureTests
     }
 
     [Fact]
-    public void The_default_culture_is_the_shared_read_only_french_one()
+    public void The_supported_cultures_are_the_shared_read_only_ones_french_first()
     {
-        Assert.Same(Litiges.Localization.Cultures.French, LitigesWeb.Cultures[0]);
-        Assert.All(LitigesWeb.Cultures, c => Assert.True(c.IsReadOnly));
+        Assert.Equal([Cultures.French, Cultures.English], Cultures.Supported);
+        Assert.All(Cultures.Supported, c => Assert.True(c.IsReadOnly));
     }
 }
