@@ -49,29 +49,20 @@ public static class DatabaseSetup
                 connectionString = string.IsNullOrWhiteSpace(connectionString)
                     ? $"Data Source={Path.Combine(dataFolder, "litiges.db")};Default Timeout=30"
                     : connectionString;
-                services.AddDbContextPool<LitigesDbContext, SqliteLitigesDbContext>((s, o) => Audited(s, o).UseSqlite(connectionString), PoolSize);
+                services.AddDbContextPool<LitigesDbContext, SqliteLitigesDbContext>((s, o) => UseProvider(Audited(s, o)), PoolSize);
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContextPool<LitigesDbContext, PostgreSqlLitigesDbContext>((s, o) => Audited(s, o).UseNpgsql(PostgreSqlConnection(Required(connectionString)), npgsql =>
-                {
-                    if (retry)
-                    {
-                        npgsql.EnableRetryOnFailure(retries, retryDelay, errorCodesToAdd: null);
-                    }
-                }), PoolSize);
+                services.AddDbContextPool<LitigesDbContext, PostgreSqlLitigesDbContext>((s, o) => UseProvider(Audited(s, o)), PoolSize);
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContextPool<LitigesDbContext, SqlServerLitigesDbContext>((s, o) => Audited(s, o).UseSqlServer(Required(connectionString), sql =>
-                {
-                    if (retry)
-                    {
-                        sql.EnableRetryOnFailure(retries, retryDelay, errorNumbersToAdd: null);
-                    }
-                }), PoolSize);
+                services.AddDbContextPool<LitigesDbContext, SqlServerLitigesDbContext>((s, o) => UseProvider(Audited(s, o)), PoolSize);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{provider}'.");
         }
+
+        // The Data Protection keys, read at start-up, through a context that maps only their table.
+        services.AddDbContext<KeyRingContext>(o => UseProvider(o));
 
         services.AddHttpContextAccessor();
 
@@ -85,6 +76,25 @@ public static class DatabaseSetup
         services.AddSingleton(_ => Audit.HistoryKeys.FromConfiguration(configuration));
         services.AddSingleton<Audit.HistoryAuthenticator>();
         return services;
+
+        DbContextOptionsBuilder UseProvider(DbContextOptionsBuilder options) => provider switch
+        {
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString),
+            DatabaseProvider.PostgreSql => options.UseNpgsql(PostgreSqlConnection(Required(connectionString)), npgsql =>
+            {
+                if (retry)
+                {
+                    npgsql.EnableRetryOnFailure(retries, retryDelay, errorCodesToAdd: null);
+                }
+            }),
+            _ => options.UseSqlServer(Required(connectionString), sql =>
+            {
+                if (retry)
+                {
+                    sql.EnableRetryOnFailure(retries, retryDelay, errorNumbersToAdd: null);
+                }
+            }),
+        };
     }
 
     // Role and API-key changes write their audit lines in the same save, whoever makes them; new

@@ -14,7 +14,7 @@ namespace Litiges.Data;
 /// The one database of both apps. Each provider has a derived context (see
 /// <see cref="DatabaseProvider"/>) so that it carries its own migrations.
 /// </summary>
-public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContext
+public abstract class LitigesDbContext : IdentityDbContext<AppUser>
 {
     // The day-total shares of the last save, until its changes are accepted.
     private List<InvoiceDayTotal> _pendingShares = [];
@@ -80,6 +80,7 @@ public abstract class LitigesDbContext : IdentityDbContext<AppUser>, IDataProtec
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    /// <summary>The Data Protection keys' table; the apps read and write it through <see cref="KeyRingContext"/>.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();

@@ -126,8 +126,12 @@ public static class LitigesWeb
 
         services.AddDataProtection()
             .SetApplicationName(cookiePrefix)
-            .PersistKeysToDbContext<LitigesDbContext>()
+            .PersistKeysToDbContext<KeyRingContext>()
             .ProtectKeysWithConfiguredCertificate(configuration);
+
+        // After the key ring's own start (it waits on the same EF lock as the model's build): the
+        // model is built beside the rest of the start-up.
+        services.AddHostedService<ModelWarmUp>();
 
         // Signed in is not enough: the user must be of this app's kind (customer or staff).
         services.AddAuthorizationBuilder()
