@@ -85,6 +85,41 @@ public sealed class MigrationTests
         Assert.Equal(1, await db.DataProtectionKeys.CountAsync());
     }
 
+    /// <summary>
+    /// The apps read and write the Data Protection keys through <see cref="KeyRingContext"/>, which is
+    /// never migrated: it must map the table the migrations make, column for column, on every provider.
+    /// </summary>
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    [InlineData(DatabaseProvider.SqlServer)]
+    public void The_key_ring_maps_the_table_the_migrations_make(DatabaseProvider provider)
+    {
+        using LitigesDbContext db = provider switch
+        {
+            DatabaseProvider.Sqlite => new SqliteLitigesDbContext(new DbContextOptionsBuilder<SqliteLitigesDbContext>().UseSqlite("Data Source=:memory:").Options),
+            DatabaseProvider.PostgreSql => new PostgreSqlLitigesDbContext(new DbContextOptionsBuilder<PostgreSqlLitigesDbContext>().UseNpgsql("Host=localhost;Database=offline").Options),
+            _ => SqlServerContext(),
+        };
+        var keyRing = new DbContextOptionsBuilder<KeyRingContext>();
+        _ = provider switch
+        {
+            DatabaseProvider.Sqlite => keyRing.UseSqlite("Data Source=:memory:"),
+            DatabaseProvider.PostgreSql => keyRing.UseNpgsql("Host=localhost;Database=offline"),
+            _ => keyRing.UseSqlServer("Server=offline;Database=Litiges;User Id=sa;Password=unused;TrustServerCertificate=true"),
+        };
+        using var keys = new KeyRingContext(keyRing.Options);
+
+        static string Shape(DbContext context)
+        {
+            var table = context.Model.GetRelationalModel().Tables.Single(t => t.EntityTypeMappings.Any(m => m.TypeBase.ClrType == typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey)));
+            return $"{table.Schema}.{table.Name}(" + string.Join(", ", table.Columns.OrderBy(c => c.Name).Select(c => $"{c.Name} {c.StoreType}{(c.IsNullable ? " NULL" : "")}")) + $") PK {table.PrimaryKey?.Name}";
+        }
+
+        Assert.Equal(Shape(db), Shape(keys));
+        Assert.Single(keys.Model.GetEntityTypes());
+    }
+
     private static SqlServerLitigesDbContext SqlServerContext() =>
         new(new DbContextOptionsBuilder<SqlServerLitigesDbContext>()
             .UseSqlServer("Server=offline;Database=Litiges;User Id=sa;Password=unused;TrustServerCertificate=true")
