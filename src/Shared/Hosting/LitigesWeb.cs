@@ -62,6 +62,9 @@ public static class LitigesWeb
         services.Configure<Disputes.DisputeOptions>(configuration.GetSection("Disputes"));
         services.AddScoped<CreditNotes.CreditNoteIssuer>();
         services.AddLitigesDatabase(configuration, dataFolder);
+
+        // The first hosted service: the data models before any background job's first query.
+        services.AddHostedService<ModelWarmUp>();
         services.AddLitigesEmail(configuration, dataFolder);
         services.AddLitigesStorage(configuration, dataFolder);
         services.AddHistorySeals(configuration, dataFolder);
@@ -128,10 +131,6 @@ public static class LitigesWeb
             .SetApplicationName(cookiePrefix)
             .PersistKeysToDbContext<KeyRingContext>()
             .ProtectKeysWithConfiguredCertificate(configuration);
-
-        // After the key ring's own start (it waits on the same EF lock as the model's build): the
-        // model is built beside the rest of the start-up.
-        services.AddHostedService<ModelWarmUp>();
 
         // Signed in is not enough: the user must be of this app's kind (customer or staff).
         services.AddAuthorizationBuilder()
