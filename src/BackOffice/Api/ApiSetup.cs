@@ -128,22 +128,25 @@ public static class ApiSetup
         // An unknown route under /api is a 404 problem, not the sign-in page of the staff site; a known
         // route asked with another method is a 405 with Allow, with a body that is not JSON a 415 (the fallback takes
         // every method and content type, so routing cannot say it).
-        app.MapFallback("/api/{**path}", (HttpContext http, EndpointDataSource endpoints, IStringLocalizer t) =>
+        // A request delegate, not a handler for the Request Delegate Generator: generated, this fallback
+        // lost its pattern and caught every unknown route of the staff site (EndpointAccessTests).
+        app.MapFallback("/api/{**path}", http =>
             {
-                var allowed = AllowedMethods(endpoints, http.Request.Path);
+                var t = http.RequestServices.GetRequiredService<IStringLocalizer>();
+                var allowed = AllowedMethods(http.RequestServices.GetRequiredService<EndpointDataSource>(), http.Request.Path);
                 if (allowed.Count == 0)
                 {
-                    return ApiProblems.NotFound(t, t["Integration.Problem.NoRoute"]);
+                    return ApiProblems.NotFound(t, t["Integration.Problem.NoRoute"]).ExecuteAsync(http);
                 }
 
                 // The route takes this method: routing passed it over for its body's content type.
                 if (allowed.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
                 {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: t["Integration.Problem.Invalid"], detail: t["Integration.Problem.JsonOnly"]);
+                    return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: t["Integration.Problem.Invalid"], detail: t["Integration.Problem.JsonOnly"]).ExecuteAsync(http);
                 }
 
                 http.Response.Headers.Allow = string.Join(", ", allowed);
-                return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: t["Integration.Problem.Invalid"], detail: t["Integration.Problem.MethodNotAllowed", http.Request.Method, string.Join(", ", allowed)]);
+                return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: t["Integration.Problem.Invalid"], detail: t["Integration.Problem.MethodNotAllowed", http.Request.Method, string.Join(", ", allowed)]).ExecuteAsync(http);
             })
             .AllowAnonymous()
             .ExcludeFromDescription();
