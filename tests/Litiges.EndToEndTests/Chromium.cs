@@ -17,6 +17,11 @@ public sealed class Chromium : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var executable = Executable();
+
+        // An expectation is met as soon as it holds; its time-out only says how long a failure takes to
+        // be told. Playwright's 5 s default is short for a page that follows a post when the other test
+        // projects share the machine's two cores.
+        Assertions.SetDefaultExpectTimeout(20_000);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -78,10 +78,23 @@ public abstract class JourneyScenario(Chromium chromium, LoopbackApps apps, ITes
         if (!await button.IsVisibleAsync())
         {
             await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = shown["Layout.ToggleNavigation"] }).ClickAsync();
+
+            // The menu opens with a short animation, its content clipped meanwhile. A click during it lands
+            // where the button was drawn, inside the clipped box that Playwright scrolled to reach it; when the
+            // animation ends the box unclips, the button moves, and the click hits nothing (CI, stop 33).
+            await Expect(page.Locator("#nav.collapse.show")).ToBeVisibleAsync();
         }
 
-        await button.ClickAsync();
-        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", words.Language);
+        // The button posts to /Language, which answers with a redirect back to this page. Waiting for that
+        // answer first tells a refused post (its status) from a slow page, and the page that follows gets the
+        // navigation's own time-out: on a machine busy with the other test projects the back office's
+        // settlement page has taken longer than an expectation's few seconds (CI, stop 33).
+        var answer = await page.RunAndWaitForResponseAsync(
+            () => button.ClickAsync(),
+            response => response.Request.Method == "POST" && new Uri(response.Url).AbsolutePath.Equals("/Language", StringComparison.OrdinalIgnoreCase),
+            new PageRunAndWaitForResponseOptions { Timeout = 60_000 });
+        Assert.Equal(302, answer.Status);
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", words.Language, new LocatorAssertionsToHaveAttributeOptions { Timeout = 60_000 });
     }
 
     protected static Task ClickButtonAsync(IPage page, string name) =>
