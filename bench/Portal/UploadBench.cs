@@ -161,7 +161,7 @@ internal static partial class UploadBench
         var customer = new CustomerAccount("C-BENCH", "Bench Industries", "552100554", "FR40552100554", new PostalAddress("1 rue", null, "69001", "Lyon", "France"));
         db.CustomerAccounts.Add(customer);
         await db.SaveChangesAsync();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var invoice = new Invoice("F-BENCH-1", customer.Id, today.AddDays(-5), today.AddDays(25));
         invoice.AddLine("Palettes", 10, 100m, 0.20m);
         db.Invoices.Add(invoice);

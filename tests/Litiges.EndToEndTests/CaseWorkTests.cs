@@ -74,7 +74,7 @@ public sealed class CaseWorkTests(Chromium chromium, LoopbackApps apps, ITestOut
             var customer = new Actor("c", "Client", ActorRole.Customer, apps.Data.AlphaId);
             var dispute = Dispute.Open(reference, apps.Data.AlphaId, reason, "Palette livrée cassée", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 10m)], DisputeSource.CustomerPortal, customer, now);
             var billing = await db.Departments.Where(d => d.Code == Data.ReferenceData.Departments.Billing).Select(d => d.Id).SingleAsync();
-            dispute.OpenTask(new Actor("a", "Agnès Agent", ActorRole.Agent), "Émettre l'avoir de la palette cassée", billing, null, null, DateOnly.FromDateTime(now.UtcDateTime).AddDays(3), 10m, now);
+            dispute.OpenTask(new Actor("a", "Agnès Agent", ActorRole.Agent), "Émettre l'avoir de la palette cassée", billing, null, null, Litiges.Deadlines.BusinessDate.Of(now).AddDays(3), 10m, now);
             db.Disputes.Add(dispute);
             await db.SaveChangesAsync();
             return (dispute.Id, reference);

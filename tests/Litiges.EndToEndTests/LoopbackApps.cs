@@ -42,7 +42,7 @@ public sealed class LoopbackApps() : LitigesFixture(DatabaseProvider.Sqlite)
     public Task<Invoice> NewInvoiceAsync(int companyId, params (string Description, decimal Quantity, decimal Price, decimal Vat)[] lines) =>
         WithDbAsync(async db =>
         {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
             var invoice = new Invoice($"FJ-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}", companyId, today.AddDays(-15), today.AddDays(15));
             foreach (var (description, quantity, price, vat) in lines)
             {

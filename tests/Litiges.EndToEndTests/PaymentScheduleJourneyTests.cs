@@ -27,7 +27,7 @@ public sealed class PaymentScheduleJourneyTests(Chromium chromium, LoopbackApps 
         var invoice = await NewInvoiceAsync(Apps.Data.AlphaId, "Maintenance annuelle", 300m, 0.20m);
         var dispute = await AcknowledgedDisputeAsync(invoice, 360m, "alice@alpha.test", "Nous ne pouvons pas payer 360 € en une fois.");
         var details = $"/Disputes/Details/{dispute.Id}";
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var (first, second) = (today.AddDays(5), today.AddDays(20));
 
         await InBrowserAsync(Apps.BackOfficeUrl, async agent =>

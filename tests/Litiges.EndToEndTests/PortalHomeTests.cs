@@ -32,7 +32,7 @@ public sealed class PortalHomeTests(Chromium chromium, LoopbackApps apps, ITestO
         var overdue = await Apps.NewInvoiceAsync(company.Id, ("Chaudière à condensation", 1, 1000m, 0.20m));
         await Apps.WithDbAsync(async db =>
         {
-            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Invoices SET IssueDate = {DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-42)}, DueDate = {DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-12)} WHERE Id = {overdue.Id}");
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Invoices SET IssueDate = {Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(-42)}, DueDate = {Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(-12)} WHERE Id = {overdue.Id}");
         });
         var disputed = await NewInvoiceAsync(company.Id, "Entretien annuel", 250m, 0.20m);
         var (disputeId, reference) = await AcknowledgedDisputeAsync(disputed, 300m, email, "Intervention non réalisée.");

@@ -124,7 +124,7 @@ public abstract class LitigesFixture : IAsyncLifetime
         db.CustomerAccounts.AddRange(alpha, beta);
         await db.SaveChangesAsync();
 
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = Litiges.Deadlines.BusinessDate.Of(now);
         Invoice NewInvoice(CustomerAccount customer, string number, params (string Description, decimal Quantity, decimal Price, decimal Vat)[] lines)
         {
             var invoice = new Invoice(number, customer.Id, today.AddDays(-20), today.AddDays(10));

@@ -23,7 +23,7 @@ public sealed class IndexModel(LitigesDbContext db, TimeProvider clock) : PageMo
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        Today = Litiges.Deadlines.BusinessDate.Of(clock.GetUtcNow());
         Summary = await PortalSummary.LoadAsync(db, User, Today, cancellationToken);
     }
 }

@@ -140,7 +140,7 @@ public abstract class WebhookTests<TFixture>(TFixture fixture) : ApiScenario<TFi
             "Test"));
         var disputeId = await Fixture.WithDbAsync(async db =>
         {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
             var invoice = new Litiges.Invoices.Invoice("FA-WH-" + Guid.NewGuid().ToString("N")[..8], Fixture.Data.AlphaId, today.AddDays(-5), today.AddDays(25));
             invoice.AddLine("Service", 1, 100m, 0.20m);
             db.Invoices.Add(invoice);

@@ -73,7 +73,7 @@ public abstract class BackOfficeScenario<TFixture>(TFixture fixture)
         {
             var customerId = customerAccountId ?? Fixture.Data.AlphaId;
             var at = submittedAt ?? DateTimeOffset.UtcNow.AddMinutes(-30);
-            var invoice = new Invoice("F-" + Guid.NewGuid().ToString("N")[..12], customerId, DateOnly.FromDateTime(at.UtcDateTime).AddDays(-10), DateOnly.FromDateTime(at.UtcDateTime).AddDays(20));
+            var invoice = new Invoice("F-" + Guid.NewGuid().ToString("N")[..12], customerId, Litiges.Deadlines.BusinessDate.Of(at).AddDays(-10), Litiges.Deadlines.BusinessDate.Of(at).AddDays(20));
             invoice.AddLine("Palettes de granulés", 1, Math.Max(1000m, amount), 0.20m);
             db.Invoices.Add(invoice);
             await db.SaveChangesAsync();

@@ -233,7 +233,7 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
     public async Task Resolver_cannot_complete_the_task_of_another_department()
     {
         var logistics = await DepartmentIdAsync(ReferenceData.Departments.Logistics);
-        var id = await NewDisputeAsync(DisputeStatus.InReview, then: (dispute, at) => dispute.OpenTask(SeedAgent, "Récupérer la palette", logistics, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2), 500m, at));
+        var id = await NewDisputeAsync(DisputeStatus.InReview, then: (dispute, at) => dispute.OpenTask(SeedAgent, "Récupérer la palette", logistics, null, null, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(2), 500m, at));
         var taskId = await TaskIdAsync(id);
         var resolver = await StaffAsync(Resolver);
         Assert.Null(FormFor(await resolver.GetPageAsync(TasksUrl(id)), "CompleteTask"));
@@ -273,7 +273,7 @@ public abstract class DisputeActionTests<TFixture>(TFixture fixture) : BackOffic
         var logistics = await DepartmentIdAsync(ReferenceData.Departments.Logistics);
         var credit = await UserIdAsync(CreditManager);
         var rootCause = await Fixture.WithDbAsync(db => db.RootCauses.Where(r => r.IsActive).OrderBy(r => r.Id).Select(r => r.Id).FirstAsync());
-        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2);
+        var tomorrow = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(2);
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         var open = legal ? DisputeStatus.InReview : DisputeStatus.Rejected;
 

@@ -185,7 +185,7 @@ public abstract class QueueSearchTests<TFixture>(TFixture fixture) : BackOfficeS
             var actor = new Actor("seed-customer", "Client", ActorRole.Customer, customer);
             for (var i = 0; i < count; i++)
             {
-                var invoice = new Invoices.Invoice("FL-" + Guid.NewGuid().ToString("N")[..12], customer, DateOnly.FromDateTime(at.UtcDateTime).AddDays(-5), DateOnly.FromDateTime(at.UtcDateTime).AddDays(25));
+                var invoice = new Invoices.Invoice("FL-" + Guid.NewGuid().ToString("N")[..12], customer, Litiges.Deadlines.BusinessDate.Of(at).AddDays(-5), Litiges.Deadlines.BusinessDate.Of(at).AddDays(25));
                 invoice.AddLine("Article", 1, 1000m, 0.20m);
                 db.Invoices.Add(invoice);
                 db.Disputes.Add(Dispute.Open(references[i], customer, reason, "Écart", DesiredOutcome.CreditNote, [new DisputeClaim(invoice, null, 100m)], DisputeSource.CustomerPortal, actor, at.AddMinutes(i % 5)));

@@ -199,8 +199,8 @@ public abstract class QueueTests<TFixture>(TFixture fixture) : BackOfficeScenari
         var billing = await DepartmentIdAsync(ReferenceData.Departments.Billing);
         var resolverId = await UserIdAsync(Resolver);
         var billingDispute = await NewDisputeAsync(DisputeStatus.InReview, "FAC", customerAccountId: customer);
-        var deliveryForBilling = await NewDisputeAsync(DisputeStatus.InReview, "LIV", customerAccountId: customer, then: (d, at) => d.OpenTask(SeedAgent, "Vérifier la facture", billing, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3), 10m, at));
-        var deliveryForHim = await NewDisputeAsync(DisputeStatus.InReview, "TEC", customerAccountId: customer, then: (d, at) => d.OpenTask(SeedAgent, "Avis technique", null, resolverId, "Rémi Résolveur", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3), 10m, at));
+        var deliveryForBilling = await NewDisputeAsync(DisputeStatus.InReview, "LIV", customerAccountId: customer, then: (d, at) => d.OpenTask(SeedAgent, "Vérifier la facture", billing, null, null, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(3), 10m, at));
+        var deliveryForHim = await NewDisputeAsync(DisputeStatus.InReview, "TEC", customerAccountId: customer, then: (d, at) => d.OpenTask(SeedAgent, "Avis technique", null, resolverId, "Rémi Résolveur", Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(3), 10m, at));
         var other = await NewDisputeAsync(DisputeStatus.InReview, "LIV", customerAccountId: customer);
         var resolver = await StaffAsync(Resolver);
 
@@ -230,7 +230,7 @@ public abstract class QueueTests<TFixture>(TFixture fixture) : BackOfficeScenari
             var disputes = new List<Dispute>();
             for (var i = 0; i < count; i++)
             {
-                var invoice = new Invoice("FP-" + Guid.NewGuid().ToString("N")[..12], customerId, DateOnly.FromDateTime(start.UtcDateTime).AddDays(-5), DateOnly.FromDateTime(start.UtcDateTime).AddDays(25));
+                var invoice = new Invoice("FP-" + Guid.NewGuid().ToString("N")[..12], customerId, Litiges.Deadlines.BusinessDate.Of(start).AddDays(-5), Litiges.Deadlines.BusinessDate.Of(start).AddDays(25));
                 invoice.AddLine("Article", 1, 1000m, 0.20m);
                 db.Invoices.Add(invoice);
                 var at = start.AddHours(-(i % 9));

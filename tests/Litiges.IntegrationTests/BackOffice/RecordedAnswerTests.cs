@@ -164,7 +164,7 @@ public abstract class RecordedAnswerTests<TFixture>(TFixture fixture) : BackOffi
         Fixture.WithDbAsync(async db =>
         {
             var now = DateTimeOffset.UtcNow.AddMinutes(-10);
-            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            var today = Litiges.Deadlines.BusinessDate.Of(now);
             var invoice = new Invoice("FE-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), Fixture.Data.AlphaId, today.AddDays(-30), today.AddDays(-5));
             invoice.AddLine("Palettes", 10, 100m, 0.20m);
             db.Invoices.Add(invoice);

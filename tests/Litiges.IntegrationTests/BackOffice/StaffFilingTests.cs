@@ -143,7 +143,7 @@ public abstract class StaffFilingTests<TFixture>(TFixture fixture) : BackOfficeS
         await Fixture.WithDbAsync(async db =>
         {
             var invoice = await db.Invoices.Include(i => i.DunningBlocks).SingleAsync(i => i.Id == invoiceId);
-            invoice.RecordPayment(invoice.OpenBalance, DateOnly.FromDateTime(DateTime.UtcNow), "VIR-" + number);
+            invoice.RecordPayment(invoice.OpenBalance, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow), "VIR-" + number);
             await db.SaveChangesAsync();
         });
         var agent = await StaffAsync(Agent);
@@ -206,7 +206,7 @@ public abstract class StaffFilingTests<TFixture>(TFixture fixture) : BackOfficeS
     private Task<(int Id, string Number)> NewInvoiceAsync(int customerId) =>
         Fixture.WithDbAsync(async db =>
         {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
             var invoice = new Invoice("FR-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), customerId, today.AddDays(-40), today.AddDays(-10));
             invoice.AddLine("Palettes", 10, 100m, 0.20m);
             invoice.AddLine("Transport", 1, 50m, 0.20m);

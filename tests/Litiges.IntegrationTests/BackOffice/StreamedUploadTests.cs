@@ -59,7 +59,7 @@ public abstract class StreamedUploadTests<TFixture>(TFixture fixture) : BackOffi
         var agent = await StaffAsync(Agent, app);
         var invoiceId = await Fixture.WithDbAsync(async db =>
         {
-            var invoice = new Litiges.Invoices.Invoice("FS-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), Fixture.Data.AlphaId, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-20), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(10));
+            var invoice = new Litiges.Invoices.Invoice("FS-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), Fixture.Data.AlphaId, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(-20), Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(10));
             invoice.AddLine("Palettes", 10, 100m, 0.20m);
             db.Invoices.Add(invoice);
             await db.SaveChangesAsync();

@@ -23,11 +23,11 @@ public abstract class TaskListTests<TFixture>(TFixture fixture) : BackOfficeScen
         var logistics = await DepartmentIdAsync(ReferenceData.Departments.Logistics);
         var resolverId = await UserIdAsync(Resolver);
         var tag = Guid.NewGuid().ToString("N")[..6];
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var longAgo = DateTimeOffset.UtcNow.AddDays(-10);
         await NewDisputeAsync(DisputeStatus.InReview, "FAC", submittedAt: longAgo, then: (d, at) =>
         {
-            d.OpenTask(SeedAgent, $"Avoir en retard {tag}", billing, null, null, DateOnly.FromDateTime(at.UtcDateTime).AddDays(2), 100_000m, at);
+            d.OpenTask(SeedAgent, $"Avoir en retard {tag}", billing, null, null, Litiges.Deadlines.BusinessDate.Of(at).AddDays(2), 100_000m, at);
             d.OpenTask(SeedAgent, $"Tâche logistique {tag}", logistics, null, null, today.AddDays(1), 50m, at);
         });
         await NewDisputeAsync(DisputeStatus.InReview, "LIV", then: (d, at) =>
@@ -53,7 +53,7 @@ public abstract class TaskListTests<TFixture>(TFixture fixture) : BackOfficeScen
     {
         var billing = await DepartmentIdAsync(ReferenceData.Departments.Billing);
         var tag = Guid.NewGuid().ToString("N")[..6];
-        var id = await NewDisputeAsync(DisputeStatus.InReview, "FAC", then: (d, at) => d.OpenTask(SeedAgent, $"Émettre l'avoir {tag}", billing, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1), 120m, at));
+        var id = await NewDisputeAsync(DisputeStatus.InReview, "FAC", then: (d, at) => d.OpenTask(SeedAgent, $"Émettre l'avoir {tag}", billing, null, null, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 120m, at));
         var resolver = await StaffAsync(Resolver);
         var page = await resolver.GetPageAsync("/Tasks");
         var taskId = (await LoadAsync(id)).Tasks.Single().Id;
@@ -72,7 +72,7 @@ public abstract class TaskListTests<TFixture>(TFixture fixture) : BackOfficeScen
     {
         var billing = await DepartmentIdAsync(ReferenceData.Departments.Billing);
         var tag = Guid.NewGuid().ToString("N")[..6];
-        var id = await NewDisputeAsync(DisputeStatus.InReview, "FAC", then: (d, at) => d.OpenTask(SeedAgent, $"Émettre l'avoir {tag}", billing, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1), 120m, at));
+        var id = await NewDisputeAsync(DisputeStatus.InReview, "FAC", then: (d, at) => d.OpenTask(SeedAgent, $"Émettre l'avoir {tag}", billing, null, null, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 120m, at));
         var resolver = await StaffAsync(Resolver);
         var page = await resolver.GetPageAsync("/Tasks");
         await ColleagueNotesAsync(id);
@@ -91,7 +91,7 @@ public abstract class TaskListTests<TFixture>(TFixture fixture) : BackOfficeScen
         var billing = await DepartmentIdAsync(ReferenceData.Departments.Billing);
         var logistics = await DepartmentIdAsync(ReferenceData.Departments.Logistics);
         var tag = Guid.NewGuid().ToString("N")[..6];
-        await NewDisputeAsync(DisputeStatus.InReview, "FAC", then: (d, at) => d.OpenTask(SeedAgent, $"Avoir {tag}", billing, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1), 120m, at));
+        await NewDisputeAsync(DisputeStatus.InReview, "FAC", then: (d, at) => d.OpenTask(SeedAgent, $"Avoir {tag}", billing, null, null, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 120m, at));
         await LogisticsResolverAsync(logistics);
         var other = await StaffAsync("logistique@staff.test");
 
@@ -105,7 +105,7 @@ public abstract class TaskListTests<TFixture>(TFixture fixture) : BackOfficeScen
     {
         var logistics = await DepartmentIdAsync(ReferenceData.Departments.Logistics);
         var tag = Guid.NewGuid().ToString("N")[..6];
-        await NewDisputeAsync(DisputeStatus.InReview, "LIV", then: (d, at) => d.OpenTask(SeedAgent, $"Reprendre la palette {tag}", logistics, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1), 120m, at));
+        await NewDisputeAsync(DisputeStatus.InReview, "LIV", then: (d, at) => d.OpenTask(SeedAgent, $"Reprendre la palette {tag}", logistics, null, null, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 120m, at));
         var credit = await StaffAsync(CreditManager);
 
         Assert.DoesNotContain(Rows(await credit.GetPageAsync("/Tasks")), r => r.Title.EndsWith(tag, StringComparison.Ordinal));

@@ -170,7 +170,7 @@ public abstract class CreditNoteIssuerTests<TFixture>(TFixture fixture) : IClass
     protected Task<(int DisputeId, int InvoiceId)> AcceptedCreditNoteAsync(decimal quantity, decimal unitPrice, int invoices = 1) =>
         fixture.WithDbAsync(async db =>
         {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
             var disputed = new List<Litiges.Invoices.Invoice>();
             for (var i = 0; i < invoices; i++)
             {

@@ -60,9 +60,9 @@ public abstract class ConcurrencyTests<TFixture>(TFixture fixture) : IClassFixtu
         await using var second = await NewContextAsync();
         var mine = await first.Invoices.SingleAsync(i => i.Id == invoiceId);
         var theirs = await second.Invoices.SingleAsync(i => i.Id == invoiceId);
-        mine.RecordPayment(100m, DateOnly.FromDateTime(DateTime.UtcNow), "VIR-1");
+        mine.RecordPayment(100m, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow), "VIR-1");
         await first.SaveChangesAsync();
-        theirs.RecordPayment(100m, DateOnly.FromDateTime(DateTime.UtcNow), "VIR-2");
+        theirs.RecordPayment(100m, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow), "VIR-2");
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync());
     }
 

@@ -575,7 +575,7 @@ public abstract class ImapReplyTests<TFixture>(TFixture fixture)
         Fixture.WithDbAsync(async db =>
         {
             var at = DateTimeOffset.UtcNow.AddMinutes(-30);
-            var invoice = new Invoice("F-" + Guid.NewGuid().ToString("N")[..12], Fixture.Data.AlphaId, DateOnly.FromDateTime(at.UtcDateTime).AddDays(-10), DateOnly.FromDateTime(at.UtcDateTime).AddDays(20));
+            var invoice = new Invoice("F-" + Guid.NewGuid().ToString("N")[..12], Fixture.Data.AlphaId, Litiges.Deadlines.BusinessDate.Of(at).AddDays(-10), Litiges.Deadlines.BusinessDate.Of(at).AddDays(20));
             invoice.AddLine("Palettes", 1, 1000m, 0.20m);
             db.Invoices.Add(invoice);
             await db.SaveChangesAsync();

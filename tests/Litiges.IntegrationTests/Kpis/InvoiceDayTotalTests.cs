@@ -159,7 +159,7 @@ public abstract class InvoiceDayTotalTests<TFixture>(TFixture fixture) : IClassF
             var customer = new Customers.CustomerAccount("C-REVIEW-B", "Review Blocks", "552100554", "FR40552100554", new Customers.PostalAddress("1 rue", null, "69001", "Lyon", "France"));
             db.CustomerAccounts.Add(customer);
             await db.SaveChangesAsync();
-            var invoice = new Invoice("RV-B1", customer.Id, DateOnly.FromDateTime(now.UtcDateTime).AddDays(-10), DateOnly.FromDateTime(now.UtcDateTime).AddDays(20));
+            var invoice = new Invoice("RV-B1", customer.Id, Litiges.Deadlines.BusinessDate.Of(now).AddDays(-10), Litiges.Deadlines.BusinessDate.Of(now).AddDays(20));
             invoice.AddLine("Prestation", 1, 1000m, 0.20m);
             db.Invoices.Add(invoice);
             await db.SaveChangesAsync();
@@ -172,12 +172,12 @@ public abstract class InvoiceDayTotalTests<TFixture>(TFixture fixture) : IClassF
                 await db.SaveChangesAsync();
             }
 
-            invoice.RecordPayment(1000m, DateOnly.FromDateTime(now.UtcDateTime), "RV-VIR-B1");
+            invoice.RecordPayment(1000m, Litiges.Deadlines.BusinessDate.Of(now), "RV-VIR-B1");
             await db.SaveChangesAsync();
             return customer.Id;
         });
 
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = Litiges.Deadlines.BusinessDate.Of(now);
         var blocked = (await fixture.WithDbAsync(db => KpiQueries.ComputeAsync(db, new KpiFilter(today.AddDays(-30), today) { CustomerAccountId = customerId }, now))).Blocked;
 
         Assert.Equal((200m, 1, 2), (blocked.Amount, blocked.Invoices, blocked.DisputeCount));

@@ -252,7 +252,7 @@ public abstract class NotificationMatrixTests<TFixture>(TFixture fixture) : Back
     {
         using var scope = Fixture.BackOffice.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<Litiges.Data.LitigesDbContext>();
-        var invoice = new Invoices.Invoice("F-" + Guid.NewGuid().ToString("N")[..12], Fixture.Data.AlphaId, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-10), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20));
+        var invoice = new Invoices.Invoice("F-" + Guid.NewGuid().ToString("N")[..12], Fixture.Data.AlphaId, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(-10), Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(20));
         invoice.AddLine("Palettes", 1, 1000m, 0.20m);
         db.Invoices.Add(invoice);
         await db.SaveChangesAsync();

@@ -15,7 +15,7 @@ public abstract class PreDueReminderTests<TFixture>(TFixture fixture) : IClassFi
     {
         var now = DateTimeOffset.UtcNow;
         var number = "FA-PREDUE-" + Guid.NewGuid().ToString("N")[..6];
-        var invoiceId = await NewInvoiceAsync(number, DateOnly.FromDateTime(now.UtcDateTime).AddDays(5));
+        var invoiceId = await NewInvoiceAsync(number, Litiges.Deadlines.BusinessDate.Of(now).AddDays(5));
         var reminders = fixture.BackOffice.Services.GetRequiredService<PreDueReminders>();
 
         Assert.True(await reminders.RunOnceAsync(now) >= 1);
@@ -33,7 +33,7 @@ public abstract class PreDueReminderTests<TFixture>(TFixture fixture) : IClassFi
     public async Task Invoices_far_from_due_or_paid_are_not_reminded_and_muted_users_get_nothing()
     {
         var now = DateTimeOffset.UtcNow;
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = Litiges.Deadlines.BusinessDate.Of(now);
         var far = "FA-FAR-" + Guid.NewGuid().ToString("N")[..6];
         var soon = "FA-SOON-" + Guid.NewGuid().ToString("N")[..6];
         await NewInvoiceAsync(far, today.AddDays(30));

@@ -7,7 +7,9 @@ using Litiges.Integration;
 using Litiges.IntegrationTests.Api;
 using Litiges.Invoices;
 using Litiges.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Litiges.IntegrationTests.Portal;
 
@@ -22,7 +24,7 @@ public abstract class PortalHomeTests<TFixture>(TFixture fixture) : ApiScenario<
     [Fact]
     public async Task The_home_page_sums_what_the_company_owes_per_currency_and_lists_the_disputes_waiting_for_it()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var (companyId, email) = await NewCompanyAsync();
 
         // Overdue by 10 days: 2 500 € + 20 % = 3 000,00 €. Overdue by 3 days: 150,35 € + 20 % = 180,42 €.
@@ -81,9 +83,30 @@ public abstract class PortalHomeTests<TFixture>(TFixture fixture) : ApiScenario<
     }
 
     [Fact]
+    public async Task Just_after_midnight_in_Paris_an_invoice_due_the_day_before_is_overdue_though_it_is_still_that_day_in_UTC()
+    {
+        // 00:30 in Paris is 23:30 (winter) or 22:30 (summer) UTC of the day before: the UTC date still
+        // says the invoice falls due today, the customer's calendar says it fell due yesterday.
+        var paris = Litiges.Deadlines.FrenchBusinessCalendar.Instance.TimeZone;
+        var day = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(2);
+        var justAfterMidnight = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(new TimeOnly(0, 30)), paris), TimeSpan.Zero);
+        Assert.Equal(day.AddDays(-1), DateOnly.FromDateTime(justAfterMidnight.UtcDateTime));
+
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(justAfterMidnight);
+        await using var portal = Fixture.Portal.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
+        var (companyId, email) = await NewCompanyAsync();
+        var invoiceId = await InvoiceAsync(companyId, day.AddDays(-31), day.AddDays(-1), "EUR", 100m, 0.20m);
+
+        var browser = await PortalBrowser.SignInAsync(portal, email);
+        Assert.Equal("Échu 120,00 € 1 facture(s), la plus ancienne échue depuis 1 j Voir les factures échues", Card(await browser.GetPageAsync("/"), "overdue"));
+        var overdue = await browser.GetPageAsync("/Invoices?show=overdue");
+        Assert.Equal(1, overdue.QuerySelectorAll("#invoices tbody tr").Length);
+    }
+
+    [Fact]
     public async Task The_erp_sends_an_invoice_pdf_that_only_its_company_downloads_and_a_file_that_is_not_a_pdf_is_refused()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var (companyId, email) = await NewCompanyAsync();
         var (otherId, otherEmail) = await NewCompanyAsync();
         var invoiceId = await InvoiceAsync(companyId, today, today.AddDays(30), "EUR", 100m, 0.20m);

@@ -185,7 +185,7 @@ public abstract class ReopeningEdgeTests<TFixture>(TFixture fixture) : IClassFix
         fixture.WithDbAsync(async db =>
         {
             var filedAt = endedAt - TimeSpan.FromDays(2);
-            var issued = DateOnly.FromDateTime(filedAt.UtcDateTime).AddDays(-10);
+            var issued = Litiges.Deadlines.BusinessDate.Of(filedAt).AddDays(-10);
             var invoice = new Invoice("RV-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), fixture.Data.AlphaId, issued, issued.AddDays(30));
             invoice.AddLine("Palettes bois", 10, 100m, 0.20m);
             db.Invoices.Add(invoice);
@@ -209,7 +209,7 @@ public abstract class ReopeningEdgeTests<TFixture>(TFixture fixture) : IClassFix
     {
         var (id, invoiceId) = await fixture.WithDbAsync(async db =>
         {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
             var invoice = new Invoice("RV-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), fixture.Data.AlphaId, today.AddDays(-10), today.AddDays(20));
             invoice.AddLine("Pompe à chaleur", 1, 4890m, 0.055m);
             db.Invoices.Add(invoice);

@@ -247,7 +247,7 @@ public abstract class ReopeningTests<TFixture>(TFixture fixture) : IClassFixture
         fixture.WithDbAsync(async db =>
         {
             var filedAt = endedAt - TimeSpan.FromDays(2);
-            var issued = DateOnly.FromDateTime(filedAt.UtcDateTime).AddDays(-10);
+            var issued = Litiges.Deadlines.BusinessDate.Of(filedAt).AddDays(-10);
             var invoice = new Invoice("R-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), companyId, issued, issued.AddDays(30));
             invoice.AddLine("Palettes bois", 10, 100m, 0.20m);
             db.Invoices.Add(invoice);

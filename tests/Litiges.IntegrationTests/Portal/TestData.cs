@@ -22,7 +22,7 @@ internal static class TestData
     public static Task<(int Id, string Number)> NewInvoiceAsync(LitigesFixture fixture, int customerId, params (string Description, decimal Quantity, decimal Price, decimal Vat)[] lines) =>
         fixture.WithDbAsync(async db =>
         {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
             var invoice = new Invoice("T-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), customerId, today.AddDays(-10), today.AddDays(20));
             foreach (var line in lines.Length == 0 ? TwoLines : lines)
             {

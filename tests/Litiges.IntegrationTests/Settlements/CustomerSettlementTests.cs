@@ -143,7 +143,7 @@ public abstract class CustomerSettlementTests<TFixture>(TFixture fixture) : ApiS
     [Fact]
     public async Task Payments_sent_through_the_api_pay_the_instalments_and_the_customer_sees_what_is_paid()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var (disputeId, invoiceNumber) = await AgreedScheduleAsync(today, 400m, 400m, 400m);
         var api = await WriterAsync();
 
@@ -241,7 +241,7 @@ public abstract class CustomerSettlementTests<TFixture>(TFixture fixture) : ApiS
 
     private async Task<(Invoice Invoice, Dispute Dispute)> DisputeOnNewInvoiceAsync(Litiges.Data.LitigesDbContext db, decimal net)
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var invoice = new Invoice("FA-CS-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant(), Fixture.Data.AlphaId, today.AddDays(-10), today.AddDays(20));
         invoice.AddLine("Prestation", 1, net, 0.20m);
         db.Invoices.Add(invoice);
@@ -260,7 +260,7 @@ public abstract class CustomerSettlementTests<TFixture>(TFixture fixture) : ApiS
     private Task<List<string>> InsertCreditNotesAsync(int customerId, int count) =>
         Fixture.WithDbAsync(async db =>
         {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
             var invoice = new Invoice("FA-CN-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant(), customerId, today.AddDays(-10), today.AddDays(20));
             invoice.AddLine("Abonnement", 1, 1000m, 0.20m);
             db.Invoices.Add(invoice);

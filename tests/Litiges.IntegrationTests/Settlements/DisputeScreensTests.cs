@@ -28,7 +28,7 @@ public abstract partial class DisputeScreensTests<TFixture>(TFixture fixture) : 
     [Fact]
     public async Task A_credit_note_shows_what_is_credited_and_what_stays_due_before_proposing_while_waiting_and_to_the_customer()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var (id, overdue, later) = await TwoInvoiceDisputeAsync(today);
 
         // The agent types a credit of 739,17 € excl. VAT at 20 % on the overdue invoice and asks for a preview.
@@ -135,7 +135,7 @@ public abstract partial class DisputeScreensTests<TFixture>(TFixture fixture) : 
         // The schedule total starts empty; "1 234,56" is read as people write it.
         var page = await agent.GetPageAsync(SettlementUrl(id));
         Assert.Equal(string.Empty, page.QuerySelector<IHtmlInputElement>("#schedule-total")!.Value);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var proposed = await agent.PostFormAsync(KindForm(page, SettlementKind.PaymentSchedule), SettlementUrl(id), new Dictionary<string, string>
         {
             ["Settlement.Summary"] = "Règlement en deux fois",

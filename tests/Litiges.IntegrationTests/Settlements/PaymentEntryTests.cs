@@ -21,7 +21,7 @@ namespace Litiges.IntegrationTests.Settlements;
 public abstract partial class PaymentEntryTests<TFixture>(TFixture fixture) : BackOfficeScenario<TFixture>(fixture), IClassFixture<TFixture>
     where TFixture : LitigesFixture
 {
-    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+    private static DateOnly Today => Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task Finance_records_a_payment_that_pays_the_instalments_the_staff_and_the_customer_see()

@@ -17,7 +17,7 @@ public abstract class PaymentScheduleTests<TFixture>(TFixture fixture) : IClassF
     public async Task Schedule_is_proposed_accepted_paid_then_a_missed_instalment_is_alerted_once()
     {
         var now = DateTimeOffset.UtcNow;
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = Litiges.Deadlines.BusinessDate.Of(now);
         var (disputeId, invoiceId) = await fixture.WithDbAsync(async db =>
         {
             var invoice = new Invoice("FA-ECH-" + Guid.NewGuid().ToString("N")[..8], fixture.Data.AlphaId, today.AddDays(-40), today.AddDays(-10));

@@ -97,7 +97,7 @@ public abstract class SettlementPagesTests<TFixture>(TFixture fixture) : BackOff
     [Fact]
     public async Task Staff_see_which_instalments_of_an_agreed_schedule_are_paid()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var id = await NewDisputeAsync(DisputeStatus.InReview, amount: 300m, then: (dispute, at) =>
         {
             var draft = new SettlementDraft(SettlementKind.PaymentSchedule, "Règlement en trois fois") { ScheduleTotal = 300m, Instalments = [(today, 100m), (today.AddDays(30), 100m), (today.AddDays(60), 100m)] };
@@ -126,7 +126,7 @@ public abstract class SettlementPagesTests<TFixture>(TFixture fixture) : BackOff
     {
         var id = await NewDisputeAsync(DisputeStatus.InReview, amount: 300m);
         var before = await LoadAsync(id);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow);
         var agent = await StaffAsync(Agent);
         var page = await agent.GetPageAsync(SettlementUrl(id));
 

@@ -36,7 +36,7 @@ public sealed class IndexModel(LitigesDbContext db, TimeProvider clock) : PageMo
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = Litiges.Deadlines.BusinessDate.Of(clock.GetUtcNow());
         var (rows, next) = await ListAsync(db, User.CustomerAccountId(), Show, Search, After, today, cancellationToken);
         Rows = rows;
         Pager = new PagerModel(Request, next);
