@@ -156,8 +156,9 @@ public sealed class DisputeFiling(LitigesDbContext db, TimeProvider clock, IOpti
         // The reference is taken before the transaction, in a save of its own: the counter's row is
         // locked for that one update only, not for the whole filing, so that filings do not queue
         // behind each other (bench/Load). References must be unique, not gapless: a filing refused
-        // after this point leaves a gap, unlike credit-note numbers, which are gapless.
-        var reference = await SequenceNumbers.NextAsync(db, "LIT", now.Year, cancellationToken);
+        // after this point leaves a gap, unlike credit-note numbers, which are gapless. Its year is
+        // the Paris year, as for credit notes: filed at 00:30 on 1 January, it belongs to the new year.
+        var reference = await SequenceNumbers.NextAsync(db, "LIT", Deadlines.BusinessDate.Of(now).Year, cancellationToken);
         await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var dispute = Dispute.Open(
             reference,

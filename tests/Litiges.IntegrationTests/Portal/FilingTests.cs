@@ -2,7 +2,9 @@ using System.Net;
 using AngleSharp.Dom;
 using Litiges.Disputes;
 using Litiges.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Litiges.IntegrationTests.Portal;
 
@@ -299,6 +301,32 @@ public abstract class FilingTests<TFixture>(TFixture fixture) : IClassFixture<TF
         Assert.Contains("218,20", totals, StringComparison.Ordinal);
         Assert.Contains("1 309,20", totals, StringComparison.Ordinal);
         Assert.Contains("Aucun litige", sheet.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dispute_filed_just_after_midnight_on_new_years_day_in_Paris_is_numbered_in_the_new_year()
+    {
+        // 00:30 on 1 January in Paris is 23:30 UTC on 31 December: the UTC year is still the old one.
+        var year = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).Year + 1;
+        var newYear = new DateOnly(year, 1, 1);
+        var paris = Litiges.Deadlines.FrenchBusinessCalendar.Instance.TimeZone;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(newYear.ToDateTime(new TimeOnly(0, 30)), paris), TimeSpan.Zero));
+        Assert.Equal(year - 1, clock.GetUtcNow().Year);
+        await using var portal = fixture.Portal.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
+
+        using var scope = portal.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Litiges.Data.LitigesDbContext>();
+        var invoice = new Litiges.Invoices.Invoice("FNY-" + Guid.NewGuid().ToString("N")[..10], fixture.Data.AlphaId, newYear.AddDays(-10), newYear.AddDays(20));
+        invoice.AddLine("Palettes", 1, 1000m, 0.20m);
+        db.Invoices.Add(invoice);
+        await db.SaveChangesAsync();
+        var aliceId = await db.Users.Where(u => u.Email == "alice@alpha.test").Select(u => u.Id).SingleAsync();
+        var alice = new Actor(aliceId, "Alice Alpha", ActorRole.Customer, fixture.Data.AlphaId);
+        var request = new FilingRequest([new FilingClaim(invoice.Id, null, 100m)], CustomerProblem.Other, "Prix erroné", DesiredOutcome.CreditNote, null, []) { ReasonCode = "FAC" };
+
+        var result = await scope.ServiceProvider.GetRequiredService<DisputeFiling>().FileAsync(alice, fixture.Data.AlphaId, request);
+
+        Assert.StartsWith($"LIT-{year}-", result.Dispute!.Reference, StringComparison.Ordinal);
     }
 
     private static string Normalize(string text) => text.Replace('\u202F', ' ').Replace('\u00A0', ' ');
