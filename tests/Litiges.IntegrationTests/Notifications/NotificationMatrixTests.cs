@@ -250,17 +250,8 @@ public abstract class NotificationMatrixTests<TFixture>(TFixture fixture) : Back
 
     private async Task<(string Reference, int Id)> FileAsCustomerAsync()
     {
-        using var scope = Fixture.BackOffice.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<Litiges.Data.LitigesDbContext>();
-        var invoice = new Invoices.Invoice("F-" + Guid.NewGuid().ToString("N")[..12], Fixture.Data.AlphaId, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(-10), Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(20));
-        invoice.AddLine("Palettes", 1, 1000m, 0.20m);
-        db.Invoices.Add(invoice);
-        await db.SaveChangesAsync();
-        var aliceId = await db.Users.Where(u => u.Email == "alice@alpha.test").Select(u => u.Id).SingleAsync();
-        var alice = new Actor(aliceId, "Alice Alpha", ActorRole.Customer, Fixture.Data.AlphaId);
-        var request = new FilingRequest([new FilingClaim(invoice.Id, null, 100m)], CustomerProblem.Other, "Prix erroné", DesiredOutcome.CreditNote, null, []) { ReasonCode = "FAC" };
-        var result = await scope.ServiceProvider.GetRequiredService<DisputeFiling>().FileAsync(alice, Fixture.Data.AlphaId, request);
-        return (result.Dispute!.Reference, result.Dispute.Id);
+        var dispute = await Portal.TestData.FileAsAliceAsync(Fixture, Fixture.BackOffice.Services, Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow));
+        return (dispute.Reference, dispute.Id);
     }
 
     private async Task<(int Id, string Reference)> ProposedCreditNoteAsync()

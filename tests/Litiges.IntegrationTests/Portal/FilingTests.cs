@@ -314,19 +314,9 @@ public abstract class FilingTests<TFixture>(TFixture fixture) : IClassFixture<TF
         Assert.Equal(year - 1, clock.GetUtcNow().Year);
         await using var portal = fixture.Portal.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
 
-        using var scope = portal.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<Litiges.Data.LitigesDbContext>();
-        var invoice = new Litiges.Invoices.Invoice("FNY-" + Guid.NewGuid().ToString("N")[..10], fixture.Data.AlphaId, newYear.AddDays(-10), newYear.AddDays(20));
-        invoice.AddLine("Palettes", 1, 1000m, 0.20m);
-        db.Invoices.Add(invoice);
-        await db.SaveChangesAsync();
-        var aliceId = await db.Users.Where(u => u.Email == "alice@alpha.test").Select(u => u.Id).SingleAsync();
-        var alice = new Actor(aliceId, "Alice Alpha", ActorRole.Customer, fixture.Data.AlphaId);
-        var request = new FilingRequest([new FilingClaim(invoice.Id, null, 100m)], CustomerProblem.Other, "Prix erroné", DesiredOutcome.CreditNote, null, []) { ReasonCode = "FAC" };
+        var dispute = await TestData.FileAsAliceAsync(fixture, portal.Services, newYear);
 
-        var result = await scope.ServiceProvider.GetRequiredService<DisputeFiling>().FileAsync(alice, fixture.Data.AlphaId, request);
-
-        Assert.StartsWith($"LIT-{year}-", result.Dispute!.Reference, StringComparison.Ordinal);
+        Assert.StartsWith($"LIT-{year}-", dispute.Reference, StringComparison.Ordinal);
     }
 
     private static string Normalize(string text) => text.Replace('\u202F', ' ').Replace('\u00A0', ' ');

@@ -74,6 +74,25 @@ internal static class TestData
         });
 
     /// <summary>Applies a staff act to a dispute, as the back office would.</summary>
+    /// <summary>
+    /// Alice files 100 € on a new invoice of Alpha's (1 200 € incl. VAT, issued ten days before
+    /// <paramref name="today"/>) through the domain's filing, with the services (and clock) of <paramref name="app"/>.
+    /// </summary>
+    public static async Task<Dispute> FileAsAliceAsync(LitigesFixture fixture, IServiceProvider app, DateOnly today)
+    {
+        using var scope = app.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Litiges.Data.LitigesDbContext>();
+        var invoice = new Invoice("F-" + Guid.NewGuid().ToString("N")[..12], fixture.Data.AlphaId, today.AddDays(-10), today.AddDays(20));
+        invoice.AddLine("Palettes", 1, 1000m, 0.20m);
+        db.Invoices.Add(invoice);
+        await db.SaveChangesAsync();
+        var aliceId = await db.Users.Where(u => u.Email == "alice@alpha.test").Select(u => u.Id).SingleAsync();
+        var alice = new Actor(aliceId, "Alice Alpha", ActorRole.Customer, fixture.Data.AlphaId);
+        var request = new FilingRequest([new FilingClaim(invoice.Id, null, 100m)], CustomerProblem.Other, "Prix erroné", DesiredOutcome.CreditNote, null, []) { ReasonCode = "FAC" };
+        var result = await scope.ServiceProvider.GetRequiredService<DisputeFiling>().FileAsync(alice, fixture.Data.AlphaId, request);
+        return result.Dispute!;
+    }
+
     public static Task ActAsync(LitigesFixture fixture, int disputeId, Action<Dispute, Actor, DateTimeOffset> act) =>
         fixture.WithDbAsync(async db =>
         {
