@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Litiges.Accounts;
 using Litiges.Data;
+using Litiges.Deadlines;
 using Litiges.Disputes;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ public sealed class IndexModel(LitigesDbContext db, TimeProvider clock) : PageMo
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Today = Litiges.Deadlines.BusinessDate.Of(clock.GetUtcNow());
+        Today = clock.Today();
         Summary = await PortalSummary.LoadAsync(db, User, Today, cancellationToken);
     }
 }

@@ -103,7 +103,7 @@ public sealed class CreditNoteIssuer(LitigesDbContext db, IBlobStore store, IOpt
         var customer = await db.CustomerAccounts.SingleAsync(c => c.Id == dispute.CustomerAccountId, cancellationToken);
         var seller = sellerOptions.Value;
         var now = clock.GetUtcNow();
-        var year = TimeZoneInfo.ConvertTime(now, Deadlines.FrenchBusinessCalendar.Instance.TimeZone).Year;
+        var year = Deadlines.BusinessDate.Of(now).Year;
         var culture = Cultures.For(customer.Language);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>

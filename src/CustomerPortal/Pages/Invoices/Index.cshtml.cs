@@ -1,5 +1,6 @@
 using Litiges.Accounts;
 using Litiges.Data;
+using Litiges.Deadlines;
 using Litiges.Invoices;
 using Litiges.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
@@ -34,10 +35,13 @@ public sealed class IndexModel(LitigesDbContext db, TimeProvider clock) : PageMo
 
     public PagerModel Pager { get; private set; } = null!;
 
+    /// <summary>The Paris date the list was made on: what is overdue, and by how long.</summary>
+    public DateOnly Today { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var today = Litiges.Deadlines.BusinessDate.Of(clock.GetUtcNow());
-        var (rows, next) = await ListAsync(db, User.CustomerAccountId(), Show, Search, After, today, cancellationToken);
+        Today = clock.Today();
+        var (rows, next) = await ListAsync(db, User.CustomerAccountId(), Show, Search, After, Today, cancellationToken);
         Rows = rows;
         Pager = new PagerModel(Request, next);
     }
