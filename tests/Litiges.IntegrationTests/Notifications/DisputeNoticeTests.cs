@@ -165,11 +165,7 @@ public abstract class DisputeNoticeTests<TFixture>(TFixture fixture) : BackOffic
             await db.SaveChangesAsync();
         });
 
-    private static DateTimeOffset Paris(int year, int month, int day, int hour)
-    {
-        var local = new DateTime(year, month, day, hour, 0, 0, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, FrenchBusinessCalendar.Instance.TimeZone.GetUtcOffset(local)).ToUniversalTime();
-    }
+    private static DateTimeOffset Paris(int year, int month, int day, int hour) => ParisTime.At(new DateOnly(year, month, day), hour);
 
     private DeadlineWatcher Watcher(DateTimeOffset now)
     {

@@ -149,7 +149,7 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
         var links = Fixture.BackOffice.Services.GetRequiredService<MailSettings>();
         var (opted, optedNumber) = await CustomerWithMobileAsync(["DisputeQuestion"]);
         var (notOpted, otherNumber) = await CustomerWithMobileAsync([]);
-        var noon = Paris(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 12);
+        var noon = ParisTime.At(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 12);
 
         var asked = await AskAsync(opted, noon);
         var alsoAsked = await AskAsync(notOpted, noon);
@@ -201,25 +201,25 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
     {
         var (customer, number) = await CustomerWithMobileAsync(["DisputeQuestion"]);
         var day = BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1);
-        await AskAsync(customer, Paris(day, 21));
+        await AskAsync(customer, ParisTime.At(day, 21));
 
         var held = Assert.Single(await SmsToAsync(number));
-        Assert.Equal(Paris(day.AddDays(1), 8), held.NextAttemptAt);
+        Assert.Equal(ParisTime.At(day.AddDays(1), 8), held.NextAttemptAt);
 
         // A text due just before 20:00 but reached after it is held again, without counting an attempt.
         var (_, lateNumber) = await CustomerWithMobileAsync(["DisputeQuestion"]);
-        var late = await QueueSmsAsync(lateNumber, Paris(day, 19).AddMinutes(59));
+        var late = await QueueSmsAsync(lateNumber, ParisTime.At(day, 19).AddMinutes(59));
         await using var twilio = await TwilioCapture.StartAsync();
         using var sender = twilio.Sender();
-        var evening = new FakeTimeProvider(Paris(day, 20).AddMinutes(30));
+        var evening = new FakeTimeProvider(ParisTime.At(day, 20).AddMinutes(30));
         await OutboxDriver.DispatchAllAsync(OutboxDriver.Dispatcher(Fixture, new OutboxDriver.CountingSender(), evening, texts: sender));
         var waiting = await MessageAsync(late.Id);
         Assert.Null(waiting.SentAt);
         Assert.Equal(0, waiting.Attempts);
-        Assert.Equal(Paris(day.AddDays(1), 8), waiting.NextAttemptAt);
+        Assert.Equal(ParisTime.At(day.AddDays(1), 8), waiting.NextAttemptAt);
         Assert.Empty(twilio.To(late.Recipient));
 
-        var morning = new FakeTimeProvider(Paris(day.AddDays(1), 8));
+        var morning = new FakeTimeProvider(ParisTime.At(day.AddDays(1), 8));
         await OutboxDriver.DispatchAllAsync(OutboxDriver.Dispatcher(Fixture, new OutboxDriver.CountingSender(), morning, texts: sender));
         Assert.Single(twilio.To(late.Recipient));
         Assert.Single(twilio.To(number));
@@ -229,7 +229,7 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
     [Fact]
     public async Task Twilio_failures_are_retried_with_back_off_then_the_text_is_delivered()
     {
-        var clock = new FakeTimeProvider(Paris(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 10));
+        var clock = new FakeTimeProvider(ParisTime.At(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 10));
         var sms = await QueueSmsAsync((await CustomerWithMobileAsync(["DisputeQuestion"])).Number, clock.GetUtcNow());
         await using var twilio = await TwilioCapture.StartAsync();
         using var sender = twilio.Sender();
@@ -261,7 +261,7 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
     [Fact]
     public async Task A_text_twilio_keeps_refusing_is_parked_after_the_last_attempt()
     {
-        var clock = new FakeTimeProvider(Paris(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 10));
+        var clock = new FakeTimeProvider(ParisTime.At(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 10));
         var sms = await QueueSmsAsync((await CustomerWithMobileAsync(["DisputeQuestion"])).Number, clock.GetUtcNow());
         await using var twilio = await TwilioCapture.StartAsync();
         using var sender = twilio.Sender();
@@ -285,7 +285,7 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
     public async Task An_unsubscribed_number_is_parked_at_once_and_opted_out_of_every_text()
     {
         var (customer, number) = await CustomerWithMobileAsync(["DisputeQuestion", "SettlementProposed"]);
-        var clock = new FakeTimeProvider(Paris(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 10));
+        var clock = new FakeTimeProvider(ParisTime.At(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 10));
         var sms = await QueueSmsAsync(number, clock.GetUtcNow());
         await using var twilio = await TwilioCapture.StartAsync();
         using var sender = twilio.Sender();
@@ -309,7 +309,7 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
     {
         var (customer, number) = await CustomerWithMobileAsync(["DisputeQuestion"]);
         var day = BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1);
-        await AskAsync(customer, Paris(day, 22));
+        await AskAsync(customer, ParisTime.At(day, 22));
         var held = Assert.Single(await SmsToAsync(number));
         await Fixture.WithDbAsync(async db =>
         {
@@ -319,7 +319,7 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
 
         await using var twilio = await TwilioCapture.StartAsync();
         using var sender = twilio.Sender();
-        await OutboxDriver.DispatchAllAsync(OutboxDriver.Dispatcher(Fixture, new OutboxDriver.CountingSender(), new FakeTimeProvider(Paris(day.AddDays(1), 8)), texts: sender));
+        await OutboxDriver.DispatchAllAsync(OutboxDriver.Dispatcher(Fixture, new OutboxDriver.CountingSender(), new FakeTimeProvider(ParisTime.At(day.AddDays(1), 8)), texts: sender));
 
         Assert.Empty(twilio.To(number));
         var dropped = await MessageAsync(held.Id);
@@ -361,13 +361,13 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
         // The customer reads why and how to undo it; no question reaches the phone meanwhile.
         var sam = (await PortalBrowser.SignInAsync(Fixture.Portal, customer.Email)).Browser;
         Assert.NotNull((await sam.GetPageAsync("/Account/Manage/Notifications")).QuerySelector("#sms-stopped"));
-        await AskAsync(customer, Paris(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 11));
+        await AskAsync(customer, ParisTime.At(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 11));
         Assert.Empty(await SmsToAsync(number));
 
         var start = Text("START");
         Assert.Equal(HttpStatusCode.OK, (await PostTextAsync(client, start, Sign(publicUrl + "/sms/twilio", start))).StatusCode);
         Assert.Null((await UserAsync(customer.Email)).SmsStoppedAt);
-        await AskAsync(customer, Paris(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 12));
+        await AskAsync(customer, ParisTime.At(BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(1), 12));
         Assert.Single(await SmsToAsync(number));
 
         // Without Twilio configured the route does not exist.
@@ -406,9 +406,9 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
         await ProveMobileAsync(ownerEmail, number, ["DeadlineBreached", "DeadlineEscalated"]);
 
         // Monday 2 March 2026, 10:00 in Paris: acknowledgment is due on Wednesday at 10:00.
-        var id = await NewDisputeAsync(submittedAt: Paris(new DateOnly(2026, 3, 2), 10), then: (d, at) => d.AssignOwner(SeedAgent, ownerId, "Olivier Owner", at));
+        var id = await NewDisputeAsync(submittedAt: ParisTime.At(new DateOnly(2026, 3, 2), 10), then: (d, at) => d.AssignOwner(SeedAgent, ownerId, "Olivier Owner", at));
         var reference = (await LoadAsync(id)).Reference;
-        var breached = Paris(new DateOnly(2026, 3, 4), 11);
+        var breached = ParisTime.At(new DateOnly(2026, 3, 4), 11);
         await new DeadlineWatcher(
             Fixture.BackOffice.Services.GetRequiredService<IServiceScopeFactory>(),
             new FakeTimeProvider(breached),
@@ -427,12 +427,6 @@ public abstract class SmsAlertTests<TFixture>(TFixture fixture) : BackOfficeScen
     private const string VerifyForm = "main form[action*='handler=Verify']";
 
     private static string UniqueMobile() => "+336" + RandomNumberGenerator.GetInt32(0, 100_000_000).ToString("D8", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Paris(DateOnly day, int hour)
-    {
-        var local = day.ToDateTime(new TimeOnly(hour, 0));
-        return new DateTimeOffset(local, FrenchBusinessCalendar.Instance.TimeZone.GetUtcOffset(local)).ToUniversalTime();
-    }
 
     private async Task<(string Id, string Email)> NewUserAsync(AppUser user, string? role = null) =>
         (await Fixture.NewUserAsync(user, role), user.Email!);

@@ -309,8 +309,7 @@ public abstract class FilingTests<TFixture>(TFixture fixture) : IClassFixture<TF
         // 00:30 on 1 January in Paris is 23:30 UTC on 31 December: the UTC year is still the old one.
         var year = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).Year + 1;
         var newYear = new DateOnly(year, 1, 1);
-        var paris = Litiges.Deadlines.FrenchBusinessCalendar.Instance.TimeZone;
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(newYear.ToDateTime(new TimeOnly(0, 30)), paris), TimeSpan.Zero));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ParisTime.At(newYear, 0, 30));
         Assert.Equal(year - 1, clock.GetUtcNow().Year);
         await using var portal = fixture.Portal.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
 

@@ -87,9 +87,8 @@ public abstract class PortalHomeTests<TFixture>(TFixture fixture) : ApiScenario<
     {
         // 00:30 in Paris is 23:30 (winter) or 22:30 (summer) UTC of the day before: the UTC date still
         // says the invoice falls due today, the customer's calendar says it fell due yesterday.
-        var paris = Litiges.Deadlines.FrenchBusinessCalendar.Instance.TimeZone;
         var day = Litiges.Deadlines.BusinessDate.Of(DateTimeOffset.UtcNow).AddDays(2);
-        var justAfterMidnight = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(new TimeOnly(0, 30)), paris), TimeSpan.Zero);
+        var justAfterMidnight = ParisTime.At(day, 0, 30);
         Assert.Equal(day.AddDays(-1), DateOnly.FromDateTime(justAfterMidnight.UtcDateTime));
 
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(justAfterMidnight);
